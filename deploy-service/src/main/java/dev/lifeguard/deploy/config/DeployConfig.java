@@ -1,0 +1,19 @@
+package dev.lifeguard.deploy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "lifeguard.deploy")
+public interface DeployConfig {
+
+    /** CloudEvents/CDEvents {@code source} of the events this service emits. */
+    @WithDefault("/lifeguard/deploy-service")
+    String eventSource();
+
+    /** Name ({@code @Identifier}) of the {@code RollbackExecutor} that carries out rollbacks. */
+    @WithDefault("record")
+    String rollbackExecutor();
+
+    /** Topic of the canonical deployment lifecycle (deployed, upgraded, rolled back). */
+    String deploymentsTopic();
+}

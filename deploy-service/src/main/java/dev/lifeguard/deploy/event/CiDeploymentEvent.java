@@ -1,0 +1,37 @@
+package dev.lifeguard.deploy.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.support.event.CdEvent;
+import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.event.MalformedEventException;
+
+/**
+ * A CDEvents {@code service.deployed} / {@code service.upgraded} as CI tools send it, read tolerantly:
+ * service from {@code subject.id}, environment from {@code subject.content.environment.id}, version
+ * from the {@code artifactId} package URL. Optional Lifeguard extras ({@code team}, {@code commit},
+ * {@code changeUrl}) may ride in {@code customData}.
+ */
+public record CiDeploymentEvent(String eventId, String chainId, String service, String environment, String version,
+                                String artifactId, String team, String commit, String changeUrl) {
+
+    public static CiDeploymentEvent from(CloudEvent event) {
+        CdEvent cdEvent = event.cdEvent();
+        JsonNode document = cdEvent.document();
+        String service = CdEvent.requiredText(document, "/subject/id");
+        String environment = CdEvent.requiredText(document, "/subject/content/environment/id");
+        String artifactId = CdEvent.requiredText(document, "/subject/content/artifactId");
+        String version = PackageUrl.parse(artifactId).deployedVersion();
+        JsonNode custom = cdEvent.customData();
+        return new CiDeploymentEvent(event.id(), event.chainId(), requireName("subject.id", service),
+                requireName("subject.content.environment.id", environment), version, artifactId,
+                CdEvent.textOrNull(custom.get("team")), CdEvent.textOrNull(custom.get("commit")),
+                CdEvent.textOrNull(custom.get("changeUrl")));
+    }
+
+    private static String requireName(String field, String value) {
+        if (!value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new MalformedEventException("field '" + field + "' must be 1-100 letters, digits, '.', '_' or '-': '" + value + "'");
+        }
+        return value;
+    }
+}

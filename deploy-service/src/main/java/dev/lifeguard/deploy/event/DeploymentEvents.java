@@ -1,0 +1,79 @@
+package dev.lifeguard.deploy.event;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.deploy.Deployment;
+import dev.lifeguard.deploy.Rollback;
+import dev.lifeguard.deploy.config.DeployConfig;
+import dev.lifeguard.support.event.CdEventBuilder;
+import dev.lifeguard.support.event.CloudEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Builds the canonical lifecycle events deploy-service publishes on the deployments topic. */
+@ApplicationScoped
+public class DeploymentEvents {
+
+    private final ObjectMapper mapper;
+    private final DeployConfig config;
+
+    public DeploymentEvents(ObjectMapper mapper, DeployConfig config) {
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /** {@code service.deployed} for the first version in an environment, {@code service.upgraded} after that. */
+    public CloudEvent deployed(Deployment deployment, boolean firstInEnvironment, String previousVersion,
+                               String stableVersion) {
+        ObjectNode custom = mapper.createObjectNode();
+        custom.put("deploymentId", deployment.id);
+        custom.put("service", deployment.service);
+        custom.put("environment", deployment.environment);
+        custom.put("version", deployment.version);
+        custom.put("previousVersion", previousVersion);
+        custom.put("stableVersion", stableVersion);
+        custom.put("team", deployment.team);
+        custom.put("commit", deployment.commit);
+        custom.put("changeUrl", deployment.changeUrl);
+        custom.put("ciEventId", deployment.ciEventId);
+        return CdEventBuilder.event(firstInEnvironment ? EventTypes.SERVICE_DEPLOYED : EventTypes.SERVICE_UPGRADED)
+                .id(deployment.eventId)
+                .source(config.eventSource())
+                .chainId(deployment.chainId)
+                .triggeredBy(deployment.ciEventId)
+                .subjectId(deployment.service)
+                .cloudEventSubject(deployment.key())
+                .time(deployment.deployedAt)
+                .content(content(deployment))
+                .customData(custom)
+                .build(mapper);
+    }
+
+    /** {@code service.rolledback}: {@code restored} runs again, the rolled-back deployment is named in customData. */
+    public CloudEvent rolledBack(Rollback rollback, Deployment restored, String chainId, String triggeringEventId) {
+        ObjectNode custom = mapper.createObjectNode();
+        custom.put("rollbackId", rollback.id);
+        custom.put("deploymentId", rollback.deploymentId);
+        custom.put("service", rollback.service);
+        custom.put("environment", rollback.environment);
+        custom.put("fromVersion", rollback.fromVersion);
+        custom.put("toVersion", rollback.toVersion);
+        custom.put("reason", rollback.reason);
+        custom.put("executor", rollback.executor);
+        return CdEventBuilder.event(EventTypes.SERVICE_ROLLEDBACK)
+                .source(config.eventSource())
+                .chainId(chainId)
+                .triggeredBy(triggeringEventId)
+                .subjectId(restored.service)
+                .cloudEventSubject(restored.key())
+                .content(content(restored))
+                .customData(custom)
+                .build(mapper);
+    }
+
+    private ObjectNode content(Deployment deployment) {
+        ObjectNode content = mapper.createObjectNode();
+        content.putObject("environment").put("id", deployment.environment);
+        content.put("artifactId", deployment.artifactId);
+        return content;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.lifeguard.deploy.rest.dto;
+
+/** Body of {@code POST /api/v1/deployments}. */
+public record DeploymentRequest(String service, String environment, String version, String team, String commit,
+                                String changeUrl) {
+}

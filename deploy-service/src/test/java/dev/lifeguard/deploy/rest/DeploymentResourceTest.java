@@ -1,0 +1,101 @@
+package dev.lifeguard.deploy.rest;
+
+import dev.lifeguard.testsupport.KafkaBrokerResource;
+import dev.lifeguard.testsupport.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class DeploymentResourceTest {
+
+    @Test
+    void reportedVersionsBecomeCurrentAndPreviousHealthyOneIsTheStableVersion() {
+        String service = "cart-" + UUID.randomUUID().toString().substring(0, 8);
+        deploy(service, "1.0.0");
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .statusCode(200)
+                .body("currentVersion", equalTo("1.0.0"))
+                .body("stableVersion", nullValue())
+                .body("status", equalTo("DEPLOYED"));
+
+        deploy(service, "2.0.0");
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .statusCode(200)
+                .body("currentVersion", equalTo("2.0.0"))
+                .body("stableVersion", equalTo("1.0.0"))
+                .body("history", hasSize(2))
+                .body("history[1].status", equalTo("SUPERSEDED"));
+    }
+
+    @Test
+    void reReportingTheRunningVersionIsANoOp() {
+        String service = "cart-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = deploy(service, "1.0.0");
+        String second = deploy(service, "1.0.0");
+        org.assertj.core.api.Assertions.assertThat(second).isEqualTo(first);
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .body("history", hasSize(1));
+    }
+
+    @Test
+    void missingFieldIsAProblemThatNamesIt() {
+        given().contentType(ContentType.JSON).body(Map.of("service", "cart", "environment", "production"))
+                .post("/api/v1/deployments").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("field", equalTo("version"))
+                .body("detail", notNullValue());
+    }
+
+    @Test
+    void invalidNameIsAProblemThatNamesIt() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("service", "cart/../x", "environment", "production", "version", "1"))
+                .post("/api/v1/deployments").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("service"));
+    }
+
+    @Test
+    void wrongJsonTypeIsAProblemThatNamesTheField() {
+        given().contentType(ContentType.JSON)
+                .body("{\"service\":\"cart\",\"environment\":\"production\",\"version\":{\"major\":1}}")
+                .post("/api/v1/deployments").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("version"));
+    }
+
+    @Test
+    void unknownEnvironmentIsNotFoundProblem() {
+        given().get("/api/v1/services/nothing-here/environments/production").then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Not found"));
+    }
+
+    private static String deploy(String service, String version) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("service", service, "environment", "production", "version", version, "team", "payments"))
+                .post("/api/v1/deployments").then()
+                .statusCode(201)
+                .body("version", equalTo(version))
+                .body("status", equalTo("RUNNING"))
+                .extract().path("id");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lifeguard.support.outbox;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes outbox rows in commit order and marks each one sent once the broker acknowledged it.
+ * Delivery is at least once: a crash between the acknowledgement and the mark re-sends the row, and
+ * every Lifeguard consumer de-duplicates by event id. {@code SKIP LOCKED} lets several replicas relay.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    /** Every service configures this outgoing channel; each record names its own topic. */
+    public static final String CHANNEL = "outbox";
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final EntityManager entityManager;
+    private final Emitter<String> emitter;
+    private final int batchSize;
+    private final Duration sendTimeout;
+
+    public OutboxRelay(EntityManager entityManager,
+                       @Channel(CHANNEL) Emitter<String> emitter,
+                       @ConfigProperty(name = "lifeguard.outbox.batch-size", defaultValue = "200") int batchSize,
+                       @ConfigProperty(name = "lifeguard.outbox.send-timeout", defaultValue = "10s") Duration sendTimeout) {
+        this.entityManager = entityManager;
+        this.emitter = emitter;
+        this.batchSize = batchSize;
+        this.sendTimeout = sendTimeout;
+    }
+
+    @Scheduled(every = "${lifeguard.outbox.poll-interval:0.1s}", delay = 1, delayUnit = TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void relayOnSchedule() {
+        publishPending();
+    }
+
+    /** Publishes one batch; returns how many rows were sent. */
+    public int publishPending() {
+        return QuarkusTransaction.requiringNew().call(this::publishBatch);
+    }
+
+    @SuppressWarnings("unchecked")
+    private int publishBatch() {
+        List<OutboxEvent> pending = entityManager.createNativeQuery(
+                        "SELECT * FROM outbox_event WHERE sent_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED",
+                        OutboxEvent.class)
+                .setParameter("limit", batchSize)
+                .getResultList();
+        int sent = 0;
+        for (OutboxEvent row : pending) {
+            try {
+                send(row);
+            } catch (Exception e) {
+                // Keep the order per key: stop here, the rest goes out on a later run.
+                LOG.warnf("Outbox relay could not publish event %s (%s) to %s, will retry: %s",
+                        row.eventId, row.eventType, row.topic, e.toString());
+                break;
+            }
+            row.sentAt = OffsetDateTime.now(ZoneOffset.UTC);
+            sent++;
+        }
+        return sent;
+    }
+
+    private void send(OutboxEvent row) throws Exception {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.topic)
+                .withKey(row.recordKey)
+                .withHeaders(headers)
+                .build();
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        emitter.send(Message.of(row.payload)
+                .addMetadata(metadata)
+                .withAck(() -> {
+                    acknowledged.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    acknowledged.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        acknowledged.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

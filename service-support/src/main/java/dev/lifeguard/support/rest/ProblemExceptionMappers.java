@@ -1,0 +1,42 @@
+package dev.lifeguard.support.rest;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
+
+/** Turns request errors into problem+json responses that name the offending field. */
+public class ProblemExceptionMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.field()));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unreadableJson(JsonParseException e) {
+        return respond(new Problem("about:blank", "Malformed JSON", 400, e.getOriginalMessage(), null));
+    }
+
+    /** Quarkus ships a mapper for this subtype; ours must name the exact type to take precedence. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedJson(MismatchedInputException e) {
+        return invalidJson(e);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response invalidJson(JsonMappingException e) {
+        String field = e.getPath().stream()
+                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return respond(new Problem("about:blank", "Invalid request", 400,
+                "field '" + field + "': " + e.getOriginalMessage(), field.isEmpty() ? null : field));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}
