@@ -48,8 +48,10 @@ public class OutboxRelay {
         this.sendTimeout = sendTimeout;
     }
 
+    // Not while starting or stopping: the outgoing channel is wired only once the application runs.
     @Scheduled(every = "${lifeguard.outbox.poll-interval:0.1s}", delay = 1, delayUnit = TimeUnit.SECONDS,
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void relayOnSchedule() {
         publishPending();
     }
