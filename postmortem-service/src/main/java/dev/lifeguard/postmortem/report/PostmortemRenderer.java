@@ -1,0 +1,142 @@
+package dev.lifeguard.postmortem.report;
+
+import dev.lifeguard.postmortem.Incident;
+import dev.lifeguard.postmortem.IncidentStatus;
+import dev.lifeguard.postmortem.TimelineEntry;
+import dev.lifeguard.postmortem.event.AnomalyDetected;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The post-mortem draft in Markdown: everything Lifeguard knows, written out for people, with the sections
+ * only people can fill (root cause, action items) left empty.
+ */
+public final class PostmortemRenderer {
+
+    public static final String MEDIA_TYPE = "text/markdown";
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+    private static final String UNKNOWN = "unknown";
+
+    private PostmortemRenderer() {
+    }
+
+    public static String render(Incident incident, List<TimelineEntry> timeline) {
+        boolean resolved = incident.status == IncidentStatus.RESOLVED;
+        OffsetDateTime impactStart = incident.firstBadSampleAt != null ? incident.firstBadSampleAt : incident.openedAt;
+        StringBuilder md = new StringBuilder();
+        md.append("# Post-mortem: ").append(incident.service).append(' ').append(incident.triggerVersion)
+                .append(" in ").append(incident.environment).append("\n\n");
+        md.append("_Draft written by Lifeguard for incident `").append(incident.id).append("` (chain `")
+                .append(incident.chainId).append("`), status ").append(incident.status).append("._\n");
+
+        section(md, "Summary");
+        md.append(incident.service).append(' ').append(incident.triggerVersion).append(" was deployed to ")
+                .append(incident.environment)
+                .append(incident.deployedAt == null ? "" : " at " + time(incident.deployedAt)).append(". ")
+                .append("Lifeguard detected an anomaly at ").append(time(incident.openedAt))
+                .append(incident.detectionRule == null ? "" : ": " + incident.detectionRule)
+                .append(incident.observedValues == null ? "" : " (observed " + incident.observedValues + ")")
+                .append(". ");
+        if (resolved) {
+            md.append("Lifeguard rolled back from ").append(incident.triggerVersion).append(" to ")
+                    .append(incident.restoredVersion).append(" at ").append(time(incident.resolvedAt))
+                    .append("; the impact lasted ").append(duration(impactStart, incident.resolvedAt)).append(".\n");
+        } else {
+            md.append("The incident is not resolved yet: no rollback has been reported.\n");
+        }
+
+        section(md, "Impact window");
+        item(md, "Start", time(impactStart) + (incident.firstBadSampleAt != null ? " (first bad sample)" : " (anomaly detected)"));
+        item(md, "End", resolved ? time(incident.resolvedAt) + " (rollback to " + incident.restoredVersion + ")"
+                : "ongoing, not resolved yet");
+        item(md, "Duration", resolved ? duration(impactStart, incident.resolvedAt) : "ongoing");
+
+        section(md, "Timeline");
+        md.append("| Time | Event | Summary |\n|---|---|---|\n");
+        for (TimelineEntry entry : timeline) {
+            md.append("| ").append(time(entry.time)).append(" | ").append(cell(entry.type)).append(" | ")
+                    .append(cell(entry.summary)).append(" |\n");
+        }
+
+        section(md, "Trigger");
+        if (incident.deploymentEventId == null) {
+            md.append("The deployment event of this chain has not been received.\n\n");
+        }
+        item(md, "Version", incident.triggerVersion);
+        item(md, "Previous version", incident.previousVersion);
+        item(md, "Deployment", code(incident.deploymentId));
+        item(md, "Deployed at", time(incident.deployedAt));
+        item(md, "Commit", code(incident.commit));
+        item(md, "Change", incident.changeUrl);
+        item(md, "Team", incident.team);
+        item(md, "CI event", code(incident.ciEventId));
+
+        section(md, "Detection");
+        item(md, "Rule", incident.detectionRule);
+        item(md, "Metric", incident.detectionMetric);
+        item(md, "Threshold", incident.detectionThreshold == null ? null : AnomalyDetected.number(incident.detectionThreshold));
+        item(md, "Observed values", incident.observedValues);
+        item(md, "First bad sample", time(incident.firstBadSampleAt));
+        item(md, "Last bad sample", time(incident.lastBadSampleAt));
+        item(md, "Detected at", time(incident.openedAt));
+        item(md, "Anomaly", code(incident.anomalyId));
+
+        section(md, "Resolution");
+        if (resolved) {
+            item(md, "Rollback", "from " + incident.triggerVersion + " to " + incident.restoredVersion + " at "
+                    + time(incident.resolvedAt));
+            item(md, "Reason", incident.resolutionReason);
+            item(md, "Executor", incident.rollbackExecutor);
+            item(md, "Rollback decision", code(incident.rollbackId));
+        } else {
+            md.append("Not resolved yet: no rollback has been reported for this chain.\n");
+        }
+
+        section(md, "Root cause");
+        md.append("_To be completed by the team._\n");
+
+        section(md, "Action items");
+        md.append("- [ ] ...\n");
+        return md.toString();
+    }
+
+    /** "1h 2m 3s", "2m 3s", "23s". */
+    static String duration(OffsetDateTime from, OffsetDateTime to) {
+        Duration duration = Duration.between(from, to);
+        if (duration.isNegative()) {
+            duration = Duration.ZERO;
+        }
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        int seconds = duration.toSecondsPart();
+        return hours > 0 ? hours + "h " + minutes + "m " + seconds + "s"
+                : minutes > 0 ? minutes + "m " + seconds + "s"
+                : seconds + "s";
+    }
+
+    private static void section(StringBuilder md, String title) {
+        md.append("\n## ").append(title).append("\n\n");
+    }
+
+    private static void item(StringBuilder md, String label, String value) {
+        md.append("- ").append(label).append(": ").append(value == null ? UNKNOWN : value).append('\n');
+    }
+
+    private static String time(OffsetDateTime time) {
+        return time == null ? null : TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC));
+    }
+
+    private static String code(String value) {
+        return value == null ? null : "`" + value + "`";
+    }
+
+    /** Table cells end at a pipe or a line break. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+}

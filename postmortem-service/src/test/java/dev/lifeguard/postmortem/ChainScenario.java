@@ -1,0 +1,65 @@
+package dev.lifeguard.postmortem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.testsupport.EventContract;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The golden example chain of contracts/events/examples (checkout 2.0.0 deployed, anomaly, rollback
+ * requested, rolled back to 1.0.0, team notified), re-keyed to a fresh service, chain id and event ids so
+ * tests sharing one broker and database stay independent. Links between the events stay consistent.
+ */
+public final class ChainScenario {
+
+    public static final String UPGRADED = "dev.cdevents.service.upgraded.0.3.0";
+    public static final String ANOMALY = "dev.cdevents.incident.detected.0.3.0";
+    public static final String ROLLBACK_REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
+    public static final String ROLLEDBACK = "dev.cdevents.service.rolledback.0.3.0";
+    public static final String NOTIFICATION = "dev.cdeventsx.lifeguard-notification.published.0.1.0";
+
+    private static final String EXAMPLE_SERVICE = "checkout";
+    private static final String EXAMPLE_CHAIN_ID = "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c";
+    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, String> freshIds = new HashMap<>();
+
+    public String service() {
+        return service;
+    }
+
+    public String environment() {
+        return "production";
+    }
+
+    /** The Kafka key every event of the chain carries. */
+    public String key() {
+        return service + "/production";
+    }
+
+    public String chainId() {
+        return freshId(EXAMPLE_CHAIN_ID);
+    }
+
+    /** The golden example of a type, re-keyed; asking twice gives the same event (a redelivery). */
+    public String event(String type) {
+        String example = EventContract.read(EventContract.examples(type).get(0)).replace(EXAMPLE_SERVICE, service);
+        return UUID_TEXT.matcher(example).replaceAll(match -> freshId(match.group()));
+    }
+
+    public String eventId(String type) {
+        return EventContract.parse(event(type)).path("id").asText();
+    }
+
+    public static JsonNode json(String event) {
+        return EventContract.parse(event);
+    }
+
+    private String freshId(String exampleId) {
+        return freshIds.computeIfAbsent(exampleId, ignored -> UUID.randomUUID().toString());
+    }
+}

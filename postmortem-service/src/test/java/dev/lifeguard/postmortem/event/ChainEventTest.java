@@ -1,0 +1,130 @@
+package dev.lifeguard.postmortem.event;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.postmortem.TimelineKind;
+import dev.lifeguard.support.event.CloudEventReader;
+import dev.lifeguard.support.event.MalformedEventException;
+import dev.lifeguard.testsupport.EventContract;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Consumer side of the contract: the golden examples of every event the timeline reads. */
+class ChainEventTest {
+
+    private static final CloudEventReader READER = new CloudEventReader(new ObjectMapper());
+
+    @ParameterizedTest
+    @CsvSource({
+            "dev.cdevents.service.deployed.0.3.0, DEPLOYMENT",
+            "dev.cdevents.service.upgraded.0.3.0, DEPLOYMENT",
+            "dev.cdevents.incident.detected.0.3.0, ANOMALY",
+            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0, ROLLBACK_REQUESTED",
+            "dev.cdevents.service.rolledback.0.3.0, ROLLBACK",
+            "dev.cdeventsx.lifeguard-notification.published.0.1.0, NOTIFICATION"})
+    void goldenExamplesAreChainEventsOfTheirKind(String type, TimelineKind kind) {
+        ChainEvent event = read(example(type)).orElseThrow();
+
+        assertThat(event.details().kind()).isEqualTo(kind);
+        assertThat(event.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
+        assertThat(event.service()).isEqualTo("checkout");
+        assertThat(event.environment()).isEqualTo("production");
+        assertThat(event.time()).isNotNull();
+    }
+
+    @Test
+    void anomalyCarriesItsEvidence() {
+        AnomalyDetected anomaly = (AnomalyDetected) read(example("dev.cdevents.incident.detected.0.3.0")).orElseThrow().details();
+
+        assertThat(anomaly.anomalyId()).isEqualTo("anomaly-0003");
+        assertThat(anomaly.version()).isEqualTo("2.0.0");
+        assertThat(anomaly.rule()).isEqualTo("error_rate > 0.05 for 3 consecutive samples");
+        assertThat(anomaly.metric()).isEqualTo("error_rate");
+        assertThat(anomaly.threshold()).isEqualTo(0.05);
+        assertThat(anomaly.observedValues()).containsExactly(0.21, 0.34, 0.4);
+        assertThat(anomaly.observedValuesText()).isEqualTo("0.21, 0.34, 0.4");
+        assertThat(anomaly.firstSampleAt()).isEqualTo(OffsetDateTime.parse("2026-11-26T10:01:00Z"));
+        assertThat(anomaly.lastSampleAt()).isEqualTo(OffsetDateTime.parse("2026-11-26T10:01:20Z"));
+    }
+
+    @Test
+    void deploymentAndRollbackCarryWhatThePostmortemNames() {
+        DeploymentReported deployment = (DeploymentReported) read(example("dev.cdevents.service.upgraded.0.3.0"))
+                .orElseThrow().details();
+        ServiceRolledBack rollback = (ServiceRolledBack) read(example("dev.cdevents.service.rolledback.0.3.0"))
+                .orElseThrow().details();
+
+        assertThat(deployment).isEqualTo(new DeploymentReported(true, "d-0002", "2.0.0", "1.0.0", "payments", "e4f5a6b",
+                "https://git.example.com/shop/checkout/commit/e4f5a6b", "ci-0002"));
+        assertThat(rollback).isEqualTo(new ServiceRolledBack("rollback-0004", "2.0.0", "1.0.0",
+                "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0", "record",
+                "pkg:generic/checkout@1.0.0"));
+    }
+
+    @Test
+    void eventTypesTheTimelineDoesNotShowAreSkipped() {
+        String resolved = example("dev.cdevents.incident.resolved.0.3.0");
+
+        assertThat(read(resolved)).isEmpty();
+    }
+
+    @Test
+    void eventWithoutChainIdIsMalformed() {
+        String anomaly = example("dev.cdevents.incident.detected.0.3.0")
+                .replace("\"chainid\": \"0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c\",", "")
+                .replace("\"chainId\": \"0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c\",", "");
+
+        assertThatThrownBy(() -> read(anomaly)).isInstanceOf(MalformedEventException.class).hasMessageContaining("chain id");
+    }
+
+    @Test
+    void missingRequiredFieldIsMalformedAndNamed() {
+        String rollback = example("dev.cdevents.service.rolledback.0.3.0").replace("\"toVersion\"", "\"target\"");
+
+        assertThatThrownBy(() -> read(rollback)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/customData/toVersion");
+    }
+
+    @Test
+    void nonNumericEvidenceIsMalformed() {
+        String anomaly = example("dev.cdevents.incident.detected.0.3.0").replace("0.34,", "\"high\",");
+
+        assertThatThrownBy(() -> read(anomaly)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("observedValues");
+    }
+
+    @Test
+    void invalidServiceNameIsMalformed() {
+        String notification = example("dev.cdeventsx.lifeguard-notification.published.0.1.0")
+                .replace("\"service\": \"checkout\"", "\"service\": \"check out/../x\"");
+
+        assertThatThrownBy(() -> read(notification)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("service");
+    }
+
+    @Test
+    void targetFallsBackToTheCloudEventSubject() {
+        String rollbackRequest = example("dev.cdeventsx.lifeguard-rollback.requested.0.1.0")
+                .replace("\"service\": \"checkout\",", "")
+                .replace("\"environment\": \"production\",", "");
+
+        ChainEvent event = read(rollbackRequest).orElseThrow();
+
+        assertThat(List.of(event.service(), event.environment())).containsExactly("checkout", "production");
+    }
+
+    static String example(String type) {
+        return EventContract.read(EventContract.examples(type).get(0));
+    }
+
+    static Optional<ChainEvent> read(String json) {
+        return ChainEvent.read(READER.read(json, null));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lifeguard.postmortem.messaging;
+
+import dev.lifeguard.postmortem.ChainScenario;
+import dev.lifeguard.testsupport.KafkaBrokerResource;
+import dev.lifeguard.testsupport.KafkaTestClient;
+import dev.lifeguard.testsupport.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.UUID;
+
+import static dev.lifeguard.postmortem.ReadModelTestClient.awaitTimelineEntry;
+import static dev.lifeguard.postmortem.ReadModelTestClient.publish;
+import static dev.lifeguard.postmortem.ReadModelTestClient.topic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Poison input goes to {@code <topic>.dlq} with its reason, and the record after it is still processed. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class DeadLetterTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "deployments, dev.cdevents.service.upgraded.0.3.0",
+            "anomalies, dev.cdevents.incident.detected.0.3.0",
+            "rollbacks, dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
+            "notifications, dev.cdeventsx.lifeguard-notification.published.0.1.0"})
+    void recordThatIsNotJsonIsDeadLetteredAndTheNextOneProcessed(String topicName, String goodType) {
+        ChainScenario chain = new ChainScenario();
+        String garbage = "not json " + UUID.randomUUID();
+        KafkaTestClient.forTestBroker().send(topic(topicName), chain.key(), garbage);
+        String goodEventId = publish(chain, goodType);
+
+        ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
+                .awaitRecord(topic(topicName) + ".dlq", record -> garbage.equals(record.value()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("not JSON");
+        awaitTimelineEntry(goodEventId);
+    }
+
+    @Test
+    void chainEventWithoutChainIdIsDeadLetteredWithTheReason() {
+        ChainScenario chain = new ChainScenario();
+        String anomaly = chain.event(ChainScenario.ANOMALY)
+                .replaceAll("\"chainid\": \"[^\"]+\",", "")
+                .replaceAll("\"chainId\": \"[^\"]+\",", "");
+        KafkaTestClient.forTestBroker().send(topic("anomalies"), chain.key(), anomaly);
+        ChainScenario next = new ChainScenario();
+        String nextEventId = publish(next, ChainScenario.ANOMALY);
+
+        ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
+                .awaitRecord(topic("anomalies") + ".dlq", record -> anomaly.equals(record.value()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("missing chain id");
+        awaitTimelineEntry(nextEventId);
+    }
+}

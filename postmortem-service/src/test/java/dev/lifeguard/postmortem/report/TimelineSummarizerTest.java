@@ -1,0 +1,51 @@
+package dev.lifeguard.postmortem.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.postmortem.event.ChainEvent;
+import dev.lifeguard.support.event.CloudEventReader;
+import dev.lifeguard.testsupport.EventContract;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TimelineSummarizerTest {
+
+    private static final CloudEventReader READER = new CloudEventReader(new ObjectMapper());
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dev.cdevents.service.deployed.0.3.0 | checkout 1.0.0 deployed to production (commit a1b2c3d, team payments)",
+            "dev.cdevents.service.upgraded.0.3.0 | checkout upgraded from 1.0.0 to 2.0.0 in production (commit e4f5a6b, team payments)",
+            "dev.cdevents.incident.detected.0.3.0 | Anomaly on checkout 2.0.0 in production: error_rate > 0.05 for 3 consecutive samples; observed 0.21, 0.34, 0.4",
+            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 requested: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
+            "dev.cdevents.service.rolledback.0.3.0 | checkout rolled back from 2.0.0 to 1.0.0 in production (executor record)",
+            "dev.cdeventsx.lifeguard-notification.published.0.1.0 | Team payments notified via webhook: checkout rolled back to 1.0.0 in production"})
+    void summarisesEachGoldenExampleInOneSentence(String type, String expected) {
+        assertThat(TimelineSummarizer.summarize(event(example(type)))).isEqualTo(expected);
+    }
+
+    @Test
+    void leavesOutWhatTheEventDoesNotSay() {
+        String bareDeployment = example("dev.cdevents.service.upgraded.0.3.0")
+                .replace("\"previousVersion\": \"1.0.0\"", "\"previousVersion\": null")
+                .replace("\"team\": \"payments\",", "")
+                .replace("\"commit\": \"e4f5a6b\",", "");
+        String anomalyWithoutRule = example("dev.cdevents.incident.detected.0.3.0")
+                .replace("\"rule\": \"error_rate > 0.05 for 3 consecutive samples\",", "");
+
+        assertThat(TimelineSummarizer.summarize(event(bareDeployment))).isEqualTo("checkout 2.0.0 deployed to production");
+        assertThat(TimelineSummarizer.summarize(event(anomalyWithoutRule))).isEqualTo(
+                "Anomaly on checkout 2.0.0 in production: error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0"
+                        + " in production; observed 0.21, 0.34, 0.4");
+    }
+
+    private static String example(String type) {
+        return EventContract.read(EventContract.examples(type).get(0));
+    }
+
+    private static ChainEvent event(String json) {
+        return ChainEvent.read(READER.read(json, null)).orElseThrow();
+    }
+}
