@@ -1,0 +1,23 @@
+package dev.lifeguard.rollback.event;
+
+/** CloudEvents types rollback-service reads and writes. */
+public final class EventTypes {
+
+    public static final String ROLLBACK_REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
+
+    private EventTypes() {
+    }
+
+    /** CDEvents minor versions within 0.x stay compatible for the fields read here. */
+    public static boolean isServiceDeployment(String type) {
+        return type.startsWith("dev.cdevents.service.deployed.") || type.startsWith("dev.cdevents.service.upgraded.");
+    }
+
+    public static boolean isServiceRolledBack(String type) {
+        return type.startsWith("dev.cdevents.service.rolledback.");
+    }
+
+    public static boolean isIncidentDetected(String type) {
+        return type.startsWith("dev.cdevents.incident.detected.");
+    }
+}

@@ -1,0 +1,18 @@
+package dev.lifeguard.rollback.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.support.event.CloudEvent;
+
+/** Tolerant read of deploy-service's {@code service.rolledback}: {@code deploymentId} was taken out for {@code toVersion}. */
+public record ServiceRolledBackEvent(String eventId, String deploymentId, String service, String environment,
+                                     String toVersion) {
+
+    public static ServiceRolledBackEvent from(CloudEvent event) {
+        JsonNode document = event.cdEvent().document();
+        return new ServiceRolledBackEvent(event.id(),
+                EventFields.text(document, "/customData/deploymentId", 200),
+                EventFields.name(document, "/customData/service"),
+                EventFields.name(document, "/customData/environment"),
+                EventFields.text(document, "/customData/toVersion", 200));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lifeguard.rollback.policy.stableversion;
+
+import dev.lifeguard.rollback.TrackedDeployment;
+import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
+import dev.lifeguard.rollback.policy.RollbackPolicy;
+import dev.lifeguard.rollback.policy.Verdict;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Rolls a misbehaving deployment back to the stable version deploy-service named for it, as long as it
+ * still runs. Anything else is skipped: rolling back what no longer runs, or without a known-good
+ * target, would only make things worse.
+ */
+@ApplicationScoped
+@Identifier(RollBackToStableVersionPolicy.NAME)
+public class RollBackToStableVersionPolicy implements RollbackPolicy {
+
+    public static final String NAME = "stable-version";
+
+    @Override
+    public Verdict decide(AnomalyDetectedEvent anomaly, TrackedDeployment deployment) {
+        String evidence = anomaly.evidence();
+        if (deployment == null) {
+            return Verdict.skip("anomaly for unknown deployment " + anomaly.deploymentId() + "; " + evidence);
+        }
+        if (!deployment.isRunning()) {
+            return Verdict.skip("deployment " + deployment.deploymentId + " is not running any more; " + evidence);
+        }
+        if (deployment.stableVersion == null) {
+            return Verdict.skip("no stable version to roll back to; " + evidence);
+        }
+        if (deployment.stableVersion.equals(deployment.version)) {
+            return Verdict.skip("the stable version " + deployment.stableVersion + " is the failing version; " + evidence);
+        }
+        return Verdict.rollBackTo(deployment.stableVersion, evidence);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.lifeguard.rollback.repository;
+
+import dev.lifeguard.rollback.DeploymentStatus;
+import dev.lifeguard.rollback.TrackedDeployment;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+
+@ApplicationScoped
+public class TrackedDeploymentRepository implements PanacheRepositoryBase<TrackedDeployment, String> {
+
+    public Optional<TrackedDeployment> findRunning(String service, String environment) {
+        return find("service = ?1 and environment = ?2 and status = ?3", service, environment, DeploymentStatus.RUNNING)
+                .firstResultOptional();
+    }
+
+    /** The newest deployment of {@code version} that was not rolled back: what a rollback to that version restores. */
+    public Optional<TrackedDeployment> findRestorable(String service, String environment, String version) {
+        return find("service = ?1 and environment = ?2 and version = ?3 and status = ?4 order by deployedAt desc",
+                service, environment, version, DeploymentStatus.SUPERSEDED)
+                .firstResultOptional();
+    }
+}

@@ -1,0 +1,226 @@
+package dev.lifeguard.rollback.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.rollback.Decision;
+import dev.lifeguard.rollback.DeploymentStatus;
+import dev.lifeguard.rollback.PendingAnomaly;
+import dev.lifeguard.rollback.RollbackDecision;
+import dev.lifeguard.rollback.TrackedDeployment;
+import dev.lifeguard.rollback.config.RollbackConfig;
+import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
+import dev.lifeguard.rollback.event.RollbackEvents;
+import dev.lifeguard.rollback.event.ServiceDeployedEvent;
+import dev.lifeguard.rollback.event.ServiceRolledBackEvent;
+import dev.lifeguard.rollback.policy.RollbackPolicy;
+import dev.lifeguard.rollback.policy.Verdict;
+import dev.lifeguard.rollback.repository.PendingAnomalyRepository;
+import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
+import dev.lifeguard.rollback.repository.TargetLock;
+import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
+import dev.lifeguard.support.outbox.Outbox;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Rollback use cases: keep track of what runs where, and turn each anomalous deployment into exactly one
+ * decision. A ROLL_BACK decision queues its request in the same transaction (outbox). Every use case
+ * first locks the service/environment, so the two consumers and the expiry see each other's work.
+ */
+@ApplicationScoped
+public class RollbackService {
+
+    private static final Logger LOG = Logger.getLogger(RollbackService.class);
+    private static final int MAX_REASON_LENGTH = 2000;
+
+    private final TrackedDeploymentRepository deployments;
+    private final PendingAnomalyRepository pendingAnomalies;
+    private final RollbackDecisionRepository decisions;
+    private final TargetLock targetLock;
+    private final RollbackEvents events;
+    private final Outbox outbox;
+    private final RollbackConfig config;
+    private final ObjectMapper mapper;
+    private final RollbackPolicy policy;
+
+    public RollbackService(TrackedDeploymentRepository deployments, PendingAnomalyRepository pendingAnomalies,
+                           RollbackDecisionRepository decisions, TargetLock targetLock, RollbackEvents events,
+                           Outbox outbox, RollbackConfig config, ObjectMapper mapper,
+                           @Any Instance<RollbackPolicy> policies) {
+        this.deployments = deployments;
+        this.pendingAnomalies = pendingAnomalies;
+        this.decisions = decisions;
+        this.targetLock = targetLock;
+        this.events = events;
+        this.outbox = outbox;
+        this.config = config;
+        this.mapper = mapper;
+        Instance<RollbackPolicy> selected = policies.select(Identifier.Literal.of(config.policy()));
+        if (!selected.isResolvable()) {
+            throw new IllegalStateException("No RollbackPolicy named '" + config.policy() + "' (lifeguard.rollback.policy)");
+        }
+        this.policy = selected.get();
+    }
+
+    /** A deployment now runs in its environment; an anomaly that arrived before it is decided now. */
+    @Transactional
+    public void deploymentStarted(ServiceDeployedEvent deployed) {
+        targetLock.lock(deployed.service(), deployed.environment());
+        if (deployments.findByIdOptional(deployed.deploymentId()).isPresent()) {
+            return;
+        }
+        OffsetDateTime now = now();
+        deployments.findRunning(deployed.service(), deployed.environment())
+                .ifPresent(previous -> changeStatus(previous, DeploymentStatus.SUPERSEDED, now));
+        TrackedDeployment deployment = new TrackedDeployment();
+        deployment.deploymentId = deployed.deploymentId();
+        deployment.service = deployed.service();
+        deployment.environment = deployed.environment();
+        deployment.version = deployed.version();
+        deployment.stableVersion = deployed.stableVersion();
+        deployment.chainId = deployed.chainId();
+        deployment.eventId = deployed.eventId();
+        deployment.status = DeploymentStatus.RUNNING;
+        deployment.deployedAt = deployed.time() != null ? deployed.time() : now;
+        deployment.statusChangedAt = now;
+        deployments.persist(deployment);
+
+        PendingAnomaly pending = pendingAnomalies.findById(deployment.deploymentId);
+        if (pending != null) {
+            pendingAnomalies.delete(pending);
+            decide(readAnomaly(pending), deployment);
+        }
+    }
+
+    /** deploy-service rolled a deployment back: it stops running and the version it went back to runs again. */
+    @Transactional
+    public void deploymentRolledBack(ServiceRolledBackEvent rolledBack) {
+        targetLock.lock(rolledBack.service(), rolledBack.environment());
+        OffsetDateTime now = now();
+        deployments.findByIdOptional(rolledBack.deploymentId())
+                .filter(deployment -> deployment.status != DeploymentStatus.ROLLED_BACK)
+                .ifPresent(deployment -> changeStatus(deployment, DeploymentStatus.ROLLED_BACK, now));
+        if (deployments.findRunning(rolledBack.service(), rolledBack.environment()).isEmpty()) {
+            deployments.findRestorable(rolledBack.service(), rolledBack.environment(), rolledBack.toVersion())
+                    .ifPresent(restored -> changeStatus(restored, DeploymentStatus.RUNNING, now));
+        }
+    }
+
+    /**
+     * Decides an anomaly once per deployment. One for a deployment not seen yet waits for it: the anomaly
+     * and the deployment come on different topics, so the anomaly can overtake the deployment.
+     */
+    @Transactional
+    public void anomalyDetected(AnomalyDetectedEvent anomaly) {
+        targetLock.lock(anomaly.service(), anomaly.environment());
+        if (decisions.existsForDeployment(anomaly.deploymentId())) {
+            LOG.infof("Anomaly %s: deployment %s has been decided already", anomaly.anomalyId(), anomaly.deploymentId());
+            return;
+        }
+        Optional<TrackedDeployment> deployment = deployments.findByIdOptional(anomaly.deploymentId());
+        if (deployment.isPresent()) {
+            decide(anomaly, deployment.get());
+        } else if (pendingAnomalies.findByIdOptional(anomaly.deploymentId()).isEmpty()) {
+            PendingAnomaly pending = new PendingAnomaly();
+            pending.deploymentId = anomaly.deploymentId();
+            pending.service = anomaly.service();
+            pending.environment = anomaly.environment();
+            pending.anomalyEventId = anomaly.eventId();
+            pending.anomaly = writeAnomaly(anomaly);
+            pending.receivedAt = now();
+            pendingAnomalies.persist(pending);
+            LOG.infof("Anomaly %s waits for deployment %s", anomaly.anomalyId(), anomaly.deploymentId());
+        }
+    }
+
+    @Transactional
+    public List<PendingAnomaly> pendingAnomaliesReceivedBefore(OffsetDateTime cutoff) {
+        return pendingAnomalies.receivedBefore(cutoff);
+    }
+
+    /** Decides an anomaly that waited in vain, with whatever is known of its deployment by now. */
+    @Transactional
+    public void decideWithoutWaiting(PendingAnomaly expired) {
+        targetLock.lock(expired.service, expired.environment);
+        PendingAnomaly pending = pendingAnomalies.findById(expired.deploymentId);
+        if (pending == null) {
+            return;
+        }
+        pendingAnomalies.delete(pending);
+        decide(readAnomaly(pending), deployments.findById(pending.deploymentId));
+    }
+
+    @Transactional
+    public List<RollbackDecision> decisions(String service, String environment, int limit) {
+        return decisions.newestFirst(service, environment, limit);
+    }
+
+    @Transactional
+    public Optional<RollbackDecision> find(String id) {
+        return decisions.findByIdOptional(id);
+    }
+
+    private void decide(AnomalyDetectedEvent anomaly, TrackedDeployment deployment) {
+        Verdict verdict = policy.decide(anomaly, deployment);
+        RollbackDecision decision = new RollbackDecision();
+        decision.id = UUID.randomUUID().toString();
+        decision.service = anomaly.service();
+        decision.environment = anomaly.environment();
+        decision.deploymentId = anomaly.deploymentId();
+        decision.fromVersion = deployment != null ? deployment.version : anomaly.version();
+        decision.toVersion = verdict.toVersion();
+        decision.decision = verdict.decision();
+        decision.reason = verdict.reason().length() > MAX_REASON_LENGTH
+                ? verdict.reason().substring(0, MAX_REASON_LENGTH - 3) + "..."
+                : verdict.reason();
+        decision.anomalyId = anomaly.anomalyId();
+        decision.anomalyEventId = anomaly.eventId();
+        decision.chainId = anomaly.chainId() != null ? anomaly.chainId()
+                : deployment != null && deployment.chainId != null ? deployment.chainId : decision.id;
+        decision.decidedAt = now();
+        decisions.persist(decision);
+        if (decision.decision == Decision.ROLL_BACK) {
+            outbox.enqueue(config.rollbacksTopic(), decision.key(), events.rollbackRequested(decision));
+        }
+        LOG.infof("Decision %s for %s deployment %s: %s %s -> %s (%s)", decision.id, decision.key(),
+                decision.deploymentId, decision.decision, decision.fromVersion, decision.toVersion, decision.reason);
+    }
+
+    private void changeStatus(TrackedDeployment deployment, DeploymentStatus status, OffsetDateTime now) {
+        deployment.status = status;
+        deployment.statusChangedAt = now;
+        // The partial unique index allows one RUNNING row per target: write each change before the next one.
+        deployments.flush();
+    }
+
+    private String writeAnomaly(AnomalyDetectedEvent anomaly) {
+        try {
+            return mapper.writeValueAsString(anomaly);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not serialise anomaly " + anomaly.anomalyId(), e);
+        }
+    }
+
+    private AnomalyDetectedEvent readAnomaly(PendingAnomaly pending) {
+        try {
+            return mapper.readValue(pending.anomaly, AnomalyDetectedEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not read the anomaly pending for deployment " + pending.deploymentId, e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+}

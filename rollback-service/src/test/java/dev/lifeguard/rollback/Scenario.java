@@ -1,0 +1,118 @@
+package dev.lifeguard.rollback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.testsupport.EventContract;
+import dev.lifeguard.testsupport.KafkaTestClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One service/environment of its own, fed with deploy-service's and monitor-service's events built from
+ * the golden examples, so tests sharing the broker and the database stay independent.
+ */
+public final class Scenario {
+
+    public static final String DEPLOYMENTS = "lifeguard.deployments";
+    public static final String ANOMALIES = "lifeguard.anomalies";
+    public static final String ROLLBACKS = "lifeguard.rollbacks";
+
+    public final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
+    public final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String environment = "production";
+    public final String chainId = "chain-" + UUID.randomUUID();
+
+    public String key() {
+        return service + "/" + environment;
+    }
+
+    /** deploy-service's service.deployed (no stable version) or service.upgraded for a new deployment. */
+    public ObjectNode deployment(String deploymentId, String version, String stableVersion) {
+        ObjectNode event = example(stableVersion == null
+                ? "dev.cdevents.service.deployed.0.3.0" : "dev.cdevents.service.upgraded.0.3.0");
+        identify(event);
+        ObjectNode custom = event.withObject("/data/customData");
+        custom.put("deploymentId", deploymentId);
+        custom.put("service", service);
+        custom.put("environment", environment);
+        custom.put("version", version);
+        custom.put("stableVersion", stableVersion);
+        event.withObject("/data/subject").put("id", service);
+        return event;
+    }
+
+    /** monitor-service's incident.detected for a deployment, with the golden evidence (0.21, 0.34, 0.4). */
+    public ObjectNode anomaly(String deploymentId, String version) {
+        ObjectNode event = example("dev.cdevents.incident.detected.0.3.0");
+        identify(event);
+        String anomalyId = "anomaly-" + UUID.randomUUID();
+        ObjectNode custom = event.withObject("/data/customData");
+        custom.put("anomalyId", anomalyId);
+        custom.put("deploymentId", deploymentId);
+        custom.put("service", service);
+        custom.put("environment", environment);
+        custom.put("version", version);
+        event.withObject("/data/subject").put("id", anomalyId);
+        return event;
+    }
+
+    /** deploy-service's service.rolledback: {@code deploymentId} was taken out, {@code toVersion} runs again. */
+    public ObjectNode rolledBack(String deploymentId, String fromVersion, String toVersion) {
+        ObjectNode event = example("dev.cdevents.service.rolledback.0.3.0");
+        identify(event);
+        ObjectNode custom = event.withObject("/data/customData");
+        custom.put("deploymentId", deploymentId);
+        custom.put("service", service);
+        custom.put("environment", environment);
+        custom.put("fromVersion", fromVersion);
+        custom.put("toVersion", toVersion);
+        return event;
+    }
+
+    public void send(String topic, JsonNode event) {
+        kafka.send(topic, key(), event.toString());
+    }
+
+    /** Deploys {@code version} (with {@code stableVersion} as its rollback target) and returns the deployment id. */
+    public String deploy(String version, String stableVersion) {
+        String deploymentId = "d-" + UUID.randomUUID();
+        send(DEPLOYMENTS, deployment(deploymentId, version, stableVersion));
+        return deploymentId;
+    }
+
+    public ConsumerRecord<String, String> awaitRollbackRequest() {
+        return kafka.awaitRecord(ROLLBACKS, record -> key().equals(record.key()));
+    }
+
+    public List<ConsumerRecord<String, String>> publishedRollbackRequests() {
+        return kafka.readAll(ROLLBACKS).stream().filter(record -> key().equals(record.key())).toList();
+    }
+
+    /**
+     * Waits until everything sent before it has been consumed and everything queued before it has been
+     * published: a rollback of a fresh scenario goes through both topics and the outbox, each in order.
+     */
+    public static void awaitAllEarlierEventsHandled() {
+        Scenario marker = new Scenario();
+        marker.deploy("1.0.0", null);
+        String v2 = marker.deploy("2.0.0", "1.0.0");
+        marker.send(ANOMALIES, marker.anomaly(v2, "2.0.0"));
+        marker.awaitRollbackRequest();
+    }
+
+    public static ObjectNode example(String type) {
+        return (ObjectNode) EventContract.parse(EventContract.read(EventContract.examples(type).get(0)));
+    }
+
+    private void identify(ObjectNode event) {
+        String id = UUID.randomUUID().toString();
+        event.put("id", id);
+        event.put("subject", key());
+        event.put("chainid", chainId);
+        ObjectNode context = event.withObject("/data/context");
+        context.put("id", id);
+        context.put("chainId", chainId);
+    }
+}

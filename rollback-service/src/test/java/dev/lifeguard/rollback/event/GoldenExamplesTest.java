@@ -1,0 +1,96 @@
+package dev.lifeguard.rollback.event;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.rollback.Scenario;
+import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.event.CloudEventReader;
+import dev.lifeguard.support.event.MalformedEventException;
+import dev.lifeguard.testsupport.EventContract;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Consumer side of the contract: the golden examples of every event rollback-service reads. */
+class GoldenExamplesTest {
+
+    private static final CloudEventReader READER = new CloudEventReader(new ObjectMapper());
+
+    @Test
+    void serviceDeployedHasNoStableVersion() {
+        ServiceDeployedEvent deployed = ServiceDeployedEvent.from(read("dev.cdevents.service.deployed.0.3.0"));
+
+        assertThat(deployed).isEqualTo(new ServiceDeployedEvent("7d1c0e2a-0001-4c1b-9a40-000000000001",
+                "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c", "d-0001", "checkout", "production", "1.0.0", null,
+                OffsetDateTime.parse("2026-11-26T09:00:00Z")));
+    }
+
+    @Test
+    void serviceUpgradedNamesItsStableVersion() {
+        ServiceDeployedEvent upgraded = ServiceDeployedEvent.from(read("dev.cdevents.service.upgraded.0.3.0"));
+
+        assertThat(upgraded.deploymentId()).isEqualTo("d-0002");
+        assertThat(upgraded.version()).isEqualTo("2.0.0");
+        assertThat(upgraded.stableVersion()).isEqualTo("1.0.0");
+        assertThat(upgraded.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
+    }
+
+    @Test
+    void serviceRolledBackNamesTheDeploymentTakenOutAndTheVersionRestored() {
+        ServiceRolledBackEvent rolledBack = ServiceRolledBackEvent.from(read("dev.cdevents.service.rolledback.0.3.0"));
+
+        assertThat(rolledBack).isEqualTo(new ServiceRolledBackEvent("7d1c0e2a-0005-4c1b-9a40-000000000005",
+                "d-0002", "checkout", "production", "1.0.0"));
+    }
+
+    @Test
+    void incidentDetectedCarriesTheEvidence() {
+        AnomalyDetectedEvent anomaly = AnomalyDetectedEvent.from(read("dev.cdevents.incident.detected.0.3.0"));
+
+        assertThat(anomaly).isEqualTo(new AnomalyDetectedEvent("5a7e9c10-0003-4d2b-8f31-000000000003",
+                "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c", "anomaly-0003", "d-0002", "checkout", "production", "2.0.0",
+                "error_rate", 0.05, List.of(0.21, 0.34, 0.4)));
+        // the same words as the golden rollback request's reason
+        assertThat(anomaly.evidence()).isEqualTo(EventContract.parse(EventContract.read(
+                        EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0").get(0)))
+                .at("/data/subject/content/reason").asText());
+    }
+
+    @Test
+    void evidenceOfManySamplesStaysReadable() {
+        AnomalyDetectedEvent anomaly = new AnomalyDetectedEvent("e", "c", "a", "d", "s", "e", "3.1", "latency_p99",
+                250, List.of(300.0, 301.5, 302.0, 303.0, 304.0, 305.0, 306.0, 307.0, 308.0, 309.0, 310.0, 311.0));
+
+        assertThat(anomaly.evidence()).isEqualTo("latency_p99 above 250 for 12 consecutive samples "
+                + "(300, 301.5, 302, 303, 304, 305, 306, 307, 308, 309, ...) on 3.1");
+    }
+
+    @Test
+    void anomalyWithoutNumericEvidenceIsMalformed() {
+        ObjectNode example = Scenario.example("dev.cdevents.incident.detected.0.3.0");
+        example.withObject("/data/customData").putArray("observedValues").add("high");
+
+        assertThatThrownBy(() -> AnomalyDetectedEvent.from(READER.read(example.toString(), new RecordHeaders())))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/customData/observedValues/0");
+    }
+
+    @Test
+    void deploymentWithAnUnsafeServiceNameIsMalformed() {
+        ObjectNode example = Scenario.example("dev.cdevents.service.upgraded.0.3.0");
+        example.withObject("/data/customData").put("service", "checkout/../admin");
+
+        assertThatThrownBy(() -> ServiceDeployedEvent.from(READER.read(example.toString(), new RecordHeaders())))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/customData/service");
+    }
+
+    private static CloudEvent read(String type) {
+        return READER.read(EventContract.read(EventContract.examples(type).get(0)), new RecordHeaders());
+    }
+}

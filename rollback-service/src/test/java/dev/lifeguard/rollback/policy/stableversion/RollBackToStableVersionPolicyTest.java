@@ -1,0 +1,60 @@
+package dev.lifeguard.rollback.policy.stableversion;
+
+import dev.lifeguard.rollback.Decision;
+import dev.lifeguard.rollback.DeploymentStatus;
+import dev.lifeguard.rollback.TrackedDeployment;
+import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
+import dev.lifeguard.rollback.policy.Verdict;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class RollBackToStableVersionPolicyTest {
+
+    private static final String EVIDENCE = "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0";
+    private static final AnomalyDetectedEvent ANOMALY = new AnomalyDetectedEvent("event-3", "chain-1", "anomaly-3",
+            "d-2", "checkout", "production", "2.0.0", "error_rate", 0.05, List.of(0.21, 0.34, 0.4));
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                arguments("running with a stable version", deployment(DeploymentStatus.RUNNING, "1.0.0"),
+                        Decision.ROLL_BACK, "1.0.0", EVIDENCE),
+                arguments("running without a stable version", deployment(DeploymentStatus.RUNNING, null),
+                        Decision.SKIPPED, null, "no stable version to roll back to; " + EVIDENCE),
+                arguments("superseded by a newer deployment", deployment(DeploymentStatus.SUPERSEDED, "1.0.0"),
+                        Decision.SKIPPED, null, "deployment d-2 is not running any more; " + EVIDENCE),
+                arguments("rolled back already", deployment(DeploymentStatus.ROLLED_BACK, "1.0.0"),
+                        Decision.SKIPPED, null, "deployment d-2 is not running any more; " + EVIDENCE),
+                arguments("stable version is the failing one", deployment(DeploymentStatus.RUNNING, "2.0.0"),
+                        Decision.SKIPPED, null, "the stable version 2.0.0 is the failing version; " + EVIDENCE),
+                arguments("deployment never seen", null,
+                        Decision.SKIPPED, null, "anomaly for unknown deployment d-2; " + EVIDENCE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void decides(String situation, TrackedDeployment deployment, Decision decision, String toVersion, String reason) {
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(ANOMALY, deployment);
+
+        assertThat(verdict.decision()).isEqualTo(decision);
+        assertThat(verdict.toVersion()).isEqualTo(toVersion);
+        assertThat(verdict.reason()).isEqualTo(reason);
+    }
+
+    private static TrackedDeployment deployment(DeploymentStatus status, String stableVersion) {
+        TrackedDeployment deployment = new TrackedDeployment();
+        deployment.deploymentId = "d-2";
+        deployment.service = "checkout";
+        deployment.environment = "production";
+        deployment.version = "2.0.0";
+        deployment.stableVersion = stableVersion;
+        deployment.status = status;
+        return deployment;
+    }
+}
