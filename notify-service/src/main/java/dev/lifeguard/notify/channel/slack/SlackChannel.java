@@ -1,0 +1,75 @@
+package dev.lifeguard.notify.channel.slack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.notify.channel.ChatChannel;
+import dev.lifeguard.notify.channel.NotificationContent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Slack incoming webhooks, in Block Kit: a header with the title, a section with the text, and a
+ * context line with links and ids. The top-level {@code text} (mrkdwn, like the section) is what
+ * notifications and screen readers show when blocks cannot be displayed.
+ */
+@ApplicationScoped
+@Identifier(SlackChannel.TYPE)
+public class SlackChannel implements ChatChannel {
+
+    public static final String TYPE = "slack";
+
+    /** Block Kit limits: header text 150 characters, section text 3000, context 10 elements. */
+    static final int HEADER_MAX = 150;
+    static final int SECTION_MAX = 3000;
+    private static final int CONTEXT_MAX = 10;
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public ObjectNode render(NotificationContent content) {
+        ObjectNode message = JSON.objectNode();
+        message.put("text", escape(content.title()));
+        ArrayNode blocks = message.putArray("blocks");
+
+        ObjectNode header = blocks.addObject().put("type", "header");
+        header.putObject("text").put("type", "plain_text").put("text", truncate(content.title(), HEADER_MAX));
+
+        ObjectNode section = blocks.addObject().put("type", "section");
+        section.putObject("text").put("type", "mrkdwn").put("text", truncate(escape(content.text()), SECTION_MAX));
+
+        ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
+        mrkdwn(context, "*" + escape(content.service()) + "* in *" + escape(content.environment()) + "*");
+        for (NotificationContent.Link link : content.links()) {
+            if (context.size() < CONTEXT_MAX - 2) {
+                mrkdwn(context, "<" + linkTarget(link.url()) + "|" + escape(link.label()) + ">");
+            }
+        }
+        mrkdwn(context, "event `" + escape(content.about().id()) + "`");
+        mrkdwn(context, "chain `" + escape(content.chainId()) + "`");
+        return message;
+    }
+
+    private static void mrkdwn(ArrayNode elements, String text) {
+        elements.addObject().put("type", "mrkdwn").put("text", text);
+    }
+
+    /** Slack reads &, < and > as control characters in mrkdwn. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A URL inside {@code <url|label>} must not contain the delimiters. */
+    private static String linkTarget(String url) {
+        return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
+    }
+
+    static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

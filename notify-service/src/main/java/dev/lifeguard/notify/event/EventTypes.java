@@ -1,0 +1,16 @@
+package dev.lifeguard.notify.event;
+
+/** CloudEvents types notify-service reads and writes. Reads match any version within 0.x by prefix. */
+public final class EventTypes {
+
+    public static final String SERVICE_DEPLOYED_PREFIX = "dev.cdevents.service.deployed.";
+    public static final String SERVICE_UPGRADED_PREFIX = "dev.cdevents.service.upgraded.";
+    public static final String SERVICE_ROLLEDBACK_PREFIX = "dev.cdevents.service.rolledback.";
+    public static final String INCIDENT_DETECTED_PREFIX = "dev.cdevents.incident.detected.";
+    public static final String ROLLBACK_REQUESTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.requested.";
+
+    public static final String NOTIFICATION_PUBLISHED = "dev.cdeventsx.lifeguard-notification.published.0.1.0";
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,19 @@
+package dev.lifeguard.notify.event;
+
+import dev.lifeguard.support.event.CloudEvent;
+
+/** An event teams can subscribe to, read tolerantly; {@link NotifiableEvents#from} makes them. */
+public sealed interface NotifiableEvent
+        permits DeploymentEvent, AnomalyEvent, RollbackRequestedEvent, RolledBackEvent {
+
+    CloudEvent cloudEvent();
+
+    String service();
+
+    String environment();
+
+    /** The chain to carry on; an event that names none starts its own. */
+    default String chainId() {
+        return cloudEvent().chainId() != null ? cloudEvent().chainId() : cloudEvent().id();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.lifeguard.notify.messaging;
+
+/** Reactive Messaging channel names; topics and serdes are set in application.properties. */
+public final class Channels {
+
+    /** deploy-service's lifecycle: deployed, upgraded, rolled back (lifeguard.deployments). */
+    public static final String DEPLOYMENTS = "deployments";
+    /** monitor-service's anomalies (lifeguard.anomalies). */
+    public static final String ANOMALIES = "anomalies";
+    /** rollback-service's requests (lifeguard.rollbacks). */
+    public static final String ROLLBACKS = "rollbacks";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,103 @@
+package dev.lifeguard.notify.rest;
+
+import dev.lifeguard.notify.Subscription;
+import dev.lifeguard.notify.channel.ChannelUrl;
+import dev.lifeguard.notify.channel.ChannelUrlGuard;
+import dev.lifeguard.notify.channel.ChatChannels;
+import dev.lifeguard.notify.channel.RejectedChannelUrlException;
+import dev.lifeguard.notify.rest.dto.SubscriptionRequest;
+import dev.lifeguard.notify.rest.dto.SubscriptionView;
+import dev.lifeguard.notify.service.SubscriptionService;
+import dev.lifeguard.support.rest.Fields;
+import dev.lifeguard.support.rest.ProblemException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+@Path("/api/v1/subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SubscriptionResource {
+
+    private static final int MAX_SERVICES = 100;
+
+    private final SubscriptionService subscriptions;
+    private final ChatChannels channels;
+    private final ChannelUrlGuard urlGuard;
+
+    public SubscriptionResource(SubscriptionService subscriptions, ChatChannels channels, ChannelUrlGuard urlGuard) {
+        this.subscriptions = subscriptions;
+        this.channels = channels;
+        this.urlGuard = urlGuard;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response subscribe(SubscriptionRequest request) {
+        if (request == null) {
+            throw ProblemException.invalidField("body", "a JSON body with team, services and channel is required");
+        }
+        String team = Fields.requireName("team", request.team());
+        List<String> services = services(request.services());
+        if (request.channel() == null) {
+            throw ProblemException.invalidField("channel", "field 'channel' ({type, url}) is required");
+        }
+        String type = Fields.requireText("channel.type", request.channel().type());
+        if (channels.byType(type).isEmpty()) {
+            throw ProblemException.invalidField("channel.type", "field 'channel.type' must be one of " + channels.types());
+        }
+        ChannelUrl url;
+        try {
+            url = urlGuard.check(request.channel().url());
+        } catch (RejectedChannelUrlException e) {
+            throw ProblemException.invalidField("channel.url", "field 'channel.url': " + e.getMessage());
+        }
+        Subscription subscription = subscriptions.subscribe(team, services, type, url);
+        return Response.created(URI.create("/api/v1/subscriptions/" + subscription.id))
+                .entity(SubscriptionView.of(subscription))
+                .build();
+    }
+
+    @GET
+    public List<SubscriptionView> list(@QueryParam("team") String team) {
+        return subscriptions.list(Fields.optionalName("team", team)).stream().map(SubscriptionView::of).toList();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response unsubscribe(@PathParam("id") String id) {
+        if (!subscriptions.unsubscribe(id)) {
+            throw ProblemException.notFound("no subscription with id '" + id + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    /** Service names or "*", without duplicates, in the order given. */
+    private static List<String> services(List<String> requested) {
+        if (requested == null || requested.isEmpty()) {
+            throw ProblemException.invalidField("services", "field 'services' must list service names, or \"*\" for all");
+        }
+        if (requested.size() > MAX_SERVICES) {
+            throw ProblemException.invalidField("services", "field 'services' may list at most " + MAX_SERVICES + " names");
+        }
+        Set<String> services = new LinkedHashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
+            String field = "services[" + i + "]";
+            String service = Fields.requireText(field, requested.get(i));
+            services.add(Subscription.ALL_SERVICES.equals(service) ? service : Fields.requireName(field, service));
+        }
+        return new ArrayList<>(services);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lifeguard.notify.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.notify.Delivery;
+import dev.lifeguard.notify.DeliveryStatus;
+import dev.lifeguard.notify.Subscription;
+import dev.lifeguard.notify.channel.ChatChannel;
+import dev.lifeguard.notify.channel.ChatChannels;
+import dev.lifeguard.notify.channel.NotificationContent;
+import dev.lifeguard.notify.config.NotifyConfig;
+import dev.lifeguard.notify.event.NotifiableEvent;
+import dev.lifeguard.notify.event.NotificationEvents;
+import dev.lifeguard.notify.repository.DeliveryRepository;
+import dev.lifeguard.notify.repository.SubscriptionRepository;
+import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns an event into one notification per matching subscription. Each is recorded as a PENDING
+ * delivery and published on the team's and the all-teams topic in the caller's transaction, so the
+ * event is either fully recorded or (on rollback) consumed again; the worker sends afterwards.
+ */
+@ApplicationScoped
+public class NotificationService {
+
+    private static final Logger LOG = Logger.getLogger(NotificationService.class);
+
+    private final SubscriptionRepository subscriptions;
+    private final DeliveryRepository deliveries;
+    private final NotificationComposer composer;
+    private final ChatChannels channels;
+    private final NotificationEvents events;
+    private final Outbox outbox;
+    private final NotifyConfig config;
+    private final ObjectMapper mapper;
+
+    public NotificationService(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
+                               NotificationComposer composer, ChatChannels channels, NotificationEvents events,
+                               Outbox outbox, NotifyConfig config, ObjectMapper mapper) {
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+        this.composer = composer;
+        this.channels = channels;
+        this.events = events;
+        this.outbox = outbox;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    @Transactional
+    public List<Delivery> notifyAbout(NotifiableEvent event) {
+        List<Subscription> subscribers = subscriptions.covering(event.service());
+        if (subscribers.isEmpty()) {
+            return List.of();
+        }
+        NotificationContent content = composer.compose(event);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        List<Delivery> recorded = new ArrayList<>();
+        for (Subscription subscription : subscribers) {
+            Optional<ChatChannel> channel = channels.byType(subscription.channelType);
+            if (channel.isEmpty()) {
+                // Only possible if a channel implementation was removed after subscribing; the others still hear.
+                LOG.warnf("Subscription %s uses channel type '%s', which is not installed: skipped", subscription.id,
+                        subscription.channelType);
+                continue;
+            }
+            ObjectNode message = channel.get().render(content);
+            Delivery delivery = pending(subscription, content, message, now);
+            deliveries.persist(delivery);
+            CloudEvent published = events.published(delivery, content, message);
+            String key = NotificationEvents.key(delivery);
+            outbox.enqueue(config.notificationsTopic() + "." + subscription.team, key, published);
+            outbox.enqueue(config.notificationsTopic(), key, published);
+            recorded.add(delivery);
+        }
+        LOG.infof("Event %s (%s) on %s/%s: %d notification(s) recorded", event.cloudEvent().id(),
+                event.cloudEvent().type(), event.service(), event.environment(), recorded.size());
+        return recorded;
+    }
+
+    private Delivery pending(Subscription subscription, NotificationContent content, ObjectNode message,
+                             OffsetDateTime now) {
+        Delivery delivery = new Delivery();
+        delivery.id = UUID.randomUUID().toString();
+        delivery.subscriptionId = subscription.id;
+        delivery.team = subscription.team;
+        delivery.service = content.service();
+        delivery.environment = content.environment();
+        delivery.channelType = subscription.channelType;
+        delivery.eventId = content.about().id();
+        delivery.eventType = content.about().type();
+        try {
+            delivery.body = mapper.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not serialise the message for delivery " + delivery.id, e);
+        }
+        delivery.status = DeliveryStatus.PENDING;
+        delivery.attempts = 0;
+        delivery.nextAttemptAt = now;
+        delivery.createdAt = now;
+        return delivery;
+    }
+}

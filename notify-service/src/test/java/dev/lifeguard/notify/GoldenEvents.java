@@ -1,0 +1,55 @@
+package dev.lifeguard.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.event.CloudEventReader;
+import dev.lifeguard.testsupport.EventContract;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The golden examples of the events notify-service reads (contracts/events/examples), as they are or
+ * re-targeted at another service with a fresh event id, so tests sharing one broker and database stay apart.
+ */
+public final class GoldenEvents {
+
+    public static final String DEPLOYED = "dev.cdevents.service.deployed.0.3.0";
+    public static final String UPGRADED = "dev.cdevents.service.upgraded.0.3.0";
+    public static final String ROLLEDBACK = "dev.cdevents.service.rolledback.0.3.0";
+    public static final String ANOMALY = "dev.cdevents.incident.detected.0.3.0";
+    public static final String ROLLBACK_REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
+    public static final List<String> READ = List.of(DEPLOYED, UPGRADED, ROLLEDBACK, ANOMALY, ROLLBACK_REQUESTED);
+
+    /** The service every golden example is about. */
+    public static final String EXAMPLE_SERVICE = "checkout";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private GoldenEvents() {
+    }
+
+    public static String json(String type) {
+        List<Path> examples = EventContract.examples(type);
+        if (examples.isEmpty()) {
+            throw new AssertionError("No golden example for " + type);
+        }
+        return EventContract.read(examples.get(0));
+    }
+
+    public static CloudEvent cloudEvent(String type) {
+        return read(json(type));
+    }
+
+    public static CloudEvent read(String json) {
+        return new CloudEventReader(MAPPER).read(json, new RecordHeaders());
+    }
+
+    /** The example about {@code service} instead of checkout, with {@code eventId} as its id. */
+    public static String about(String type, String service, String eventId) {
+        String json = json(type);
+        String exampleId = EventContract.parse(json).path("id").asText();
+        return json.replace(exampleId, eventId).replace(EXAMPLE_SERVICE, service);
+    }
+}

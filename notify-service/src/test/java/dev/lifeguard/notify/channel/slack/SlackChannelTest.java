@@ -1,0 +1,62 @@
+package dev.lifeguard.notify.channel.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.notify.GoldenEvents;
+import dev.lifeguard.notify.channel.NotificationContent;
+import dev.lifeguard.notify.channel.NotificationContent.Link;
+import dev.lifeguard.support.event.CloudEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SlackChannelTest {
+
+    private final SlackChannel slack = new SlackChannel();
+    private final CloudEvent about = GoldenEvents.cloudEvent(GoldenEvents.UPGRADED);
+
+    @Test
+    void rendersBlockKitWithHeaderSectionContextAndFallbackText() {
+        JsonNode message = slack.render(new NotificationContent("checkout", "production",
+                "checkout 2.0.0 deployed to production", "checkout 2.0.0 is now running in production.",
+                List.of(new Link("change", "https://git.example.com/c/e4f5a6b")), about, "chain-1"));
+
+        assertThat(message.path("text").asText()).isEqualTo("checkout 2.0.0 deployed to production");
+        JsonNode blocks = message.path("blocks");
+        assertThat(blocks).hasSize(3);
+        assertThat(blocks.get(0).path("type").asText()).isEqualTo("header");
+        assertThat(blocks.get(0).at("/text/type").asText()).isEqualTo("plain_text");
+        assertThat(blocks.get(0).at("/text/text").asText()).isEqualTo("checkout 2.0.0 deployed to production");
+        assertThat(blocks.get(1).path("type").asText()).isEqualTo("section");
+        assertThat(blocks.get(1).at("/text/type").asText()).isEqualTo("mrkdwn");
+        assertThat(blocks.get(1).at("/text/text").asText()).isEqualTo("checkout 2.0.0 is now running in production.");
+        assertThat(blocks.get(2).path("type").asText()).isEqualTo("context");
+        assertThat(blocks.get(2).path("elements")).extracting(element -> element.path("text").asText())
+                .containsExactly("*checkout* in *production*",
+                        "<https://git.example.com/c/e4f5a6b|change>",
+                        "event `" + about.id() + "`",
+                        "chain `chain-1`");
+    }
+
+    @Test
+    void escapesMrkdwnControlCharactersButNotThePlainTextHeader() {
+        JsonNode message = slack.render(new NotificationContent("checkout", "production", "a <b> & c",
+                "reason: latency > 2s & <script>", List.of(), about, "chain-1"));
+
+        assertThat(message.path("text").asText()).isEqualTo("a &lt;b&gt; &amp; c");
+        assertThat(message.at("/blocks/0/text/text").asText()).isEqualTo("a <b> & c");
+        assertThat(message.at("/blocks/1/text/text").asText()).isEqualTo("reason: latency &gt; 2s &amp; &lt;script&gt;");
+    }
+
+    @Test
+    void keepsWithinBlockKitLimits() {
+        String longTitle = "t".repeat(400);
+        String longText = "x".repeat(5000);
+        JsonNode message = slack.render(new NotificationContent("checkout", "production", longTitle, longText,
+                List.of(), about, "chain-1"));
+
+        assertThat(message.at("/blocks/0/text/text").asText()).hasSize(SlackChannel.HEADER_MAX).endsWith("…");
+        assertThat(message.at("/blocks/1/text/text").asText()).hasSize(SlackChannel.SECTION_MAX);
+    }
+}

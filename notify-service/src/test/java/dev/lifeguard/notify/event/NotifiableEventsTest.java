@@ -1,0 +1,95 @@
+package dev.lifeguard.notify.event;
+
+import dev.lifeguard.notify.GoldenEvents;
+import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.event.MalformedEventException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Consumer side of the contract: every golden example notify-service reads parses. */
+class NotifiableEventsTest {
+
+    static List<String> readTypes() {
+        return GoldenEvents.READ;
+    }
+
+    @ParameterizedTest
+    @MethodSource("readTypes")
+    void goldenExampleIsReadWithItsTarget(String type) {
+        CloudEvent cloudEvent = GoldenEvents.cloudEvent(type);
+
+        NotifiableEvent event = NotifiableEvents.from(cloudEvent).orElseThrow();
+
+        assertThat(event.service()).isEqualTo("checkout");
+        assertThat(event.environment()).isEqualTo("production");
+        assertThat(event.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
+        assertThat(event.cloudEvent().id()).isEqualTo(cloudEvent.id());
+    }
+
+    @Test
+    void goldenExamplesCarryTheirDetails() {
+        DeploymentEvent upgraded = (DeploymentEvent) read(GoldenEvents.UPGRADED);
+        assertThat(upgraded.version()).isEqualTo("2.0.0");
+        assertThat(upgraded.previousVersion()).isEqualTo("1.0.0");
+        assertThat(upgraded.commit()).isEqualTo("e4f5a6b");
+        assertThat(upgraded.changeUrl()).isEqualTo("https://git.example.com/shop/checkout/commit/e4f5a6b");
+
+        AnomalyEvent anomaly = (AnomalyEvent) read(GoldenEvents.ANOMALY);
+        assertThat(anomaly.version()).isEqualTo("2.0.0");
+        assertThat(anomaly.metric()).isEqualTo("error_rate");
+        assertThat(anomaly.threshold()).isEqualTo(0.05);
+        assertThat(anomaly.observedValues()).containsExactly(0.21, 0.34, 0.4);
+        assertThat(anomaly.anomalyId()).isEqualTo("anomaly-0003");
+
+        RollbackRequestedEvent request = (RollbackRequestedEvent) read(GoldenEvents.ROLLBACK_REQUESTED);
+        assertThat(request.fromVersion()).isEqualTo("2.0.0");
+        assertThat(request.toVersion()).isEqualTo("1.0.0");
+        assertThat(request.rollbackId()).isEqualTo("rollback-0004");
+
+        RolledBackEvent rolledBack = (RolledBackEvent) read(GoldenEvents.ROLLEDBACK);
+        assertThat(rolledBack.fromVersion()).isEqualTo("2.0.0");
+        assertThat(rolledBack.toVersion()).isEqualTo("1.0.0");
+        assertThat(rolledBack.reason()).startsWith("error_rate above 0.05");
+    }
+
+    @Test
+    void typesNoTeamHearsAboutAreSkipped() {
+        CloudEvent resolved = GoldenEvents.cloudEvent("dev.cdevents.incident.resolved.0.3.0");
+        assertThat(NotifiableEvents.from(resolved)).isEmpty();
+    }
+
+    @Test
+    void eventWithoutServiceIsMalformedAndSaysWhy() {
+        String json = GoldenEvents.json(GoldenEvents.ROLLBACK_REQUESTED)
+                .replace("\"subject\": \"checkout/production\",", "")
+                .replace("\"service\": \"checkout\",", "");
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(json)))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("cannot tell the service");
+    }
+
+    @Test
+    void rollbackRequestWithoutTargetVersionIsMalformed() {
+        String json = GoldenEvents.json(GoldenEvents.ROLLBACK_REQUESTED).replace("\"toVersion\": \"1.0.0\",", "");
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(json)))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("subject.content.toVersion");
+    }
+
+    @Test
+    void versionIsTakenFromThePackageUrl() {
+        assertThat(NotifiableEvents.versionOf("pkg:generic/checkout@2.0.0")).isEqualTo("2.0.0");
+        assertThat(NotifiableEvents.versionOf("pkg:oci/checkout@v3?repository_url=r")).isEqualTo("v3");
+        assertThat(NotifiableEvents.versionOf("pkg:generic/checkout")).isNull();
+    }
+
+    private static NotifiableEvent read(String type) {
+        return NotifiableEvents.from(GoldenEvents.cloudEvent(type)).orElseThrow();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.lifeguard.notify.messaging;
+
+import dev.lifeguard.notify.GoldenEvents;
+import dev.lifeguard.testsupport.KafkaBrokerResource;
+import dev.lifeguard.testsupport.KafkaTestClient;
+import dev.lifeguard.testsupport.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.lifeguard.notify.NotifyApi.deliveries;
+import static dev.lifeguard.notify.NotifyApi.subscribe;
+import static dev.lifeguard.notify.NotifyApi.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Poison records go to {@code <topic>.dlq} with the reason, and the record after them is still handled. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class DeadLetterTest {
+
+    @Inject
+    Config config;
+
+    private final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            lifeguard.topics.deployments | dev.cdevents.service.upgraded.0.3.0
+            lifeguard.topics.anomalies   | dev.cdevents.incident.detected.0.3.0
+            lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.requested.0.1.0
+            """)
+    void malformedRecordIsDeadLetteredAndTheNextOneIsNotified(String topicProperty, String goodType) {
+        String topic = config.getValue(topicProperty, String.class);
+        String team = unique("team");
+        String service = unique("svc");
+        subscribe(team, List.of(service), "webhook", "http://localhost:9/unused");
+        String notJson = "not json " + UUID.randomUUID();
+        String noTarget = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/ci\","
+                + "\"type\":\"" + goodType + "\",\"data\":{\"context\":{},\"subject\":{\"content\":{}}}}";
+        String goodId = UUID.randomUUID().toString();
+
+        kafka.send(topic, service + "/production", notJson);
+        kafka.send(topic, service + "/production", noTarget);
+        kafka.send(topic, service + "/production", GoldenEvents.about(goodType, service, goodId));
+
+        ConsumerRecord<String, String> notJsonLetter = kafka.awaitRecord(topic + ".dlq",
+                record -> notJson.equals(record.value()));
+        assertThat(KafkaTestClient.header(notJsonLetter, "dead-letter-reason")).contains("not JSON");
+        ConsumerRecord<String, String> noTargetLetter = kafka.awaitRecord(topic + ".dlq",
+                record -> noTarget.equals(record.value()));
+        assertThat(KafkaTestClient.header(noTargetLetter, "dead-letter-reason")).contains("cannot tell the service");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(team).stream()
+                .anyMatch(delivery -> goodId.equals(delivery.get("eventId"))));
+    }
+}
