@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.support.event.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
@@ -20,10 +21,12 @@ public class Outbox {
 
     private final EntityManager entityManager;
     private final ObjectMapper mapper;
+    private final Event<OutboxRelay.EventsQueued> queued;
 
-    public Outbox(EntityManager entityManager, ObjectMapper mapper) {
+    public Outbox(EntityManager entityManager, ObjectMapper mapper, Event<OutboxRelay.EventsQueued> queued) {
         this.entityManager = entityManager;
         this.mapper = mapper;
+        this.queued = queued;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -40,5 +43,6 @@ public class Outbox {
         }
         row.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         entityManager.persist(row);
+        queued.fire(OutboxRelay.EventsQueued.INSTANCE);
     }
 }
