@@ -1,0 +1,19 @@
+package dev.lifeguard.monitor.event;
+
+/** CloudEvents types monitor-service reads and writes. */
+public final class EventTypes {
+
+    public static final String INCIDENT_DETECTED = "dev.cdevents.incident.detected.0.3.0";
+
+    private EventTypes() {
+    }
+
+    /** CDEvents minor versions within 0.x stay compatible for the fields read here. */
+    public static boolean isServiceDeployment(String type) {
+        return type.startsWith("dev.cdevents.service.deployed.") || type.startsWith("dev.cdevents.service.upgraded.");
+    }
+
+    public static boolean isServiceRollback(String type) {
+        return type.startsWith("dev.cdevents.service.rolledback.");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.lifeguard.monitor.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.monitor.service.ReportedSample;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the metric-sample contract (contracts/events/schemas/metric-sample.json): one sample object or a
+ * non-empty array of them, for both the metrics topic and {@code POST /api/v1/metrics}. All or nothing:
+ * one bad sample rejects the whole record, naming it like {@code [2].value}. Unknown fields are ignored.
+ */
+@ApplicationScoped
+public class MetricSampleReader {
+
+    private final ObjectMapper mapper;
+
+    public MetricSampleReader(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public List<ReportedSample> read(String json) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidSampleException(null, "no samples: the input is empty");
+        }
+        try {
+            return read(mapper.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new InvalidSampleException(null, "the input is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    public List<ReportedSample> read(JsonNode json) {
+        if (json != null && json.isObject()) {
+            return List.of(sample(json, ""));
+        }
+        if (json == null || !json.isArray() || json.isEmpty()) {
+            throw new InvalidSampleException(null, "expected a metric sample object or a non-empty array of them");
+        }
+        List<ReportedSample> samples = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            JsonNode element = json.get(i);
+            String prefix = "[" + i + "]";
+            if (!element.isObject()) {
+                throw new InvalidSampleException(prefix, "'" + prefix + "' must be a metric sample object");
+            }
+            samples.add(sample(element, prefix + "."));
+        }
+        return samples;
+    }
+
+    private static ReportedSample sample(JsonNode sample, String prefix) {
+        return new ReportedSample(
+                text(sample, prefix, "service", 100),
+                text(sample, prefix, "environment", 100),
+                text(sample, prefix, "version", 200),
+                text(sample, prefix, "metric", 200),
+                value(sample, prefix),
+                timestamp(sample, prefix));
+    }
+
+    private static String text(JsonNode sample, String prefix, String name, int maxLength) {
+        JsonNode node = sample.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidSampleException(prefix + name, "field '" + prefix + name + "' is required");
+        }
+        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > maxLength) {
+            throw new InvalidSampleException(prefix + name,
+                    "field '" + prefix + name + "' must be a non-empty string of at most " + maxLength + " characters");
+        }
+        return node.asText().trim();
+    }
+
+    private static double value(JsonNode sample, String prefix) {
+        JsonNode node = sample.get("value");
+        if (node == null || node.isNull()) {
+            throw new InvalidSampleException(prefix + "value", "field '" + prefix + "value' is required");
+        }
+        if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
+            throw new InvalidSampleException(prefix + "value", "field '" + prefix + "value' must be a number but was "
+                    + (node.isTextual() ? "the string " + node : node.getNodeType().name().toLowerCase()));
+        }
+        return node.asDouble();
+    }
+
+    private static OffsetDateTime timestamp(JsonNode sample, String prefix) {
+        JsonNode node = sample.get("timestamp");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            if (node.isTextual()) {
+                return OffsetDateTime.parse(node.asText());
+            }
+        } catch (DateTimeParseException e) {
+            // reported below, like a non-string timestamp
+        }
+        throw new InvalidSampleException(prefix + "timestamp",
+                "field '" + prefix + "timestamp' must be an RFC 3339 date-time like 2026-11-26T10:01:00Z but was " + node);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.lifeguard.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.testsupport.EventContract;
+import io.restassured.response.ValidatableResponse;
+import org.hamcrest.Matcher;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/** Test data built from the golden examples in contracts/events, and waits on monitor-service's REST view. */
+public final class Fixtures {
+
+    public static final String DEPLOYMENTS_TOPIC = "lifeguard.deployments";
+    public static final String METRICS_TOPIC = "lifeguard.metrics";
+    public static final String ANOMALIES_TOPIC = "lifeguard.anomalies";
+    public static final String ENVIRONMENT = "production";
+
+    private Fixtures() {
+    }
+
+    /** A service name no other test uses: tests share one database and one broker. */
+    public static String uniqueService() {
+        return "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String key(String service) {
+        return service + "/" + ENVIRONMENT;
+    }
+
+    /** Whole seconds in UTC, so a time reads back exactly as written. */
+    public static OffsetDateTime secondsAgo(long seconds) {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).minusSeconds(seconds);
+    }
+
+    /** RFC 3339 with seconds always present ({@code OffsetDateTime.toString()} drops ":00"). */
+    public static String rfc3339(OffsetDateTime time) {
+        return time.toInstant().toString();
+    }
+
+    /** The golden example with every occurrence of the example service renamed. */
+    public static String golden(String exampleName, String service) {
+        return EventContract.read(EventContract.contractsDirectory().resolve("examples").resolve(exampleName + ".json"))
+                .replace("checkout", service);
+    }
+
+    /** deploy-service's {@code service.upgraded} for a new deployment of {@code version}, with fresh ids and chain. */
+    public static ObjectNode upgraded(String service, String version, OffsetDateTime deployedAt) {
+        ObjectNode event = (ObjectNode) EventContract.parse(golden("dev.cdevents.service.upgraded.0.3.0", service));
+        String eventId = UUID.randomUUID().toString();
+        String chainId = UUID.randomUUID().toString();
+        event.put("id", eventId).put("time", rfc3339(deployedAt)).put("chainid", chainId);
+        ((ObjectNode) event.at("/data/context")).put("id", eventId).put("timestamp", rfc3339(deployedAt))
+                .put("chainId", chainId);
+        ((ObjectNode) event.at("/data/subject/content")).put("artifactId", "pkg:generic/" + service + "@" + version);
+        ((ObjectNode) event.at("/data/customData")).put("deploymentId", "d-" + UUID.randomUUID())
+                .put("version", version);
+        return event;
+    }
+
+    /** deploy-service's {@code service.rolledback} taking out the deployment announced by {@code upgraded}. */
+    public static ObjectNode rolledBack(JsonNode upgraded, OffsetDateTime rolledBackAt) {
+        String service = upgraded.at("/data/customData/service").asText();
+        ObjectNode event = (ObjectNode) EventContract.parse(golden("dev.cdevents.service.rolledback.0.3.0", service));
+        String eventId = UUID.randomUUID().toString();
+        event.put("id", eventId).put("time", rfc3339(rolledBackAt)).put("chainid", upgraded.path("chainid").asText());
+        ((ObjectNode) event.at("/data/context")).put("id", eventId).put("timestamp", rfc3339(rolledBackAt))
+                .put("chainId", upgraded.path("chainid").asText());
+        ((ObjectNode) event.at("/data/customData"))
+                .put("deploymentId", upgraded.at("/data/customData/deploymentId").asText())
+                .put("fromVersion", upgraded.at("/data/customData/version").asText());
+        return event;
+    }
+
+    public static String deploymentId(JsonNode deploymentEvent) {
+        return deploymentEvent.at("/data/customData/deploymentId").asText();
+    }
+
+    /** A metric sample as in metric-sample.json; a null timestamp is left out (arrival time applies). */
+    public static ObjectNode sample(String service, String version, String metric, double value,
+                                    OffsetDateTime timestamp) {
+        ObjectNode sample = JsonNodeFactory.instance.objectNode()
+                .put("service", service)
+                .put("environment", ENVIRONMENT)
+                .put("version", version)
+                .put("metric", metric)
+                .put("value", value);
+        if (timestamp != null) {
+            sample.put("timestamp", rfc3339(timestamp));
+        }
+        return sample;
+    }
+
+    public static ObjectNode errorRate(String service, String version, double value, OffsetDateTime timestamp) {
+        return sample(service, version, "error_rate", value, timestamp);
+    }
+
+    /** Waits until the target's verification view matches, e.g. on {@code status} or {@code samplesInWindow}. */
+    public static ValidatableResponse awaitVerification(String service, String path, Matcher<?> matcher) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                .get("/api/v1/deployments/{service}/{environment}", service, ENVIRONMENT).then()
+                .statusCode(200)
+                .body(path, matcher));
+        return given().get("/api/v1/deployments/{service}/{environment}", service, ENVIRONMENT).then();
+    }
+
+    public static ValidatableResponse anomalies(String service) {
+        return given().queryParam("service", service).queryParam("environment", ENVIRONMENT)
+                .get("/api/v1/anomalies").then().statusCode(200);
+    }
+}
