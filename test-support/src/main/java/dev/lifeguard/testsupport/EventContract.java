@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
@@ -25,6 +26,10 @@ public final class EventContract {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** Draft 2020-12 treats "format" as a note by default; the contract means it (RFC 3339 times). */
+    private static final SchemaValidatorsConfig STRICT_FORMATS = SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .build();
 
     private EventContract() {
     }
@@ -60,7 +65,7 @@ public final class EventContract {
             throw new AssertionError("No schema for '" + schemaName + "' at " + schemaFile);
         }
         try {
-            JsonSchema schema = SCHEMAS.getSchema(Files.readString(schemaFile));
+            JsonSchema schema = SCHEMAS.getSchema(Files.readString(schemaFile), STRICT_FORMATS);
             return schema.validate(document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

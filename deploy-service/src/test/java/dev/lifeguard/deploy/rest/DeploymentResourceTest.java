@@ -82,6 +82,16 @@ class DeploymentResourceTest {
     }
 
     @Test
+    void unparseableJsonIsAProblem() {
+        given().contentType(ContentType.JSON)
+                .body("{\"service\":\"cart\",")
+                .post("/api/v1/deployments").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Malformed JSON"));
+    }
+
+    @Test
     void unknownEnvironmentIsNotFoundProblem() {
         given().get("/api/v1/services/nothing-here/environments/production").then()
                 .statusCode(404)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -96,7 +97,7 @@ public final class CdEventBuilder {
         context.put("chainId", chainId);
         context.put("source", source);
         context.put("type", type);
-        context.put("timestamp", time.toString());
+        context.put("timestamp", time.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         if (triggeredBy != null) {
             ObjectNode link = context.putArray("links").addObject();
             link.put("linkType", "RELATION");

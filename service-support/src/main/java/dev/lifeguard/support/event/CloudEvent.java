@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
@@ -35,7 +36,8 @@ public record CloudEvent(String id, String source, String type, String subject, 
             json.put("subject", subject);
         }
         if (time != null) {
-            json.put("time", time.toString());
+            // ISO_OFFSET_DATE_TIME always writes seconds, which RFC 3339 requires (toString drops ":00").
+            json.put("time", time.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         }
         if (chainId != null) {
             json.put("chainid", chainId);

@@ -3,6 +3,7 @@ package dev.lifeguard.support.rest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -34,6 +35,22 @@ public class ProblemExceptionMappers {
                 .collect(Collectors.joining(".")).replace(".[", "[");
         return respond(new Problem("about:blank", "Invalid request", 400,
                 "field '" + field + "': " + e.getOriginalMessage(), field.isEmpty() ? null : field));
+    }
+
+    /**
+     * Quarkus REST wraps body-parsing failures in a 400 WebApplicationException; unwrap them so the client
+     * learns what was wrong, and answer every other HTTP error as a problem too.
+     */
+    @ServerExceptionMapper(priority = 1)
+    public Response httpError(WebApplicationException e) {
+        if (e.getCause() instanceof JsonParseException parse) {
+            return unreadableJson(parse);
+        }
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            return invalidJson(mapping);
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return respond(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), e.getMessage(), null));
     }
 
     private static Response respond(Problem problem) {
