@@ -1,0 +1,119 @@
+package dev.lifeguard.launcher.build;
+
+import dev.lifeguard.launcher.platform.LifeguardService;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Decides whether {@code ./lifeguard up} must build first: a packaged app is stale when it is missing or when any
+ * source it is built from (its module's {@code src/main} and {@code pom.xml}, the shared {@code service-support}
+ * module, the root {@code pom.xml}; Dockerfiles aside) is newer than it. Modules that do not exist in the checkout are not built.
+ */
+public final class BuildCheck {
+
+    private static final String SUPPORT_MODULE = "service-support";
+    public static final String LAUNCHER_MODULE = "launcher";
+    public static final String LAUNCHER_JAR = "launcher/target/launcher.jar";
+
+    /** One packaged output and the files and directories it is built from. */
+    public record Target(String module, Path artifact, List<Path> inputs) {
+    }
+
+    /** Why a target needs building. */
+    public record Reason(String module, String why) {
+        @Override
+        public String toString() {
+            return module + ": " + why;
+        }
+    }
+
+    private BuildCheck() {
+    }
+
+    /** The launcher and every service module present under {@code root}. */
+    public static List<Target> targets(Path root) {
+        List<Target> targets = new ArrayList<>();
+        Path rootPom = root.resolve("pom.xml");
+        List<Path> support = List.of(root.resolve(SUPPORT_MODULE).resolve("src/main"),
+                root.resolve(SUPPORT_MODULE).resolve("pom.xml"));
+        for (LifeguardService service : LifeguardService.values()) {
+            Path module = root.resolve(service.moduleName());
+            if (!Files.isRegularFile(module.resolve("pom.xml"))) {
+                continue;
+            }
+            List<Path> inputs = new ArrayList<>(List.of(module.resolve("src/main"), module.resolve("pom.xml"), rootPom));
+            inputs.addAll(support);
+            targets.add(new Target(service.moduleName(), module.resolve("target/quarkus-app/quarkus-run.jar"), inputs));
+        }
+        Path launcher = root.resolve(LAUNCHER_MODULE);
+        targets.add(new Target(LAUNCHER_MODULE, root.resolve(LAUNCHER_JAR),
+                List.of(launcher.resolve("src/main"), launcher.resolve("pom.xml"), rootPom)));
+        return targets;
+    }
+
+    /** Every target that needs a build, with the reason; empty when everything is up to date. */
+    public static List<Reason> staleTargets(Path root) {
+        List<Reason> reasons = new ArrayList<>();
+        for (Target target : targets(root)) {
+            why(root, target).ifPresent(why -> reasons.add(new Reason(target.module(), why)));
+        }
+        return reasons;
+    }
+
+    /** Why this target is stale, if it is. */
+    public static Optional<String> why(Path root, Target target) {
+        if (!Files.isRegularFile(target.artifact())) {
+            return Optional.of(root.relativize(target.artifact()) + " is missing");
+        }
+        FileTime built = modified(target.artifact());
+        for (Path input : target.inputs()) {
+            Optional<Path> newer = newerThan(input, built);
+            if (newer.isPresent()) {
+                return Optional.of(root.relativize(newer.get()) + " changed after "
+                        + target.artifact().getFileName() + " was built");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first regular file at or below {@code input} modified after {@code time}. */
+    static Optional<Path> newerThan(Path input, FileTime time) {
+        if (!Files.exists(input)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(input)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(file -> !isContainerRecipe(file))
+                    .filter(file -> modified(file).compareTo(time) > 0)
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + input, e);
+        }
+    }
+
+    /** {@code src/main/docker/} holds Dockerfiles: they shape the image, not the packaged app. */
+    private static boolean isContainerRecipe(Path file) {
+        for (Path dir = file.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) {
+            if (dir.endsWith(Path.of("src", "main", "docker"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+    }
+}

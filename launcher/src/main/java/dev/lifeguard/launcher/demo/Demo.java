@@ -1,0 +1,445 @@
+package dev.lifeguard.launcher.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.platform.LifeguardService;
+import dev.lifeguard.launcher.platform.PlatformSettings;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./lifeguard demo}: the failure scenario, played live against a running platform. A uniquely named service
+ * gets v1 (through REST) and v2 (as CI sends it: a CDEvent on {@code lifeguard.ci}); v2's error rate spikes; the
+ * platform detects it, rolls back to v1, tells the team's webhook, and writes the incident's post-mortem.
+ * Every step is printed when it happens; a step that does not happen within the bound fails the demo.
+ */
+public final class Demo {
+
+    static final String TEAM = "payments";
+    static final String ENVIRONMENT = "production";
+    static final String GOOD_VERSION = "1.0.0";
+    static final String BAD_VERSION = "2.0.0";
+    static final String METRIC = "error_rate";
+    static final List<Double> HEALTHY_SAMPLES = List.of(0.01, 0.02);
+    static final List<Double> BAD_SAMPLES = List.of(0.21, 0.34, 0.40);
+
+    static final String CI_TOPIC = "lifeguard.ci";
+    static final String DEPLOYMENTS = "lifeguard.deployments";
+    static final String ANOMALIES = "lifeguard.anomalies";
+    static final String ROLLBACKS = "lifeguard.rollbacks";
+    static final String NOTIFICATIONS = "lifeguard.notifications";
+    static final String INCIDENTS = "lifeguard.incidents";
+    /** Consumer groups that must have read v2's deployment before its metrics mean anything to them. */
+    static final List<String> DEPLOYMENT_READERS = List.of("lifeguard-monitor-service", "lifeguard-rollback-service");
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration CONSUMED_BOUND = Duration.ofSeconds(20);
+    /** How long a webhook delivery waits for its notification event (title and text) before it is shown as is. */
+    private static final Duration CHAT_GRACE = Duration.ofSeconds(3);
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /** What the demo measured. */
+    public record Result(String service, long badMetricToRollbackMillis, long totalMillis, String incidentId) {
+    }
+
+    private record Seen(DemoEvent event, long nanos) {
+    }
+
+    private record PendingChat(WebhookReceiver.Delivery delivery, long receivedNanos) {
+    }
+
+    private final PlatformSettings settings;
+    private final Duration stepTimeout;
+    private final String service;
+    private final StepLog log;
+    private final Rest rest = new Rest();
+    private final List<Seen> seen = new ArrayList<>();
+    private final Map<String, JsonNode> notificationsByAbout = new HashMap<>();
+    private final List<PendingChat> pendingChats = new ArrayList<>();
+    private final List<ChatMessage> chats = new ArrayList<>();
+    private TopicWatcher watcher;
+    private WebhookReceiver webhook;
+
+    public Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout) {
+        this(settings, out, stepTimeout, randomServiceName(new SecureRandom()));
+    }
+
+    Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout, String service) {
+        this.settings = settings;
+        this.stepTimeout = stepTimeout;
+        this.service = service;
+        this.log = new StepLog(out, System::nanoTime);
+    }
+
+    /** {@code checkout-} and four random letters or digits, so that every run has its own history. */
+    public static String randomServiceName(Random random) {
+        StringBuilder name = new StringBuilder("checkout-");
+        for (int i = 0; i < 4; i++) {
+            name.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return name.toString();
+    }
+
+    public Result run() {
+        log.plain("Lifeguard demo: " + service + " " + BAD_VERSION + " goes bad in " + ENVIRONMENT
+                + "; watch the platform roll it back.\n");
+        String subscriptionId = null;
+        try (WebhookReceiver receiver = new WebhookReceiver("/hooks/" + TEAM);
+             TopicWatcher topics = new TopicWatcher(settings.kafkaBootstrapServers(),
+                     List.of(DEPLOYMENTS, ANOMALIES, ROLLBACKS, NOTIFICATIONS, INCIDENTS), service, stepTimeout);
+             KafkaProducer<String, String> ci = producer()) {
+            this.webhook = receiver;
+            this.watcher = topics;
+            log.step("chat webhook of team " + TEAM + " listening on " + receiver.url());
+            log.step("reading " + String.join(", ", DEPLOYMENTS, ANOMALIES, ROLLBACKS, NOTIFICATIONS, INCIDENTS)
+                    + " from their end, keeping key " + service + "/*");
+
+            subscriptionId = subscribe(receiver.url());
+            deployGoodVersionByRest();
+            DemoEvent upgraded = deployBadVersionAsCi(ci);
+            awaitDeploymentRead(upgraded);
+            postSamples(HEALTHY_SAMPLES, "healthy");
+            long lastBadSampleNanos = postBadSamples();
+
+            awaitEvent("incident.detected for " + service + " " + BAD_VERSION + " on " + ANOMALIES,
+                    event -> event.topic().equals(ANOMALIES) && event.is("incident.detected"), LifeguardService.MONITOR);
+            awaitEvent("a rollback decision for " + service + " on " + ROLLBACKS,
+                    event -> event.topic().equals(ROLLBACKS) && event.is("rollback.requested"), LifeguardService.ROLLBACK);
+            Seen rolledBack = awaitEvent("service.rolledback for " + service + " on " + DEPLOYMENTS,
+                    event -> event.topic().equals(DEPLOYMENTS) && event.is("service.rolledback"), LifeguardService.DEPLOY);
+            long rollbackMillis = TimeUnit.NANOSECONDS.toMillis(rolledBack.nanos() - lastBadSampleNanos);
+            log.step("bad metric → rollback: " + rollbackMillis + " ms (last bad sample posted → service.rolledback seen)");
+
+            checkDeployState();
+            awaitChat("the webhook notification about the rollback", chat -> chat.isAbout("service.rolledback")
+                    || chat.title().contains("rolled back"));
+            awaitEvent("incident.resolved for " + service + " on " + INCIDENTS,
+                    event -> event.topic().equals(INCIDENTS) && event.is("incident.resolved"), LifeguardService.POSTMORTEM);
+            String incidentId = showPostmortem(awaitResolvedIncident(rolledBack.event().chainId()));
+            long total = log.elapsedMillis();
+            log.plain("\nDemo finished in " + total + " ms. bad metric → rollback: " + rollbackMillis + " ms.");
+            return new Result(service, rollbackMillis, total, incidentId);
+        } finally {
+            if (subscriptionId != null) {
+                unsubscribe(subscriptionId);
+            }
+        }
+    }
+
+    // --- the steps -------------------------------------------------------------------------------------------
+
+    private String subscribe(String webhookUrl) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("team", TEAM);
+        body.put("services", List.of(service));
+        body.put("channel", Map.of("type", "webhook", "url", webhookUrl));
+        JsonNode subscription = Rest.expect(rest.post(url(LifeguardService.NOTIFY, "/api/v1/subscriptions"), body), 201,
+                "notify-service POST /api/v1/subscriptions");
+        String id = subscription.path("id").asText();
+        log.step("subscribed team " + TEAM + " to " + service + " with a webhook channel (subscription " + id + ")");
+        return id;
+    }
+
+    private void unsubscribe(String subscriptionId) {
+        try {
+            rest.delete(url(LifeguardService.NOTIFY, "/api/v1/subscriptions/" + encode(subscriptionId)));
+        } catch (DemoFailure e) {
+            log.plain("(could not delete the demo's subscription " + subscriptionId + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private void deployGoodVersionByRest() {
+        String commit = randomCommit();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service", service);
+        body.put("environment", ENVIRONMENT);
+        body.put("version", GOOD_VERSION);
+        body.put("team", TEAM);
+        body.put("commit", commit);
+        body.put("changeUrl", changeUrl(commit));
+        JsonNode deployment = Rest.expect(rest.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 201,
+                "deploy-service POST /api/v1/deployments");
+        log.step("POST /api/v1/deployments " + service + " " + GOOD_VERSION + " → 201, deployment "
+                + deployment.path("id").asText());
+        awaitEvent("service.deployed for " + service + " " + GOOD_VERSION + " on " + DEPLOYMENTS,
+                event -> event.topic().equals(DEPLOYMENTS) && event.is("service.deployed")
+                        && GOOD_VERSION.equals(event.customData().path("version").asText()), LifeguardService.DEPLOY);
+    }
+
+    private DemoEvent deployBadVersionAsCi(KafkaProducer<String, String> producer) {
+        String eventId = "ci-" + UUID.randomUUID();
+        String chainId = UUID.randomUUID().toString();
+        String cdEvent = ciEvent(eventId, chainId, randomCommit(), Instant.now());
+        try {
+            producer.send(new ProducerRecord<>(CI_TOPIC, service + "/" + ENVIRONMENT, cdEvent)).get(stepTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new DemoFailure("could not send the CI event to " + CI_TOPIC + " on "
+                    + settings.kafkaBootstrapServers() + ": " + e, e);
+        }
+        log.step("CI sends CDEvent service.upgraded " + service + " " + BAD_VERSION + " on " + CI_TOPIC + " (event "
+                + eventId + ", chain " + chainId + ")");
+        return awaitEvent("service.upgraded for " + service + " " + BAD_VERSION + " on " + DEPLOYMENTS,
+                event -> event.topic().equals(DEPLOYMENTS) && event.is("service.upgraded")
+                        && BAD_VERSION.equals(event.customData().path("version").asText()), LifeguardService.DEPLOY).event();
+    }
+
+    /** A bare CDEvent {@code service.upgraded}, as a CI tool emits it. */
+    String ciEvent(String eventId, String chainId, String commit, Instant time) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("specversion", "0.5.1");
+        context.put("id", eventId);
+        context.put("chainId", chainId);
+        context.put("source", "/ci/lifeguard-demo");
+        context.put("type", "dev.cdevents.service.upgraded.0.3.0");
+        context.put("timestamp", time.truncatedTo(ChronoUnit.MILLIS).toString());
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("environment", Map.of("id", ENVIRONMENT));
+        content.put("artifactId", "pkg:generic/" + service + "@" + BAD_VERSION);
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("id", service);
+        subject.put("source", "/ci/lifeguard-demo");
+        subject.put("content", content);
+        Map<String, Object> custom = new LinkedHashMap<>();
+        custom.put("team", TEAM);
+        custom.put("commit", commit);
+        custom.put("changeUrl", changeUrl(commit));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("context", context);
+        event.put("subject", subject);
+        event.put("customData", custom);
+        return Rest.toJson(event);
+    }
+
+    /**
+     * Waits until monitor-service and rollback-service have committed past v2's deployment event, so that they
+     * judge the samples against it. Not fatal: a platform with other group names just goes on after the bound.
+     */
+    private void awaitDeploymentRead(DemoEvent deployment) {
+        long deadline = System.nanoTime() + Math.min(CONSUMED_BOUND.toNanos(), stepTimeout.toNanos());
+        List<String> waiting = new ArrayList<>(DEPLOYMENT_READERS);
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            waiting.removeIf(group -> {
+                OptionalLong committed = watcher.committedOffset(group, deployment.topic(), deployment.partition());
+                return committed.isPresent() && committed.getAsLong() > deployment.offset();
+            });
+            if (!waiting.isEmpty()) {
+                pump(Duration.ofMillis(250));
+            }
+        }
+        if (waiting.isEmpty()) {
+            log.step("monitor-service and rollback-service have read the upgrade (their consumer groups committed past"
+                    + " offset " + deployment.offset() + " of " + deployment.topic() + ")");
+        } else {
+            log.step("! could not confirm that " + String.join(", ", waiting) + " read the upgrade within "
+                    + CONSUMED_BOUND.toSeconds() + " s; going on");
+        }
+    }
+
+    private void postSamples(List<Double> values, String verdict) {
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (double value : values) {
+            Map<String, Object> sample = new LinkedHashMap<>();
+            sample.put("service", service);
+            sample.put("environment", ENVIRONMENT);
+            sample.put("version", BAD_VERSION);
+            sample.put("metric", METRIC);
+            sample.put("value", value);
+            sample.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+            samples.add(sample);
+        }
+        JsonNode answer = Rest.expect(rest.post(url(LifeguardService.MONITOR, "/api/v1/metrics"), samples), 202,
+                "monitor-service POST /api/v1/metrics");
+        log.step("POST /api/v1/metrics " + METRIC + " " + values.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + " for " + BAD_VERSION + " (" + verdict + ") → 202, accepted "
+                + answer.path("accepted").asText("?"));
+        pump(Duration.ZERO);
+    }
+
+    /** Posts the bad samples one at a time, as an agent would; returns when the last one was posted. */
+    private long postBadSamples() {
+        long lastPosted = 0;
+        for (double value : BAD_SAMPLES) {
+            lastPosted = System.nanoTime();
+            postSamples(List.of(value), "above the 0.05 threshold");
+        }
+        return lastPosted;
+    }
+
+    private void checkDeployState() {
+        JsonNode state = Rest.expect(rest.get(url(LifeguardService.DEPLOY, "/api/v1/services/" + encode(service)
+                + "/environments/" + ENVIRONMENT), "application/json"), 200, "deploy-service GET environment state");
+        String current = state.path("currentVersion").asText("?");
+        log.step("deploy-service says " + service + " in " + ENVIRONMENT + " runs " + current + " (stableVersion "
+                + orNone(state.path("stableVersion")) + ", status " + orNone(state.path("status")) + ")");
+        if (!GOOD_VERSION.equals(current)) {
+            throw new DemoFailure("deploy-service reports currentVersion " + current + ", expected " + GOOD_VERSION
+                    + " after the rollback; see " + settings.logFile(LifeguardService.DEPLOY.moduleName()));
+        }
+    }
+
+    private JsonNode awaitResolvedIncident(String chainId) {
+        String url = url(LifeguardService.POSTMORTEM, "/api/v1/incidents?service=" + encode(service) + "&environment="
+                + ENVIRONMENT);
+        long deadline = System.nanoTime() + stepTimeout.toNanos();
+        String lastAnswer = "";
+        while (System.nanoTime() < deadline) {
+            Rest.Response response = rest.get(url, "application/json");
+            lastAnswer = response.status() + " " + response.body();
+            if (response.status() == 200) {
+                for (JsonNode incident : Rest.json(response.body())) {
+                    boolean sameChain = chainId.isEmpty() || chainId.equals(incident.path("chainId").asText(chainId));
+                    if (sameChain && "RESOLVED".equals(incident.path("status").asText())) {
+                        log.step("incident " + incident.path("id").asText() + " RESOLVED: " + service + " "
+                                + incident.path("triggerVersion").asText("?") + " → "
+                                + incident.path("restoredVersion").asText("?") + " (opened "
+                                + incident.path("openedAt").asText("?") + ", resolved "
+                                + incident.path("resolvedAt").asText("?") + ")");
+                        return incident;
+                    }
+                }
+            }
+            pump(Duration.ofMillis(500));
+        }
+        throw new DemoFailure("no RESOLVED incident for " + service + " within " + stepTimeout.toSeconds()
+                + " s (last answer of GET " + url + ": " + lastAnswer + "); see "
+                + settings.logFile(LifeguardService.POSTMORTEM.moduleName()));
+    }
+
+    private String showPostmortem(JsonNode incident) {
+        String id = incident.path("id").asText();
+        Rest.Response response = rest.get(url(LifeguardService.POSTMORTEM, "/api/v1/incidents/" + encode(id)
+                + "/postmortem"), "text/markdown");
+        if (response.status() != 200) {
+            throw new DemoFailure("postmortem-service GET /api/v1/incidents/" + id + "/postmortem answered "
+                    + response.status() + ": " + response.body());
+        }
+        log.step("post-mortem draft (GET /api/v1/incidents/" + id + "/postmortem):");
+        log.plain(frame(response.body()));
+        return id;
+    }
+
+    static String frame(String markdown) {
+        String rule = "    " + "─".repeat(76);
+        String body = Arrays.stream(markdown.strip().split("\n", -1)).map(line -> "    │ " + line)
+                .collect(Collectors.joining("\n"));
+        return rule + "\n" + body + "\n" + rule;
+    }
+
+    // --- watching --------------------------------------------------------------------------------------------
+
+    private Seen awaitEvent(String what, Predicate<DemoEvent> matching, LifeguardService responsible) {
+        long deadline = System.nanoTime() + stepTimeout.toNanos();
+        while (true) {
+            Optional<Seen> found = seen.stream().filter(entry -> matching.test(entry.event())).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DemoFailure("no " + what + " within " + stepTimeout.toSeconds() + " s; see "
+                        + settings.logFile(responsible.moduleName()));
+            }
+            pump(POLL);
+        }
+    }
+
+    private void awaitChat(String what, Predicate<ChatMessage> matching) {
+        long deadline = System.nanoTime() + stepTimeout.toNanos();
+        while (chats.stream().noneMatch(matching)) {
+            if (System.nanoTime() > deadline) {
+                throw new DemoFailure("no " + what + " reached the demo's webhook within " + stepTimeout.toSeconds()
+                        + " s; see " + settings.logFile(LifeguardService.NOTIFY.moduleName()));
+            }
+            pump(POLL);
+        }
+    }
+
+    /** Reads what arrived on the topics and the webhook, printing each event and chat message once. */
+    private void pump(Duration poll) {
+        for (DemoEvent event : watcher.poll(poll)) {
+            seen.add(new Seen(event, System.nanoTime()));
+            if (event.topic().equals(NOTIFICATIONS)) {
+                JsonNode content = event.subjectContent();
+                notificationsByAbout.putIfAbsent(content.path("aboutEventId").asText(""), content);
+            } else {
+                log.step(event.topic() + " ← " + event.shortType() + ": " + event.summary());
+            }
+        }
+        long now = System.nanoTime();
+        webhook.drain().forEach(delivery -> pendingChats.add(new PendingChat(delivery, now)));
+        for (PendingChat pending : List.copyOf(pendingChats)) {
+            JsonNode body = Rest.json(pending.delivery().body());
+            boolean described = !body.has("specversion") || notificationsByAbout.containsKey(body.path("id").asText())
+                    || body.path("type").asText().startsWith(ChatMessage.NOTIFICATION_TYPE_PREFIX);
+            if (described || now - pending.receivedNanos() > CHAT_GRACE.toNanos()) {
+                pendingChats.remove(pending);
+                ChatMessage chat = ChatMessage.from(body, id -> Optional.ofNullable(notificationsByAbout.get(id)));
+                chats.add(chat);
+                log.step("webhook ← #" + TEAM + (pending.delivery().repeated() ? " (redelivery)" : "") + " 💬 "
+                        + chat.title());
+                if (!chat.text().isBlank() && !chat.text().equals(chat.title())) {
+                    log.detail("   " + chat.text().replace("\n", "\n   "));
+                }
+            }
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    private KafkaProducer<String, String> producer() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "lifeguard-demo-ci");
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(stepTimeout.toMillis()));
+        return new KafkaProducer<>(properties);
+    }
+
+    private String url(LifeguardService target, String path) {
+        return settings.serviceUrl(target) + path;
+    }
+
+    private String changeUrl(String commit) {
+        return "https://git.example.com/shop/" + service + "/commit/" + commit;
+    }
+
+    private static String randomCommit() {
+        byte[] bytes = new byte[4];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes).substring(0, 7);
+    }
+
+    private static String orNone(JsonNode value) {
+        return value.isMissingNode() || value.isNull() ? "none" : value.asText();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

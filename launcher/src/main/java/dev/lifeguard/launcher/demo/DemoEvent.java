@@ -1,0 +1,120 @@
+package dev.lifeguard.launcher.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A structured-mode CloudEvent read from a Lifeguard topic, with a one-line summary for the demo's output.
+ * Reading is tolerant: a missing field shows as {@code ?} rather than failing the demo.
+ */
+public record DemoEvent(String topic, int partition, long offset, String key, JsonNode json) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The record's value as an event, or empty when it is not a JSON object. */
+    public static Optional<DemoEvent> parse(String topic, int partition, long offset, String key, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode json = JSON.readTree(value);
+            return json != null && json.isObject() ? Optional.of(new DemoEvent(topic, partition, offset, key, json))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public String id() {
+        return json.path("id").asText("");
+    }
+
+    public String type() {
+        return json.path("type").asText("");
+    }
+
+    public String chainId() {
+        return json.path("chainid").asText(json.at("/data/context/chainId").asText(""));
+    }
+
+    /** {@code dev.cdevents.service.deployed.0.3.0} → {@code service.deployed}; {@code dev.cdeventsx.lifeguard-rollback.requested.0.1.0} → {@code rollback.requested}. */
+    public String shortType() {
+        return shortType(type());
+    }
+
+    public static String shortType(String type) {
+        String[] parts = type.split("\\.");
+        // <reverse-dns>.<subject>.<predicate>.<major>.<minor>.<patch>
+        if (parts.length < 7) {
+            return type;
+        }
+        String subject = parts[parts.length - 5];
+        String predicate = parts[parts.length - 4];
+        return subject.replaceFirst("^lifeguard-", "") + "." + predicate;
+    }
+
+    public JsonNode customData() {
+        return json.at("/data/customData");
+    }
+
+    public JsonNode subjectContent() {
+        return json.at("/data/subject/content");
+    }
+
+    /** The service this event is about: from the Kafka key {@code <service>/<environment>}, else the data. */
+    public String service() {
+        if (key != null && key.contains("/")) {
+            return key.substring(0, key.indexOf('/'));
+        }
+        String fromData = customData().path("service").asText(subjectContent().path("service").asText(""));
+        return fromData.isEmpty() ? json.path("subject").asText("").split("/")[0] : fromData;
+    }
+
+    public boolean is(String shortType) {
+        return shortType().equals(shortType);
+    }
+
+    /** What a person wants to know about this event, in one line. */
+    public String summary() {
+        JsonNode custom = customData();
+        JsonNode content = subjectContent();
+        return switch (shortType()) {
+            case "service.deployed" -> text(custom, "service") + " " + text(custom, "version") + " deployed to "
+                    + text(custom, "environment") + " (deployment " + text(custom, "deploymentId") + ")";
+            case "service.upgraded" -> text(custom, "service") + " upgraded " + text(custom, "previousVersion") + " → "
+                    + text(custom, "version") + " in " + text(custom, "environment") + " (stable version "
+                    + text(custom, "stableVersion") + ", deployment " + text(custom, "deploymentId") + ")";
+            case "service.rolledback" -> text(custom, "service") + " rolled back " + text(custom, "fromVersion") + " → "
+                    + text(custom, "toVersion") + " in " + text(custom, "environment") + " (executor "
+                    + text(custom, "executor") + ")";
+            case "incident.detected" -> "anomaly on " + text(custom, "service") + " " + text(custom, "version") + ": "
+                    + text(custom, "rule") + ", observed " + values(custom.path("observedValues"));
+            case "rollback.requested" -> "rollback decided " + text(content, "fromVersion") + " → "
+                    + text(content, "toVersion") + ": " + text(content, "reason");
+            case "notification.published" -> "notification for team " + text(content, "team") + " via "
+                    + text(content, "channelType") + ": " + text(content, "title");
+            case "incident.resolved" -> "incident " + text(custom, "incidentId") + " resolved: "
+                    + text(custom, "triggerVersion") + " → " + text(custom, "restoredVersion");
+            default -> type() + " " + json.path("subject").asText("");
+        };
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() || value.asText().isEmpty() ? "?" : value.asText();
+    }
+
+    static String values(JsonNode array) {
+        if (!array.isArray()) {
+            return "?";
+        }
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return String.join(", ", values);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.lifeguard.launcher.build;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BuildCheckTest {
+
+    private static final Instant BUILT = Instant.parse("2026-11-26T10:00:00Z");
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void checkout() throws IOException {
+        write("pom.xml", BUILT.minusSeconds(60));
+        write("service-support/pom.xml", BUILT.minusSeconds(60));
+        write("service-support/src/main/java/Support.java", BUILT.minusSeconds(60));
+        write("deploy-service/pom.xml", BUILT.minusSeconds(60));
+        write("deploy-service/src/main/java/Deploy.java", BUILT.minusSeconds(60));
+        write("launcher/pom.xml", BUILT.minusSeconds(60));
+        write("launcher/src/main/java/Main.java", BUILT.minusSeconds(60));
+    }
+
+    @Test
+    void missingPackagesNeedABuild() {
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::toString).containsExactly(
+                "deploy-service: deploy-service/target/quarkus-app/quarkus-run.jar is missing",
+                "launcher: launcher/target/launcher.jar is missing");
+    }
+
+    @Test
+    void packagesNewerThanAllTheirSourcesAreUpToDate() throws IOException {
+        builtEverything();
+
+        assertThat(BuildCheck.staleTargets(root)).isEmpty();
+    }
+
+    @Test
+    void aChangedSourceMakesItsModuleStale() throws IOException {
+        builtEverything();
+        write("deploy-service/src/main/resources/application.properties", BUILT.plusSeconds(5));
+
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::toString).containsExactly(
+                "deploy-service: deploy-service/src/main/resources/application.properties changed after quarkus-run.jar was built");
+    }
+
+    @Test
+    void aChangedSharedModuleOrRootPomMakesEveryServiceStale() throws IOException {
+        builtEverything();
+        write("service-support/src/main/java/Support.java", BUILT.plusSeconds(5));
+
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::module).containsExactly("deploy-service");
+
+        write("pom.xml", BUILT.plusSeconds(5));
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::module)
+                .containsExactly("deploy-service", "launcher");
+    }
+
+    @Test
+    void testSourcesDoNotMakeAPackageStale() throws IOException {
+        builtEverything();
+        write("deploy-service/src/test/java/DeployTest.java", BUILT.plusSeconds(5));
+
+        assertThat(BuildCheck.staleTargets(root)).isEmpty();
+    }
+
+    @Test
+    void dockerfilesDoNotMakeAPackageStale() throws IOException {
+        builtEverything();
+        write("deploy-service/src/main/docker/Dockerfile.jvm", BUILT.plusSeconds(5));
+
+        assertThat(BuildCheck.staleTargets(root)).isEmpty();
+    }
+
+    @Test
+    void servicesWithoutAModuleAreNotBuildTargets() {
+        assertThat(BuildCheck.targets(root)).extracting(BuildCheck.Target::module)
+                .containsExactly("deploy-service", "launcher");
+    }
+
+    private void builtEverything() throws IOException {
+        write("deploy-service/target/quarkus-app/quarkus-run.jar", BUILT);
+        write("launcher/target/launcher.jar", BUILT);
+    }
+
+    private void write(String path, Instant modified) throws IOException {
+        Path file = root.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, path);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+    }
+}

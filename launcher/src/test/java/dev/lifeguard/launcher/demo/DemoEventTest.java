@@ -1,0 +1,61 @@
+package dev.lifeguard.launcher.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoEventTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dev.cdevents.service.deployed.0.3.0 | checkout 1.0.0 deployed to production (deployment d-0001)",
+            "dev.cdevents.service.upgraded.0.3.0 | checkout upgraded 1.0.0 → 2.0.0 in production (stable version 1.0.0, deployment d-0002)",
+            "dev.cdevents.service.rolledback.0.3.0 | checkout rolled back 2.0.0 → 1.0.0 in production (executor record)",
+            "dev.cdevents.incident.detected.0.3.0 | anomaly on checkout 2.0.0: error_rate > 0.05 for 3 consecutive samples, observed 0.21, 0.34, 0.4",
+            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | rollback decided 2.0.0 → 1.0.0: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
+            "dev.cdeventsx.lifeguard-notification.published.0.1.0 | notification for team payments via webhook: checkout rolled back to 1.0.0 in production",
+            "dev.cdevents.incident.resolved.0.3.0 | incident incident-0007 resolved: 2.0.0 → 1.0.0",
+    })
+    void summarisesEachGoldenExampleInOneLine(String type, String summary) {
+        DemoEvent event = DemoEvent.parse("topic", 0, 0, "checkout/production", Examples.read(type)).orElseThrow();
+
+        assertThat(event.type()).isEqualTo(type);
+        assertThat(event.summary()).isEqualTo(summary);
+        assertThat(event.service()).isEqualTo("checkout");
+        assertThat(event.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "dev.cdevents.service.deployed.0.3.0, service.deployed",
+            "dev.cdevents.incident.detected.0.3.0, incident.detected",
+            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0, rollback.requested",
+            "dev.cdeventsx.lifeguard-notification.published.0.1.0, notification.published",
+            "com.example.thing, com.example.thing",
+    })
+    void shortTypeIsSubjectAndPredicate(String type, String shortType) {
+        assertThat(DemoEvent.shortType(type)).isEqualTo(shortType);
+    }
+
+    @Test
+    void theServiceComesFromTheKeyElseFromTheEvent() {
+        String json = Examples.read("dev.cdevents.service.rolledback.0.3.0");
+
+        assertThat(DemoEvent.parse("t", 0, 0, "checkout-ab12/production", json).orElseThrow().service())
+                .isEqualTo("checkout-ab12");
+        assertThat(DemoEvent.parse("t", 0, 0, null, json).orElseThrow().service()).isEqualTo("checkout");
+    }
+
+    @Test
+    void missingFieldsShowAsQuestionMarksAndNonJsonIsSkipped() {
+        DemoEvent sparse = DemoEvent.parse("t", 0, 0, "x/y",
+                "{\"type\":\"dev.cdevents.service.deployed.0.3.0\",\"data\":{}}").orElseThrow();
+
+        assertThat(sparse.summary()).isEqualTo("? ? deployed to ? (deployment ?)");
+        assertThat(DemoEvent.parse("t", 0, 0, "x/y", "not json")).isEmpty();
+        assertThat(DemoEvent.parse("t", 0, 0, "x/y", "[1,2]")).isEmpty();
+        assertThat(DemoEvent.parse("t", 0, 0, "x/y", null)).isEmpty();
+    }
+}

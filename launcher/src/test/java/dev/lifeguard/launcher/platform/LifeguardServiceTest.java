@@ -1,0 +1,34 @@
+package dev.lifeguard.launcher.platform;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LifeguardServiceTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "deploy, DEPLOY",
+            "deploy-service, DEPLOY",
+            "POSTMORTEM, POSTMORTEM",
+            " notify , NOTIFY",
+            "monitor-service, MONITOR",
+    })
+    void isFoundByShortOrModuleName(String name, LifeguardService expected) {
+        assertThat(LifeguardService.byName(name)).contains(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"billing", "deploy-svc", "infra"})
+    void unknownNamesAreNotServices(String name) {
+        assertThat(LifeguardService.byName(name)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void portVariablesFollowOneScheme() {
+        assertThat(LifeguardService.DEPLOY.portVariable()).isEqualTo("LIFEGUARD_DEPLOY_PORT");
+        assertThat(LifeguardService.POSTMORTEM.portVariable()).isEqualTo("LIFEGUARD_POSTMORTEM_PORT");
+        assertThat(LifeguardService.MONITOR.database()).isEqualTo("lifeguard_monitor");
+    }
+}
