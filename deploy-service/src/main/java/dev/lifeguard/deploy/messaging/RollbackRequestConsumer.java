@@ -3,9 +3,7 @@ package dev.lifeguard.deploy.messaging;
 import dev.lifeguard.deploy.event.EventTypes;
 import dev.lifeguard.deploy.event.RollbackRequestedEvent;
 import dev.lifeguard.deploy.service.DeploymentService;
-import dev.lifeguard.support.event.CloudEvent;
-import dev.lifeguard.support.event.CloudEventReader;
-import dev.lifeguard.support.idempotency.ProcessedEvents;
+import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -18,14 +16,11 @@ public class RollbackRequestConsumer {
 
     private static final String CONSUMER = "deploy-service/rollbacks";
 
-    private final CloudEventReader reader;
-    private final ProcessedEvents processedEvents;
+    private final EventIntake intake;
     private final DeploymentService deployments;
 
-    public RollbackRequestConsumer(CloudEventReader reader, ProcessedEvents processedEvents,
-                                   DeploymentService deployments) {
-        this.reader = reader;
-        this.processedEvents = processedEvents;
+    public RollbackRequestConsumer(EventIntake intake, DeploymentService deployments) {
+        this.intake = intake;
         this.deployments = deployments;
     }
 
@@ -33,13 +28,8 @@ public class RollbackRequestConsumer {
     @Blocking
     @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        CloudEvent event = reader.read(record);
-        if (!event.type().startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX)) {
-            return;
-        }
-        RollbackRequestedEvent request = RollbackRequestedEvent.from(event);
-        if (processedEvents.markProcessed(CONSUMER, request.eventId())) {
-            deployments.rollBack(request);
-        }
+        intake.firstDelivery(CONSUMER, record, type -> type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX))
+                .map(RollbackRequestedEvent::from)
+                .ifPresent(deployments::rollBack);
     }
 }

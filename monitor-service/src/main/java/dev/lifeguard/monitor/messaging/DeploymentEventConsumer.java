@@ -4,9 +4,7 @@ import dev.lifeguard.monitor.event.DeploymentRolledBackEvent;
 import dev.lifeguard.monitor.event.DeploymentStartedEvent;
 import dev.lifeguard.monitor.event.EventTypes;
 import dev.lifeguard.monitor.service.VerificationService;
-import dev.lifeguard.support.event.CloudEvent;
-import dev.lifeguard.support.event.CloudEventReader;
-import dev.lifeguard.support.idempotency.ProcessedEvents;
+import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -22,14 +20,11 @@ public class DeploymentEventConsumer {
 
     private static final String CONSUMER = "monitor-service/deployments";
 
-    private final CloudEventReader reader;
-    private final ProcessedEvents processedEvents;
+    private final EventIntake intake;
     private final VerificationService verification;
 
-    public DeploymentEventConsumer(CloudEventReader reader, ProcessedEvents processedEvents,
-                                   VerificationService verification) {
-        this.reader = reader;
-        this.processedEvents = processedEvents;
+    public DeploymentEventConsumer(EventIntake intake, VerificationService verification) {
+        this.intake = intake;
         this.verification = verification;
     }
 
@@ -37,17 +32,13 @@ public class DeploymentEventConsumer {
     @Blocking
     @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        CloudEvent event = reader.read(record);
-        if (EventTypes.isServiceDeployment(event.type())) {
-            DeploymentStartedEvent started = DeploymentStartedEvent.from(event);
-            if (processedEvents.markProcessed(CONSUMER, started.eventId())) {
-                verification.watch(started);
-            }
-        } else if (EventTypes.isServiceRollback(event.type())) {
-            DeploymentRolledBackEvent rollback = DeploymentRolledBackEvent.from(event);
-            if (processedEvents.markProcessed(CONSUMER, rollback.eventId())) {
-                verification.rolledBack(rollback);
-            }
-        }
+        intake.firstDelivery(CONSUMER, record, type -> EventTypes.isServiceDeployment(type) || EventTypes.isServiceRollback(type))
+                .ifPresent(event -> {
+                    if (EventTypes.isServiceDeployment(event.type())) {
+                        verification.watch(DeploymentStartedEvent.from(event));
+                    } else {
+                        verification.rolledBack(DeploymentRolledBackEvent.from(event));
+                    }
+                });
     }
 }

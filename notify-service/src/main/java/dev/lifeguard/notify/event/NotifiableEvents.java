@@ -8,6 +8,7 @@ import dev.lifeguard.support.event.MalformedEventException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,14 @@ public final class NotifiableEvents {
     }
 
     /** The event, or empty for a type no team is told about; throws {@link MalformedEventException}. */
+    /** Types a team is told about; other events on the consumed topics are skipped. */
+    public static boolean isNotifiable(String type) {
+        return Stream.of(EventTypes.SERVICE_DEPLOYED_PREFIX, EventTypes.SERVICE_UPGRADED_PREFIX,
+                        EventTypes.SERVICE_ROLLEDBACK_PREFIX, EventTypes.INCIDENT_DETECTED_PREFIX,
+                        EventTypes.ROLLBACK_REQUESTED_PREFIX)
+                .anyMatch(type::startsWith);
+    }
+
     public static Optional<NotifiableEvent> from(CloudEvent event) {
         String type = event.type();
         if (type.startsWith(EventTypes.SERVICE_DEPLOYED_PREFIX) || type.startsWith(EventTypes.SERVICE_UPGRADED_PREFIX)) {

@@ -1,19 +1,14 @@
 package dev.lifeguard.notify.messaging;
 
-import dev.lifeguard.notify.event.NotifiableEvent;
 import dev.lifeguard.notify.event.NotifiableEvents;
 import dev.lifeguard.notify.service.NotificationService;
-import dev.lifeguard.support.event.CloudEvent;
-import dev.lifeguard.support.event.CloudEventReader;
-import dev.lifeguard.support.idempotency.ProcessedEvents;
+import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import java.util.Optional;
 
 /**
  * Reads the three streams teams hear about. Unreadable records throw, which dead-letters them to
@@ -22,16 +17,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class NotifiableEventConsumer {
 
-    private static final Logger LOG = Logger.getLogger(NotifiableEventConsumer.class);
 
-    private final CloudEventReader reader;
-    private final ProcessedEvents processedEvents;
+    private final EventIntake intake;
     private final NotificationService notifications;
 
-    public NotifiableEventConsumer(CloudEventReader reader, ProcessedEvents processedEvents,
-                                   NotificationService notifications) {
-        this.reader = reader;
-        this.processedEvents = processedEvents;
+    public NotifiableEventConsumer(EventIntake intake, NotificationService notifications) {
+        this.intake = intake;
         this.notifications = notifications;
     }
 
@@ -57,14 +48,8 @@ public class NotifiableEventConsumer {
     }
 
     private void consume(String channel, ConsumerRecord<String, String> record) {
-        CloudEvent event = reader.read(record);
-        Optional<NotifiableEvent> notifiable = NotifiableEvents.from(event);
-        if (notifiable.isEmpty()) {
-            LOG.debugf("Ignoring event %s of type %s on %s", event.id(), event.type(), channel);
-            return;
-        }
-        if (processedEvents.markProcessed("notify-service/" + channel, event.id())) {
-            notifications.notifyAbout(notifiable.get());
-        }
+        intake.firstDelivery("notify-service/" + channel, record, NotifiableEvents::isNotifiable)
+                .flatMap(NotifiableEvents::from)
+                .ifPresent(notifications::notifyAbout);
     }
 }

@@ -7,6 +7,7 @@ import dev.lifeguard.support.event.MalformedEventException;
 
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,14 @@ public record ChainEvent(CloudEvent cloudEvent, String service, String environme
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     /** The chain event, or empty when its type is none the timeline shows. */
+    /** Types that belong on a timeline; other events on the consumed topics are skipped. */
+    public static boolean isTimelineEvent(String type) {
+        return Stream.of(EventTypes.SERVICE_DEPLOYED_PREFIX, EventTypes.SERVICE_UPGRADED_PREFIX,
+                        EventTypes.INCIDENT_DETECTED_PREFIX, EventTypes.ROLLBACK_REQUESTED_PREFIX,
+                        EventTypes.SERVICE_ROLLEDBACK_PREFIX, EventTypes.NOTIFICATION_PUBLISHED_PREFIX)
+                .anyMatch(type::startsWith);
+    }
+
     public static Optional<ChainEvent> read(CloudEvent event) {
         CdEvent cdEvent = event.cdEvent();
         EventDetails details = details(event.type(), cdEvent);

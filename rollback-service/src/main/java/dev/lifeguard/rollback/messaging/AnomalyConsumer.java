@@ -3,9 +3,7 @@ package dev.lifeguard.rollback.messaging;
 import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
 import dev.lifeguard.rollback.event.EventTypes;
 import dev.lifeguard.rollback.service.RollbackService;
-import dev.lifeguard.support.event.CloudEvent;
-import dev.lifeguard.support.event.CloudEventReader;
-import dev.lifeguard.support.idempotency.ProcessedEvents;
+import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -18,13 +16,11 @@ public class AnomalyConsumer {
 
     private static final String CONSUMER = "rollback-service/anomalies";
 
-    private final CloudEventReader reader;
-    private final ProcessedEvents processedEvents;
+    private final EventIntake intake;
     private final RollbackService rollbacks;
 
-    public AnomalyConsumer(CloudEventReader reader, ProcessedEvents processedEvents, RollbackService rollbacks) {
-        this.reader = reader;
-        this.processedEvents = processedEvents;
+    public AnomalyConsumer(EventIntake intake, RollbackService rollbacks) {
+        this.intake = intake;
         this.rollbacks = rollbacks;
     }
 
@@ -32,13 +28,8 @@ public class AnomalyConsumer {
     @Blocking
     @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        CloudEvent event = reader.read(record);
-        if (!EventTypes.isIncidentDetected(event.type())) {
-            return;
-        }
-        AnomalyDetectedEvent anomaly = AnomalyDetectedEvent.from(event);
-        if (processedEvents.markProcessed(CONSUMER, anomaly.eventId())) {
-            rollbacks.anomalyDetected(anomaly);
-        }
+        intake.firstDelivery(CONSUMER, record, EventTypes::isIncidentDetected)
+                .map(AnomalyDetectedEvent::from)
+                .ifPresent(rollbacks::anomalyDetected);
     }
 }

@@ -4,9 +4,7 @@ import dev.lifeguard.rollback.event.EventTypes;
 import dev.lifeguard.rollback.event.ServiceDeployedEvent;
 import dev.lifeguard.rollback.event.ServiceRolledBackEvent;
 import dev.lifeguard.rollback.service.RollbackService;
-import dev.lifeguard.support.event.CloudEvent;
-import dev.lifeguard.support.event.CloudEventReader;
-import dev.lifeguard.support.idempotency.ProcessedEvents;
+import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -22,13 +20,11 @@ public class DeploymentEventConsumer {
 
     private static final String CONSUMER = "rollback-service/deployments";
 
-    private final CloudEventReader reader;
-    private final ProcessedEvents processedEvents;
+    private final EventIntake intake;
     private final RollbackService rollbacks;
 
-    public DeploymentEventConsumer(CloudEventReader reader, ProcessedEvents processedEvents, RollbackService rollbacks) {
-        this.reader = reader;
-        this.processedEvents = processedEvents;
+    public DeploymentEventConsumer(EventIntake intake, RollbackService rollbacks) {
+        this.intake = intake;
         this.rollbacks = rollbacks;
     }
 
@@ -36,17 +32,13 @@ public class DeploymentEventConsumer {
     @Blocking
     @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        CloudEvent event = reader.read(record);
-        if (EventTypes.isServiceDeployment(event.type())) {
-            ServiceDeployedEvent deployed = ServiceDeployedEvent.from(event);
-            if (processedEvents.markProcessed(CONSUMER, event.id())) {
-                rollbacks.deploymentStarted(deployed);
-            }
-        } else if (EventTypes.isServiceRolledBack(event.type())) {
-            ServiceRolledBackEvent rolledBack = ServiceRolledBackEvent.from(event);
-            if (processedEvents.markProcessed(CONSUMER, event.id())) {
-                rollbacks.deploymentRolledBack(rolledBack);
-            }
-        }
+        intake.firstDelivery(CONSUMER, record, type -> EventTypes.isServiceDeployment(type) || EventTypes.isServiceRolledBack(type))
+                .ifPresent(event -> {
+                    if (EventTypes.isServiceDeployment(event.type())) {
+                        rollbacks.deploymentStarted(ServiceDeployedEvent.from(event));
+                    } else {
+                        rollbacks.deploymentRolledBack(ServiceRolledBackEvent.from(event));
+                    }
+                });
     }
 }
