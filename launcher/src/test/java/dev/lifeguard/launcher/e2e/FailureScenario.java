@@ -1,0 +1,185 @@
+package dev.lifeguard.launcher.e2e;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * The walking skeleton's failure scenario, driven from the outside as a team would: deploy v1 (REST),
+ * deploy v2 (a CDEvent on Kafka, as CI sends it), then bad error rates for v2. It asserts the whole loop:
+ * the rollback to v1 in deploy-service, the notification at a real HTTP webhook, and the incident with its
+ * ordered timeline and post-mortem. Used by both end-to-end tests, whatever runs Kafka and PostgreSQL.
+ */
+final class FailureScenario {
+
+    private static final Duration STEP_BOUND = Duration.ofSeconds(90);
+
+    private final Endpoints endpoints;
+    private final WireMockServer webhook;
+    private final String service = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String environment = "production";
+
+    record Endpoints(String deploy, String monitor, String notifications, String postmortem, String kafkaBootstrapServers) {
+    }
+
+    FailureScenario(Endpoints endpoints, WireMockServer webhook) {
+        this.endpoints = endpoints;
+        this.webhook = webhook;
+    }
+
+    void runAndVerify() {
+        webhook.stubFor(post(urlEqualTo("/hooks/payments")).willReturn(aResponse().withStatus(204)));
+        subscribeTeamToWebhook();
+
+        deployOverRest("1.0.0");
+        awaitCurrentVersion("1.0.0");
+        String ciChainId = UUID.randomUUID().toString();
+        deployFromCi("2.0.0", ciChainId);
+        awaitCurrentVersion("2.0.0");
+        given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
+                .body("stableVersion", equalTo("1.0.0"));
+
+        postErrorRates(0.01, 0.02, 0.21, 0.34, 0.40);
+
+        // 2. rollback to the stable version, executed by deploy-service
+        await("rollback to 1.0.0").atMost(STEP_BOUND).untilAsserted(() ->
+                given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
+                        .statusCode(200)
+                        .body("currentVersion", equalTo("1.0.0"))
+                        .body("status", equalTo("ROLLED_BACK"))
+                        .body("history[0].version", equalTo("2.0.0"))
+                        .body("history[0].status", equalTo("ROLLED_BACK")));
+
+        // 3. the team's webhook received the rollback, as the CloudEvent itself
+        await("notification of the rollback").atMost(STEP_BOUND).untilAsserted(() ->
+                assertThat(webhookBodies()).anySatisfy(body -> {
+                    assertThat(body.getString("type")).isEqualTo("dev.cdevents.service.rolledback.0.3.0");
+                    assertThat(body.getString("subject")).isEqualTo(service + "/" + environment);
+                    assertThat(body.getString("chainid")).isEqualTo(ciChainId);
+                    assertThat(body.getString("data.customData.toVersion")).isEqualTo("1.0.0");
+                }));
+        webhook.verify(postRequestedFor(urlEqualTo("/hooks/payments"))
+                .withHeader("Idempotency-Key", containing("-"))
+                .withRequestBody(containing("dev.cdevents.incident.detected")).withRequestBody(containing(service)));
+
+        // 8. the incident: chain of the CI event, resolved, with an ordered timeline and a post-mortem
+        String incidentId = awaitResolvedIncident();
+        JsonPath incident = given().get(endpoints.postmortem() + "/api/v1/incidents/{id}", incidentId).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(incident.getString("chainId")).isEqualTo(ciChainId);
+        assertThat(incident.getString("triggerVersion")).isEqualTo("2.0.0");
+        assertThat(incident.getString("restoredVersion")).isEqualTo("1.0.0");
+        List<String> types = incident.getList("timeline.type");
+        List<String> times = incident.getList("timeline.time");
+        assertThat(times).isSortedAccordingTo((a, b) -> Instant.parse(a).compareTo(Instant.parse(b)));
+        int deployment = types.indexOf("deployment");
+        int anomaly = types.indexOf("anomaly");
+        int rollback = types.indexOf("rollback");
+        int lastNotification = types.lastIndexOf("notification");
+        assertThat(deployment).as("timeline %s", types).isGreaterThanOrEqualTo(0);
+        assertThat(anomaly).as("timeline %s", types).isGreaterThan(deployment);
+        assertThat(rollback).as("timeline %s", types).isGreaterThan(anomaly);
+        assertThat(lastNotification).as("a notification after the rollback in %s", types).isGreaterThan(rollback);
+
+        String postmortem = given().get(endpoints.postmortem() + "/api/v1/incidents/{id}/postmortem", incidentId).then()
+                .statusCode(200).contentType(startsWith("text/markdown")).extract().asString();
+        assertThat(postmortem)
+                .contains(service).contains("2.0.0").contains("1.0.0")
+                .contains("error_rate").contains("## Timeline").contains("## Root cause").contains("## Action items");
+    }
+
+    private void subscribeTeamToWebhook() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("team", "payments", "services", List.of(service),
+                        "channel", Map.of("type", "webhook", "url", webhook.baseUrl() + "/hooks/payments")))
+                .post(endpoints.notifications() + "/api/v1/subscriptions").then().statusCode(201);
+    }
+
+    private void deployOverRest(String version) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("service", service, "environment", environment, "version", version, "team", "payments"))
+                .post(endpoints.deploy() + "/api/v1/deployments").then().statusCode(201);
+    }
+
+    /** A structured-mode CloudEvent carrying a CDEvents service.upgraded, as a CI tool sends it. */
+    private void deployFromCi(String version, String chainId) {
+        String eventId = UUID.randomUUID().toString();
+        String now = Instant.now().toString();
+        String cdEvent = """
+                {"context":{"specversion":"0.5.1","id":"%s","chainId":"%s","source":"/ci/e2e","type":"dev.cdevents.service.upgraded.0.3.0","timestamp":"%s"},
+                 "subject":{"id":"%s","source":"/ci/e2e","content":{"environment":{"id":"%s"},"artifactId":"pkg:oci/%s?tag=%s"}},
+                 "customData":{"team":"payments","commit":"e4f5a6b","changeUrl":"https://git.example.com/shop/%s/commit/e4f5a6b"}}"""
+                .formatted(eventId, chainId, now, service, environment, service, version, service);
+        String cloudEvent = """
+                {"specversion":"1.0","id":"%s","source":"/ci/e2e","type":"dev.cdevents.service.upgraded.0.3.0","time":"%s","data":%s}"""
+                .formatted(eventId, now, cdEvent);
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
+            ProducerRecord<String, String> record = new ProducerRecord<>("lifeguard.ci", service + "/" + environment, cloudEvent);
+            record.headers().add("content-type", "application/cloudevents+json".getBytes());
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new AssertionError("Could not send the CI event to Kafka", e);
+        }
+    }
+
+    private void postErrorRates(double... values) {
+        List<Map<String, Object>> samples = new ArrayList<>();
+        Instant start = Instant.now();
+        for (int i = 0; i < values.length; i++) {
+            samples.add(Map.of("service", service, "environment", environment, "version", "2.0.0",
+                    "metric", "error_rate", "value", values[i], "timestamp", start.plusSeconds(i).toString()));
+        }
+        given().contentType(ContentType.JSON).body(samples)
+                .post(endpoints.monitor() + "/api/v1/metrics").then().statusCode(202)
+                .body("accepted", equalTo(values.length));
+    }
+
+    private void awaitCurrentVersion(String version) {
+        await("deploy-service runs " + version).atMost(STEP_BOUND).untilAsserted(() ->
+                given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
+                        .statusCode(200).body("currentVersion", equalTo(version)));
+    }
+
+    private String awaitResolvedIncident() {
+        return await("incident resolved").atMost(STEP_BOUND).until(() -> {
+            JsonPath incidents = given().queryParam("service", service).queryParam("environment", environment)
+                    .get(endpoints.postmortem() + "/api/v1/incidents").then().statusCode(200).extract().jsonPath();
+            return "RESOLVED".equals(incidents.getString("[0].status")) ? incidents.getString("[0].id") : null;
+        }, id -> id != null);
+    }
+
+    private List<JsonPath> webhookBodies() {
+        return webhook.findAll(postRequestedFor(urlEqualTo("/hooks/payments"))).stream()
+                .map(LoggedRequest::getBodyAsString)
+                .map(JsonPath::new)
+                .toList();
+    }
+}
