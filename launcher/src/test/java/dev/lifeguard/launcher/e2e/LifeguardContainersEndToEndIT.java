@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
@@ -39,7 +39,7 @@ class LifeguardContainersEndToEndIT {
     static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.2");
 
     @Container
-    static final PostgreSQLContainer<?> POSTGRES = new PostgreSQLContainer<>("postgres:16")
+    static final PostgreSQLContainer POSTGRES = new PostgreSQLContainer("postgres:16")
             .withCopyFileToContainer(MountableFile.forHostPath(root().resolve("docker/postgres/init.sql")),
                     "/docker-entrypoint-initdb.d/init.sql");
 
