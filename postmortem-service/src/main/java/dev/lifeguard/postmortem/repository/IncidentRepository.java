@@ -6,7 +6,6 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,16 +18,7 @@ public class IncidentRepository implements PanacheRepositoryBase<Incident, Strin
 
     /** Newest first; a null filter matches everything. */
     public List<Incident> search(String service, String environment) {
-        List<String> conditions = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (service != null) {
-            conditions.add("service = :service");
-            parameters.and("service", service);
-        }
-        if (environment != null) {
-            conditions.add("environment = :environment");
-            parameters.and("environment", environment);
-        }
-        return list(String.join(" and ", conditions), Sort.descending("openedAt", "id"), parameters);
+        return list("(:service is null or service = :service) and (:environment is null or environment = :environment)",
+                Sort.descending("openedAt", "id"), Parameters.with("service", service).and("environment", environment));
     }
 }

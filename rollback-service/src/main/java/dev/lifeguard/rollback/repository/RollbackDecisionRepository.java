@@ -3,9 +3,9 @@ package dev.lifeguard.rollback.repository;
 import dev.lifeguard.rollback.RollbackDecision;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.List;
 
 @ApplicationScoped
@@ -17,18 +17,8 @@ public class RollbackDecisionRepository implements PanacheRepositoryBase<Rollbac
 
     /** Newest first; a null filter matches everything. */
     public List<RollbackDecision> newestFirst(String service, String environment, int limit) {
-        List<String> conditions = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (service != null) {
-            conditions.add("service = :service");
-            parameters.and("service", service);
-        }
-        if (environment != null) {
-            conditions.add("environment = :environment");
-            parameters.and("environment", environment);
-        }
-        String where = conditions.isEmpty() ? "" : "where " + String.join(" and ", conditions) + " ";
-        return find("from RollbackDecision " + where + "order by decidedAt desc, id desc", parameters)
+        return find("(:service is null or service = :service) and (:environment is null or environment = :environment)",
+                Sort.descending("decidedAt", "id"), Parameters.with("service", service).and("environment", environment))
                 .page(0, limit)
                 .list();
     }

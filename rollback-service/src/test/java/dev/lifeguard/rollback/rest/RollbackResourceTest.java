@@ -13,6 +13,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -45,6 +46,9 @@ class RollbackResourceTest {
                 .get("/api/v1/rollbacks").then()
                 .statusCode(200)
                 .body("", hasSize(0));
+        given().get("/api/v1/rollbacks").then()
+                .statusCode(200)
+                .body("deploymentId", hasItems(v1, v2));
         given().queryParam("service", scenario.service).queryParam("limit", "1")
                 .get("/api/v1/rollbacks").then()
                 .statusCode(200)
