@@ -64,6 +64,11 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "status_reason", length = 2000)
     public String statusReason;
 
+    /** A running deployment whose status changed after it was deployed can only have been restored by a rollback. */
+    public boolean restoredByRollback() {
+        return status == DeploymentStatus.RUNNING && statusChangedAt.isAfter(deployedAt);
+    }
+
     public String key() {
         return service + "/" + environment;
     }

@@ -52,8 +52,4 @@ public class WatchedDeployment extends PanacheEntityBase {
     public String key() {
         return service + "/" + environment;
     }
-
-    public boolean covers(OffsetDateTime sampledAt) {
-        return !sampledAt.isBefore(windowStart) && !sampledAt.isAfter(windowEnd);
-    }
 }

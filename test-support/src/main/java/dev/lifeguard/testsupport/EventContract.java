@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +32,8 @@ public final class EventContract {
     private static final SchemaValidatorsConfig STRICT_FORMATS = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true)
             .build();
+    /** Compiled once per schema file: producer tests validate many events against the same few schemas. */
+    private static final Map<Path, JsonSchema> COMPILED = new ConcurrentHashMap<>();
 
     private EventContract() {
     }
@@ -64,12 +68,7 @@ public final class EventContract {
         if (!Files.exists(schemaFile)) {
             throw new AssertionError("No schema for '" + schemaName + "' at " + schemaFile);
         }
-        try {
-            JsonSchema schema = SCHEMAS.getSchema(Files.readString(schemaFile), STRICT_FORMATS);
-            return schema.validate(document);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return COMPILED.computeIfAbsent(schemaFile, file -> SCHEMAS.getSchema(read(file), STRICT_FORMATS)).validate(document);
     }
 
     /** The golden examples of a schema name: {@code examples/<name>*.json}. */

@@ -8,19 +8,33 @@ import java.util.Map;
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile EmbeddedKafka broker;
+    private static volatile KafkaTestClient client;
 
     @Override
     public Map<String, String> start() {
         broker = EmbeddedKafka.start();
+        client = new KafkaTestClient(broker.bootstrapServers());
         return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
     }
 
     @Override
     public void stop() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         if (broker != null) {
             broker.close();
             broker = null;
         }
+    }
+
+    /** The test client of the running broker, shared by all tests of the module. */
+    static KafkaTestClient client() {
+        if (client == null) {
+            throw new IllegalStateException("KafkaBrokerResource has not been started");
+        }
+        return client;
     }
 
     /** The running broker's address, for test clients. */

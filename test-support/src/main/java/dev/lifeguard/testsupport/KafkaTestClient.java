@@ -21,20 +21,24 @@ import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
-/** Produces to and reads from the test broker as an outside party (CI, a chat bridge) would. */
-public final class KafkaTestClient {
+/**
+ * Produces to and reads from the test broker as an outside party (CI, a chat bridge) would. One producer
+ * serves all sends of a client; each read uses a fresh consumer group, so it sees the topic from the start.
+ */
+public final class KafkaTestClient implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
+    private KafkaProducer<String, String> producer;
 
     public KafkaTestClient(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** A client for the broker started by {@link KafkaBrokerResource}. */
+    /** The client of the broker started by {@link KafkaBrokerResource}. */
     public static KafkaTestClient forTestBroker() {
-        return new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
+        return KafkaBrokerResource.client();
     }
 
     public void send(String topic, String key, String value) {
@@ -42,14 +46,10 @@ public final class KafkaTestClient {
     }
 
     public void send(String topic, String key, String value, Map<String, String> headers) {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-            headers.forEach((name, headerValue) -> record.headers().add(name, headerValue.getBytes(StandardCharsets.UTF_8)));
-            producer.send(record).get();
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, headerValue) -> record.headers().add(name, headerValue.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer().send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("Could not send to " + topic, e);
         }
@@ -98,6 +98,25 @@ public final class KafkaTestClient {
     public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties properties = new Properties();
+            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producer = new KafkaProducer<>(properties);
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
     }
 
     private KafkaConsumer<String, String> newConsumer() {

@@ -3,7 +3,7 @@ package dev.lifeguard.deploy.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.support.event.CdEvent;
 import dev.lifeguard.support.event.CloudEvent;
-import dev.lifeguard.support.event.MalformedEventException;
+import dev.lifeguard.support.event.EventTarget;
 
 /**
  * A CDEvents {@code service.deployed} / {@code service.upgraded} as CI tools send it, read tolerantly:
@@ -22,16 +22,9 @@ public record CiDeploymentEvent(String eventId, String chainId, String service, 
         String artifactId = CdEvent.requiredText(document, "/subject/content/artifactId");
         String version = PackageUrl.parse(artifactId).deployedVersion();
         JsonNode custom = cdEvent.customData();
-        return new CiDeploymentEvent(event.id(), event.chainId(), requireName("subject.id", service),
-                requireName("subject.content.environment.id", environment), version, artifactId,
+        return new CiDeploymentEvent(event.id(), event.chainId(), EventTarget.requireName("subject.id", service),
+                EventTarget.requireName("subject.content.environment.id", environment), version, artifactId,
                 CdEvent.textOrNull(custom.get("team")), CdEvent.textOrNull(custom.get("commit")),
                 CdEvent.textOrNull(custom.get("changeUrl")));
-    }
-
-    private static String requireName(String field, String value) {
-        if (!value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            throw new MalformedEventException("field '" + field + "' must be 1-100 letters, digits, '.', '_' or '-': '" + value + "'");
-        }
-        return value;
     }
 }

@@ -19,17 +19,8 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
                 .firstResultOptional();
     }
 
-    public Optional<Deployment> findRunning(String service, String environment) {
-        return find("service = ?1 and environment = ?2 and status = ?3", service, environment, DeploymentStatus.RUNNING)
-                .firstResultOptional();
-    }
-
     /** Newest first. */
     public List<Deployment> history(String service, String environment) {
         return list("service = ?1 and environment = ?2 order by deployedAt desc, id desc", service, environment);
-    }
-
-    public boolean anyIn(String service, String environment) {
-        return count("service = ?1 and environment = ?2", service, environment) > 0;
     }
 }

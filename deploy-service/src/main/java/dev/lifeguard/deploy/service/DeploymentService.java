@@ -66,7 +66,7 @@ public class DeploymentService {
             return running.get();
         }
         OffsetDateTime now = now();
-        boolean firstInEnvironment = !deployments.anyIn(reported.service(), reported.environment());
+        List<Deployment> earlier = deployments.history(reported.service(), reported.environment());
         running.ifPresent(previous -> {
             previous.status = DeploymentStatus.SUPERSEDED;
             previous.statusChangedAt = now;
@@ -92,9 +92,9 @@ public class DeploymentService {
         deployments.persist(deployment);
 
         String previousVersion = running.map(previous -> previous.version).orElse(null);
-        String stableVersion = stableVersionBefore(deployment, deployments.history(reported.service(), reported.environment()));
+        String stableVersion = stableVersionBefore(deployment, earlier);
         outbox.enqueue(config.deploymentsTopic(), deployment.key(),
-                events.deployed(deployment, firstInEnvironment, previousVersion, stableVersion));
+                events.deployed(deployment, earlier.isEmpty(), previousVersion, stableVersion));
         LOG.infof("Deployment %s: %s %s (previous %s, stable %s)", deployment.id, deployment.key(), deployment.version,
                 previousVersion, stableVersion);
         return deployment;
@@ -166,11 +166,7 @@ public class DeploymentService {
         }
         Deployment current = history.stream().filter(d -> d.status == DeploymentStatus.RUNNING).findFirst().orElse(null);
         String stable = current == null ? null : stableVersionBefore(current, history);
-        boolean lastChangeWasRollback = history.stream()
-                .max((a, b) -> a.statusChangedAt.compareTo(b.statusChangedAt))
-                .map(latest -> latest.status == DeploymentStatus.ROLLED_BACK
-                        || latest.statusReason != null && latest.statusReason.startsWith("restored by rollback"))
-                .orElse(false);
+        boolean lastChangeWasRollback = current != null && current.restoredByRollback();
         return Optional.of(new EnvironmentState(service, environment, current, stable,
                 lastChangeWasRollback ? STATUS_ROLLED_BACK : STATUS_DEPLOYED, history));
     }

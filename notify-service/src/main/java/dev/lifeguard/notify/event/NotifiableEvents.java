@@ -3,13 +3,13 @@ package dev.lifeguard.notify.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.support.event.CdEvent;
 import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.event.EventTarget;
 import dev.lifeguard.support.event.MalformedEventException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * Reads the events notify-service announces. Tolerant: only what a message cannot do without is
@@ -19,42 +19,42 @@ import java.util.regex.Pattern;
  */
 public final class NotifiableEvents {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-
     private NotifiableEvents() {
     }
 
-    /** The event, or empty for a type no team is told about; throws {@link MalformedEventException}. */
     /** Types a team is told about; other events on the consumed topics are skipped. */
     public static boolean isNotifiable(String type) {
-        return Stream.of(EventTypes.SERVICE_DEPLOYED_PREFIX, EventTypes.SERVICE_UPGRADED_PREFIX,
-                        EventTypes.SERVICE_ROLLEDBACK_PREFIX, EventTypes.INCIDENT_DETECTED_PREFIX,
-                        EventTypes.ROLLBACK_REQUESTED_PREFIX)
-                .anyMatch(type::startsWith);
+        return readerFor(type) != null;
     }
 
+    /** The event, or empty for a type no team is told about; throws {@link MalformedEventException}. */
     public static Optional<NotifiableEvent> from(CloudEvent event) {
-        String type = event.type();
+        Function<CloudEvent, NotifiableEvent> reader = readerFor(event.type());
+        return reader == null ? Optional.empty() : Optional.of(reader.apply(event));
+    }
+
+    private static Function<CloudEvent, NotifiableEvent> readerFor(String type) {
         if (type.startsWith(EventTypes.SERVICE_DEPLOYED_PREFIX) || type.startsWith(EventTypes.SERVICE_UPGRADED_PREFIX)) {
-            return Optional.of(deployment(event));
+            return NotifiableEvents::deployment;
         }
         if (type.startsWith(EventTypes.SERVICE_ROLLEDBACK_PREFIX)) {
-            return Optional.of(rolledBack(event));
+            return NotifiableEvents::rolledBack;
         }
         if (type.startsWith(EventTypes.INCIDENT_DETECTED_PREFIX)) {
-            return Optional.of(anomaly(event));
+            return NotifiableEvents::anomaly;
         }
         if (type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX)) {
-            return Optional.of(rollbackRequested(event));
+            return NotifiableEvents::rollbackRequested;
         }
-        return Optional.empty();
+        return null;
     }
 
     private static DeploymentEvent deployment(CloudEvent event) {
         CdEvent cd = event.cdEvent();
         JsonNode custom = cd.customData();
         String version = firstText(text(custom, "version"), versionOf(text(cd.content(), "artifactId")));
-        return new DeploymentEvent(event, service(event), environment(event),
+        EventTarget target = EventTarget.of(event);
+        return new DeploymentEvent(event, target.service(), target.environment(),
                 required(version, "customData.version (or a versioned subject.content.artifactId)"),
                 text(custom, "previousVersion"), text(custom, "commit"), text(custom, "changeUrl"),
                 text(custom, "deploymentId"));
@@ -64,7 +64,8 @@ public final class NotifiableEvents {
         CdEvent cd = event.cdEvent();
         JsonNode custom = cd.customData();
         String toVersion = firstText(text(custom, "toVersion"), versionOf(text(cd.content(), "artifactId")));
-        return new RolledBackEvent(event, service(event), environment(event), text(custom, "fromVersion"),
+        EventTarget target = EventTarget.of(event);
+        return new RolledBackEvent(event, target.service(), target.environment(), text(custom, "fromVersion"),
                 required(toVersion, "customData.toVersion (or a versioned subject.content.artifactId)"),
                 text(custom, "reason"), text(custom, "rollbackId"));
     }
@@ -79,7 +80,8 @@ public final class NotifiableEvents {
                 observed.add(value.asDouble());
             }
         });
-        return new AnomalyEvent(event, service(event), environment(event),
+        EventTarget target = EventTarget.of(event);
+        return new AnomalyEvent(event, target.service(), target.environment(),
                 firstText(text(custom, "version"), versionOf(text(cd.content(), "artifactId"))),
                 firstText(text(cd.content(), "description"), text(custom, "rule")),
                 text(custom, "metric"), threshold.isNumber() ? threshold.asDouble() : null, observed,
@@ -89,47 +91,11 @@ public final class NotifiableEvents {
     private static RollbackRequestedEvent rollbackRequested(CloudEvent event) {
         CdEvent cd = event.cdEvent();
         JsonNode content = cd.content();
-        return new RollbackRequestedEvent(event, service(event), environment(event),
+        EventTarget target = EventTarget.of(event);
+        return new RollbackRequestedEvent(event, target.service(), target.environment(),
                 required(text(content, "fromVersion"), "subject.content.fromVersion"),
                 required(text(content, "toVersion"), "subject.content.toVersion"),
                 text(content, "reason"), text(cd.subject(), "id"));
-    }
-
-    private static String service(CloudEvent event) {
-        CdEvent cd = event.cdEvent();
-        return name(firstText(text(cd.customData(), "service"), textOrId(cd.content().path("service")),
-                subjectPart(event, 0)), "service");
-    }
-
-    private static String environment(CloudEvent event) {
-        CdEvent cd = event.cdEvent();
-        return name(firstText(text(cd.customData(), "environment"), textOrId(cd.content().path("environment")),
-                subjectPart(event, 1)), "environment");
-    }
-
-    private static String name(String value, String what) {
-        if (value == null) {
-            throw new MalformedEventException("cannot tell the " + what + ": no customData." + what + ", subject.content."
-                    + what + " or CloudEvent subject '<service>/<environment>'");
-        }
-        if (!NAME.matcher(value).matches()) {
-            throw new MalformedEventException(what + " must be 1-100 letters, digits, '.', '_' or '-': '" + value + "'");
-        }
-        return value;
-    }
-
-    private static String subjectPart(CloudEvent event, int index) {
-        String subject = event.subject();
-        if (subject == null) {
-            return null;
-        }
-        String[] parts = subject.split("/");
-        return parts.length == 2 && !parts[index].isBlank() ? parts[index] : null;
-    }
-
-    /** A field given either as text or as a CDEvents reference {@code {"id": ...}}. */
-    private static String textOrId(JsonNode node) {
-        return node.isObject() ? CdEvent.textOrNull(node.get("id")) : CdEvent.textOrNull(node);
     }
 
     /** The version in a package URL ({@code pkg:type/name@version?...}), if it has one. */

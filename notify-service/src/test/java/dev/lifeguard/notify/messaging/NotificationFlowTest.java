@@ -146,33 +146,27 @@ class NotificationFlowTest {
 
     @Test
     void anomalyFromItsTopicIsAnnounced() {
-        String team = unique("team");
         String service = unique("svc");
-        String slackPath = "/services/T2/B2/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
-
-        kafka.send(anomaliesTopic, service + "/production",
-                GoldenEvents.about(GoldenEvents.ANOMALY, service, UUID.randomUUID().toString()));
-
-        JsonNode message = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode message = slackMessageAbout(anomaliesTopic, GoldenEvents.ANOMALY, service);
         assertThat(message.path("text").asText())
                 .isEqualTo("Anomaly on " + service + " 2.0.0 in production: error_rate above 0.05 (0.21, 0.34, 0.40)");
     }
 
     @Test
     void rollbackRequestFromItsTopicIsAnnounced() {
-        String team = unique("team");
         String service = unique("svc");
-        String slackPath = "/services/T3/B3/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
-
-        kafka.send(rollbacksTopic, service + "/production",
-                GoldenEvents.about(GoldenEvents.ROLLBACK_REQUESTED, service, UUID.randomUUID().toString()));
-
-        JsonNode message = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode message = slackMessageAbout(rollbacksTopic, GoldenEvents.ROLLBACK_REQUESTED, service);
         assertThat(message.path("text").asText())
                 .isEqualTo("Rolling back " + service + " in production from 2.0.0 to 1.0.0");
         assertThat(message.at("/blocks/1/text/text").asText()).contains("error_rate above 0.05");
+    }
+
+    /** Subscribes a new team's Slack channel to the service, sends the golden event, returns what Slack got. */
+    private JsonNode slackMessageAbout(String topic, String goldenType, String service) {
+        String slackPath = "/services/T/B/" + UUID.randomUUID();
+        subscribe(unique("team"), List.of(service), "slack", channels.baseUrl() + slackPath);
+        kafka.send(topic, service + "/production", GoldenEvents.about(goldenType, service, UUID.randomUUID().toString()));
+        return EventContract.parse(awaitRequest(slackPath).getBodyAsString());
     }
 
     @Test

@@ -1,12 +1,9 @@
 package dev.lifeguard.support.rest;
 
-import java.util.regex.Pattern;
+import dev.lifeguard.support.event.EventTarget;
 
 /** Checks for request fields; each failure names the field it is about. */
 public final class Fields {
-
-    /** Service, environment and team names: they end up in Kafka keys and topic names. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private Fields() {
     }
@@ -20,9 +17,8 @@ public final class Fields {
 
     public static String requireName(String field, String value) {
         String text = requireText(field, value);
-        if (!NAME.matcher(text).matches()) {
-            throw ProblemException.invalidField(field, "field '" + field
-                    + "' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (!EventTarget.isValidName(text)) {
+            throw ProblemException.invalidField(field, "field '" + field + "' must be " + EventTarget.NAME_RULE);
         }
         return text;
     }
