@@ -40,4 +40,12 @@ public class MetricSample extends PanacheEntityBase {
 
     @Column(name = "received_at", nullable = false)
     public OffsetDateTime receivedAt;
+
+    /** The instance or scraper that measured it, when the sample said. */
+    @Column(length = 200)
+    public String source;
+
+    /** What the sample is (see {@code SampleIdentity}): a re-sent sample has the same id and is stored once. */
+    @Column(name = "sample_id", nullable = false, length = 64)
+    public String sampleId;
 }

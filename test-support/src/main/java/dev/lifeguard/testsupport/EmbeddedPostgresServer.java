@@ -35,6 +35,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return postgres.getJdbcUrl("postgres", name);
     }
 
+    /** The server's maintenance database, for administrative statements as the superuser. */
+    public String adminJdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
     @Override
     public void close() {
         try {

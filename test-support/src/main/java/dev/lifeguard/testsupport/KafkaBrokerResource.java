@@ -37,6 +37,14 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         return client;
     }
 
+    /** The running broker, e.g. to stop and start it again, or to create topics no service creates. */
+    public static EmbeddedKafka broker() {
+        if (broker == null) {
+            throw new IllegalStateException("KafkaBrokerResource has not been started");
+        }
+        return broker;
+    }
+
     /** The running broker's address, for test clients. */
     public static String bootstrapServers() {
         if (broker == null) {

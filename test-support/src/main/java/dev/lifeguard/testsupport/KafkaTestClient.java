@@ -106,6 +106,8 @@ public final class KafkaTestClient implements AutoCloseable {
             properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            // Brokers never auto-create topics: a send to a topic nobody created fails in seconds, not a minute.
+            properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
             producer = new KafkaProducer<>(properties);
         }
         return producer;

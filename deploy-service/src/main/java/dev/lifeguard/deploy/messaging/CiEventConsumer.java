@@ -7,14 +7,13 @@ import dev.lifeguard.deploy.service.ReportedDeployment;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads CI's deployment events in any shape (bare CDEvent, structured or binary CloudEvent). Unreadable
- * records throw, which dead-letters them to {@code lifeguard.ci.dlq} with the reason; other event types
- * are CI chatter this service does not need and are skipped.
+ * records go to {@code lifeguard.ci.dlq} with the reason; other event types are CI chatter this service does
+ * not need and are skipped; transient failures are retried in place (see {@code EventIntake}).
  */
 @ApplicationScoped
 public class CiEventConsumer {
@@ -31,11 +30,11 @@ public class CiEventConsumer {
 
     @Incoming(Channels.CI)
     @Blocking
-    @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        intake.firstDelivery(CONSUMER, record, EventTypes::isServiceDeployment)
-                .map(CiDeploymentEvent::from)
-                .ifPresent(ci -> deployments.record(new ReportedDeployment(ci.service(), ci.environment(), ci.version(),
-                        ci.artifactId(), ci.team(), ci.commit(), ci.changeUrl(), ci.chainId(), ci.eventId())));
+        intake.process(Channels.CI, CONSUMER, record, EventTypes::isServiceDeployment, event -> {
+            CiDeploymentEvent ci = CiDeploymentEvent.from(event);
+            deployments.record(new ReportedDeployment(ci.service(), ci.environment(), ci.version(), ci.artifactId(),
+                    ci.team(), ci.commit(), ci.changeUrl(), ci.chainId(), ci.eventId()));
+        });
     }
 }

@@ -6,7 +6,6 @@ import dev.lifeguard.deploy.service.DeploymentService;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -26,10 +25,9 @@ public class RollbackRequestConsumer {
 
     @Incoming(Channels.ROLLBACK_REQUESTS)
     @Blocking
-    @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        intake.firstDelivery(CONSUMER, record, type -> type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX))
-                .map(RollbackRequestedEvent::from)
-                .ifPresent(deployments::rollBack);
+        intake.process(Channels.ROLLBACK_REQUESTS, CONSUMER, record,
+                type -> type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX),
+                event -> deployments.rollBack(RollbackRequestedEvent.from(event)));
     }
 }

@@ -172,6 +172,11 @@ public class DeploymentService {
     }
 
     @Transactional
+    public List<Rollback> rollbacks(String service, String environment, int limit) {
+        return rollbacks.newestFirst(service, environment, limit);
+    }
+
+    @Transactional
     public Optional<Deployment> find(String id) {
         return deployments.findByIdOptional(id);
     }

@@ -62,7 +62,15 @@ public class MetricSampleReader {
                 text(sample, prefix, "version", 200),
                 text(sample, prefix, "metric", 200),
                 value(sample, prefix),
-                timestamp(sample, prefix));
+                timestamp(sample, prefix),
+                source(sample, prefix));
+    }
+
+    /** {@code source}, or Prometheus' {@code instance} label; optional. */
+    private static String source(JsonNode sample, String prefix) {
+        String field = sample.hasNonNull("source") ? "source" : "instance";
+        JsonNode node = sample.get(field);
+        return node == null || node.isNull() ? null : text(sample, prefix, field, 200);
     }
 
     private static String text(JsonNode sample, String prefix, String name, int maxLength) {

@@ -10,11 +10,13 @@ import java.util.List;
 @ApplicationScoped
 public class MetricSampleRepository implements PanacheRepositoryBase<MetricSample, Long> {
 
-    /** Stores the sample unless one with the same identity (target, version, metric, time) is stored already. */
+    /** Stores the sample unless one with the same identity is stored already; false when it was a repeat. */
     public boolean insertIfAbsent(MetricSample sample) {
         return getEntityManager().createNativeQuery("""
-                        INSERT INTO metric_sample (service, environment, version, metric, value, sampled_at, received_at)
-                        VALUES (:service, :environment, :version, :metric, :value, :sampledAt, :receivedAt)
+                        INSERT INTO metric_sample (service, environment, version, metric, value, sampled_at, received_at,
+                                                   source, sample_id)
+                        VALUES (:service, :environment, :version, :metric, :value, :sampledAt, :receivedAt, :source,
+                                :sampleId)
                         ON CONFLICT ON CONSTRAINT metric_sample_identity DO NOTHING""")
                 .setParameter("service", sample.service)
                 .setParameter("environment", sample.environment)
@@ -23,6 +25,8 @@ public class MetricSampleRepository implements PanacheRepositoryBase<MetricSampl
                 .setParameter("value", sample.value)
                 .setParameter("sampledAt", sample.sampledAt)
                 .setParameter("receivedAt", sample.receivedAt)
+                .setParameter("source", sample.source)
+                .setParameter("sampleId", sample.sampleId)
                 .executeUpdate() == 1;
     }
 

@@ -215,6 +215,8 @@ public class VerificationService {
         sample.sampledAt = reported.timestamp() != null
                 ? utc(reported.timestamp()) : receivedAt.plus(position, ChronoUnit.MICROS);
         sample.receivedAt = receivedAt;
+        sample.source = reported.source();
+        sample.sampleId = SampleIdentity.of(reported);
         return sample;
     }
 

@@ -5,7 +5,6 @@ import dev.lifeguard.notify.service.NotificationService;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -28,28 +27,24 @@ public class NotifiableEventConsumer {
 
     @Incoming(Channels.DEPLOYMENTS)
     @Blocking
-    @Transactional
     public void consumeDeployment(ConsumerRecord<String, String> record) {
         consume(Channels.DEPLOYMENTS, record);
     }
 
     @Incoming(Channels.ANOMALIES)
     @Blocking
-    @Transactional
     public void consumeAnomaly(ConsumerRecord<String, String> record) {
         consume(Channels.ANOMALIES, record);
     }
 
     @Incoming(Channels.ROLLBACKS)
     @Blocking
-    @Transactional
     public void consumeRollback(ConsumerRecord<String, String> record) {
         consume(Channels.ROLLBACKS, record);
     }
 
     private void consume(String channel, ConsumerRecord<String, String> record) {
-        intake.firstDelivery("notify-service/" + channel, record, NotifiableEvents::isNotifiable)
-                .flatMap(NotifiableEvents::from)
-                .ifPresent(notifications::notifyAbout);
+        intake.process(channel, "notify-service/" + channel, record, NotifiableEvents::isNotifiable,
+                event -> NotifiableEvents.from(event).ifPresent(notifications::notifyAbout));
     }
 }

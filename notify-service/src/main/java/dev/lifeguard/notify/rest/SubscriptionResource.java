@@ -8,6 +8,7 @@ import dev.lifeguard.notify.channel.RejectedChannelUrlException;
 import dev.lifeguard.notify.rest.dto.SubscriptionRequest;
 import dev.lifeguard.notify.rest.dto.SubscriptionView;
 import dev.lifeguard.notify.service.SubscriptionService;
+import dev.lifeguard.notify.service.TeamTopics;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -36,11 +37,14 @@ public class SubscriptionResource {
     private final SubscriptionService subscriptions;
     private final ChatChannels channels;
     private final ChannelUrlGuard urlGuard;
+    private final TeamTopics teamTopics;
 
-    public SubscriptionResource(SubscriptionService subscriptions, ChatChannels channels, ChannelUrlGuard urlGuard) {
+    public SubscriptionResource(SubscriptionService subscriptions, ChatChannels channels, ChannelUrlGuard urlGuard,
+                                TeamTopics teamTopics) {
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.urlGuard = urlGuard;
+        this.teamTopics = teamTopics;
     }
 
     @POST
@@ -65,6 +69,7 @@ public class SubscriptionResource {
             throw ProblemException.invalidField("channel.url", "field 'channel.url': " + e.getMessage());
         }
         Subscription subscription = subscriptions.subscribe(team, services, type, url);
+        teamTopics.ensure(team);
         return Response.created(URI.create("/api/v1/subscriptions/" + subscription.id))
                 .entity(SubscriptionView.of(subscription))
                 .build();

@@ -45,11 +45,12 @@ public class NotificationService {
     private final NotificationEvents events;
     private final Outbox outbox;
     private final NotifyConfig config;
+    private final TeamTopics teamTopics;
     private final ObjectMapper mapper;
 
     public NotificationService(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
                                NotificationComposer composer, ChatChannels channels, NotificationEvents events,
-                               Outbox outbox, NotifyConfig config, ObjectMapper mapper) {
+                               Outbox outbox, NotifyConfig config, TeamTopics teamTopics, ObjectMapper mapper) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.composer = composer;
@@ -57,6 +58,7 @@ public class NotificationService {
         this.events = events;
         this.outbox = outbox;
         this.config = config;
+        this.teamTopics = teamTopics;
         this.mapper = mapper;
     }
 
@@ -82,7 +84,7 @@ public class NotificationService {
             deliveries.persist(delivery);
             CloudEvent published = events.published(delivery, content, message);
             String key = NotificationEvents.key(delivery);
-            outbox.enqueue(config.notificationsTopic() + "." + subscription.team, key, published);
+            outbox.enqueue(teamTopics.of(subscription.team), key, published);
             outbox.enqueue(config.notificationsTopic(), key, published);
             recorded.add(delivery);
         }

@@ -5,7 +5,6 @@ import dev.lifeguard.postmortem.service.IncidentService;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -30,35 +29,30 @@ public class ChainEventConsumer {
 
     @Incoming(Channels.DEPLOYMENTS)
     @Blocking
-    @Transactional
     public void consumeDeployment(ConsumerRecord<String, String> record) {
-        consume(record);
+        consume(Channels.DEPLOYMENTS, record);
     }
 
     @Incoming(Channels.ANOMALIES)
     @Blocking
-    @Transactional
     public void consumeAnomaly(ConsumerRecord<String, String> record) {
-        consume(record);
+        consume(Channels.ANOMALIES, record);
     }
 
     @Incoming(Channels.ROLLBACKS)
     @Blocking
-    @Transactional
     public void consumeRollbackRequest(ConsumerRecord<String, String> record) {
-        consume(record);
+        consume(Channels.ROLLBACKS, record);
     }
 
     @Incoming(Channels.NOTIFICATIONS)
     @Blocking
-    @Transactional
     public void consumeNotification(ConsumerRecord<String, String> record) {
-        consume(record);
+        consume(Channels.NOTIFICATIONS, record);
     }
 
-    private void consume(ConsumerRecord<String, String> record) {
-        intake.firstDelivery(CONSUMER, record, ChainEvent::isTimelineEvent)
-                .flatMap(ChainEvent::read)
-                .ifPresent(incidents::record);
+    private void consume(String channel, ConsumerRecord<String, String> record) {
+        intake.process(channel, CONSUMER, record, ChainEvent::isTimelineEvent,
+                event -> ChainEvent.read(event).ifPresent(incidents::record));
     }
 }

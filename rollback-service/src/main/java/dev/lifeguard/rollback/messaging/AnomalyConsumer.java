@@ -6,7 +6,6 @@ import dev.lifeguard.rollback.service.RollbackService;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -26,10 +25,8 @@ public class AnomalyConsumer {
 
     @Incoming(Channels.ANOMALIES)
     @Blocking
-    @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        intake.firstDelivery(CONSUMER, record, EventTypes::isIncidentDetected)
-                .map(AnomalyDetectedEvent::from)
-                .ifPresent(rollbacks::anomalyDetected);
+        intake.process(Channels.ANOMALIES, CONSUMER, record, EventTypes::isIncidentDetected,
+                event -> rollbacks.anomalyDetected(AnomalyDetectedEvent.from(event)));
     }
 }

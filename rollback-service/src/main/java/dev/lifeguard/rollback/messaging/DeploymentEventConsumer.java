@@ -7,7 +7,6 @@ import dev.lifeguard.rollback.service.RollbackService;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -30,10 +29,9 @@ public class DeploymentEventConsumer {
 
     @Incoming(Channels.DEPLOYMENTS)
     @Blocking
-    @Transactional
     public void consume(ConsumerRecord<String, String> record) {
-        intake.firstDelivery(CONSUMER, record, type -> EventTypes.isServiceDeployment(type) || EventTypes.isServiceRolledBack(type))
-                .ifPresent(event -> {
+        intake.process(Channels.DEPLOYMENTS, CONSUMER, record,
+                type -> EventTypes.isServiceDeployment(type) || EventTypes.isServiceRolledBack(type), event -> {
                     if (EventTypes.isServiceDeployment(event.type())) {
                         rollbacks.deploymentStarted(ServiceDeployedEvent.from(event));
                     } else {

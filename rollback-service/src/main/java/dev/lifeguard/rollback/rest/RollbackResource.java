@@ -32,7 +32,8 @@ public class RollbackResource {
                                                 @QueryParam("environment") String environment,
                                                 @QueryParam("limit") String limit) {
         return rollbacks.decisions(Fields.optionalName("service", service),
-                        Fields.optionalName("environment", environment), limit(limit)).stream()
+                        Fields.optionalName("environment", environment),
+                        Fields.limit("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)).stream()
                 .map(RollbackDecisionView::of)
                 .toList();
     }
@@ -42,21 +43,5 @@ public class RollbackResource {
     public RollbackDecisionView decision(@PathParam("id") String id) {
         return rollbacks.find(id).map(RollbackDecisionView::of)
                 .orElseThrow(() -> ProblemException.notFound("no rollback decision with id '" + id + "'"));
-    }
-
-    /** Read as text: JAX-RS answers an unconvertible query parameter with 404, not a problem naming it. */
-    private static int limit(String text) {
-        if (text == null || text.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text.trim());
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, like an out-of-range number
-        }
-        throw ProblemException.invalidField("limit", "field 'limit' must be a whole number from 1 to " + MAX_LIMIT);
     }
 }

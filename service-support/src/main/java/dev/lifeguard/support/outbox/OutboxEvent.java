@@ -2,6 +2,8 @@ package dev.lifeguard.support.outbox;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -9,7 +11,10 @@ import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
 
-/** An event written in the same transaction as the state change that caused it, waiting for the relay. */
+/**
+ * An event written in the same transaction as the state change that caused it, waiting for the relay. The relay
+ * reads and updates these rows with SQL of its own; the entity serves {@link Outbox} and the outbox API.
+ */
 @Entity
 @Table(name = "outbox_event")
 public class OutboxEvent {
@@ -38,4 +43,28 @@ public class OutboxEvent {
 
     @Column(name = "sent_at")
     public OffsetDateTime sentAt;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 10)
+    public OutboxStatus status;
+
+    /** Failed sends counted towards parking (only those while the broker was reachable). */
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at", nullable = false)
+    public OffsetDateTime nextAttemptAt;
+
+    @Column(name = "last_error", length = 2000)
+    public String lastError;
+
+    @Column(name = "parked_at")
+    public OffsetDateTime parkedAt;
+
+    /** The instance sending it right now; its claim ends at {@link #claimedUntil}. */
+    @Column(name = "claimed_by", length = 200)
+    public String claimedBy;
+
+    @Column(name = "claimed_until")
+    public OffsetDateTime claimedUntil;
 }

@@ -1,5 +1,6 @@
 package dev.lifeguard.support.outbox;
 
+import dev.lifeguard.support.config.OutboxConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,12 +26,11 @@ public class PlumbingRetention {
     private final Duration sentOutboxRetention;
     private final Duration processedEventRetention;
 
-    public PlumbingRetention(EntityManager entityManager,
-                             @ConfigProperty(name = "lifeguard.outbox.retention", defaultValue = "7d") Duration sentOutboxRetention,
+    public PlumbingRetention(EntityManager entityManager, OutboxConfig outbox,
                              @ConfigProperty(name = "lifeguard.idempotency.retention", defaultValue = "14d")
                              Duration processedEventRetention) {
         this.entityManager = entityManager;
-        this.sentOutboxRetention = sentOutboxRetention;
+        this.sentOutboxRetention = outbox.retention();
         this.processedEventRetention = processedEventRetention;
     }
 
