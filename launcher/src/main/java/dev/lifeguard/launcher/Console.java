@@ -1,8 +1,8 @@
 package dev.lifeguard.launcher;
 
 import dev.lifeguard.launcher.platform.ComponentStatus;
-import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
+import dev.lifeguard.launcher.platform.ServiceInstance;
 
 import java.util.Collection;
 import java.util.List;
@@ -22,15 +22,16 @@ final class Console {
         return table.toString();
     }
 
-    static String urls(PlatformSettings settings, Collection<LifeguardService> services) {
+    /** Kafka, PostgreSQL, then REST, Swagger UI, health and metrics of every instance. */
+    static String urls(PlatformSettings settings, Collection<ServiceInstance> instances) {
         StringBuilder text = new StringBuilder();
         text.append(String.format("  %-20s %s%n", "Kafka", settings.kafkaBootstrapServers()));
         text.append(String.format("  %-20s jdbc:postgresql://localhost:%d/<lifeguard_deploy|…> (user %s, password %s)%n",
                 "PostgreSQL", settings.postgresPort(), PlatformSettings.DATABASE_USER, PlatformSettings.DATABASE_PASSWORD));
-        for (LifeguardService service : services) {
-            String base = settings.serviceUrl(service);
+        for (ServiceInstance instance : instances) {
+            String base = instance.url();
             text.append(String.format("  %-20s %s/api/v1   %s/q/swagger-ui   %s/q/health   %s/q/metrics%n",
-                    service.moduleName(), base, base, base, base));
+                    instance.componentName(), base, base, base, base));
         }
         return text.toString();
     }

@@ -6,10 +6,10 @@ import dev.lifeguard.launcher.demo.DemoFailure;
 import dev.lifeguard.launcher.infra.Infrastructure;
 import dev.lifeguard.launcher.platform.ComponentStatus;
 import dev.lifeguard.launcher.platform.Env;
-import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.Platform;
 import dev.lifeguard.launcher.platform.PlatformException;
 import dev.lifeguard.launcher.platform.PlatformSettings;
+import dev.lifeguard.launcher.platform.ServiceInstance;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +80,7 @@ public final class Main {
             System.out.println("Lifeguard is already running.\n");
             System.out.print(Console.statusTable(Platform.status(settings)));
             System.out.println();
-            System.out.print(Console.urls(settings, settings.services()));
+            System.out.print(Console.urls(settings, settings.instances()));
             return OK;
         }
         long start = System.nanoTime();
@@ -88,8 +88,8 @@ public final class Main {
         Platform platform = Platform.start(settings, System.out::println);
         System.out.printf("%nLifeguard is %s (%.1f s).%n%n", platform.skippedServices().isEmpty() ? "up" : "partly up",
                 (System.nanoTime() - start) / 1e9);
-        List<LifeguardService> started = settings.services().stream()
-                .filter(service -> !platform.skippedServices().contains(service)).toList();
+        List<ServiceInstance> started = settings.instances().stream()
+                .filter(instance -> !platform.skippedServices().contains(instance.service())).toList();
         System.out.print(Console.urls(settings, started));
         System.out.println("\n  logs: " + settings.logsDirectory() + "   stop: ./lifeguard down   try: ./lifeguard demo");
         if (!platform.skippedServices().isEmpty()) {
@@ -146,6 +146,7 @@ public final class Main {
                 Path.of(required(options, "--postgres-dir")),
                 Integer.parseInt(required(options, "--postgres-port")),
                 Path.of(required(options, "--ready-file")),
+                Path.of(required(options, "--kafka-restart-request")),
                 System.out).run();
         return OK;
     }

@@ -28,16 +28,23 @@ class ConsoleTest {
     }
 
     @Test
-    void urlsNameRestSwaggerHealthAndMetricsOfEachService() {
-        PlatformSettings settings = PlatformSettings.defaults(Path.of("/repo")).withServicePort(LifeguardService.NOTIFY, 18084);
+    void urlsNameRestSwaggerHealthAndMetricsOfEachInstance() {
+        PlatformSettings settings = PlatformSettings.defaults(Path.of("/repo"))
+                .withServicePort(LifeguardService.NOTIFY, 18084).withInstances(LifeguardService.NOTIFY, 2);
 
-        String urls = Console.urls(settings, List.of(LifeguardService.NOTIFY));
+        String urls = Console.urls(settings, settings.instances(LifeguardService.NOTIFY));
 
         assertThat(urls).contains("localhost:9092")
                 .contains("jdbc:postgresql://localhost:5432/")
                 .contains("http://localhost:18084/api/v1", "http://localhost:18084/q/swagger-ui",
                         "http://localhost:18084/q/health", "http://localhost:18084/q/metrics")
                 .doesNotContain("8081");
+        assertThat(urls.lines().filter(line -> line.contains("/api/v1")))
+                .containsExactly(
+                        "  notify-service       http://localhost:18084/api/v1   http://localhost:18084/q/swagger-ui"
+                                + "   http://localhost:18084/q/health   http://localhost:18084/q/metrics",
+                        "  notify-service-2     http://localhost:8086/api/v1   http://localhost:8086/q/swagger-ui"
+                                + "   http://localhost:8086/q/health   http://localhost:8086/q/metrics");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.lifeguard.launcher.infra;
 
 import dev.lifeguard.launcher.platform.LifeguardService;
+import dev.lifeguard.launcher.platform.PlatformException;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -16,7 +18,8 @@ import java.util.Arrays;
 /**
  * The launcher's {@code infra} mode: one background JVM that runs the Kafka broker and PostgreSQL until it gets
  * SIGTERM, then stops the broker first and PostgreSQL second. It writes a ready file once both accept work, so
- * that the parent knows when to start the services.
+ * that the parent knows when to start the services. While it runs, a restart request file makes it restart the
+ * broker with its data kept; it deletes the ready file meanwhile and the request file once the broker serves again.
  */
 public final class Infrastructure {
 
@@ -24,22 +27,31 @@ public final class Infrastructure {
     private final int kafkaPort;
     private final Path postgresDirectory;
     private final int postgresPort;
+    private static final Duration WATCH_EVERY = Duration.ofMillis(200);
+
     private final Path readyFile;
+    private final Path kafkaRestartRequest;
     private final PrintStream out;
 
     public Infrastructure(Path kafkaDirectory, int kafkaPort, Path postgresDirectory, int postgresPort, Path readyFile,
-                          PrintStream out) {
+                          Path kafkaRestartRequest, PrintStream out) {
         this.kafkaDirectory = kafkaDirectory;
         this.kafkaPort = kafkaPort;
         this.postgresDirectory = postgresDirectory;
         this.postgresPort = postgresPort;
         this.readyFile = readyFile;
+        this.kafkaRestartRequest = kafkaRestartRequest;
         this.out = out;
     }
 
-    /** Runs until the broker stops (SIGTERM, or a fatal broker error). */
+    /**
+     * Runs until the broker stops (SIGTERM, or a fatal broker error).
+     *
+     * @throws PlatformException when the broker does not come back from a restart
+     */
     public void run() {
         deleteReadyFile();
+        deleteQuietly(kafkaRestartRequest);
         say("starting PostgreSQL on port " + postgresPort + " (data kept in " + postgresDirectory + ")");
         PostgresServer postgres = PostgresServer.start(postgresDirectory, postgresPort);
         KafkaBroker broker;
@@ -57,7 +69,27 @@ public final class Infrastructure {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(broker, postgres), "infra-shutdown"));
         say("Kafka ready on " + broker.bootstrapServers());
         writeReadyFile();
-        broker.awaitShutdown();
+        while (!broker.awaitShutdown(WATCH_EVERY)) {
+            if (Files.exists(kafkaRestartRequest)) {
+                restart(broker);
+            }
+        }
+    }
+
+    private void restart(KafkaBroker broker) {
+        deleteReadyFile();
+        say("restarting Kafka (requested by " + kafkaRestartRequest.getFileName() + "; log directory kept)");
+        long startNanos = System.nanoTime();
+        try {
+            broker.restart();
+        } catch (RuntimeException e) {
+            // the shutdown hook stops what is left; the requester sees this process exit
+            throw new PlatformException("Kafka did not restart: " + e, e);
+        }
+        say(String.format("Kafka ready again on %s (restart took %.1f s)", broker.bootstrapServers(),
+                (System.nanoTime() - startNanos) / 1e9));
+        writeReadyFile();
+        deleteQuietly(kafkaRestartRequest);
     }
 
     private void stop(KafkaBroker broker, PostgresServer postgres) {
@@ -84,10 +116,14 @@ public final class Infrastructure {
     }
 
     private void deleteReadyFile() {
+        deleteQuietly(readyFile);
+    }
+
+    private void deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(readyFile);
+            Files.deleteIfExists(file);
         } catch (IOException e) {
-            say("could not delete " + readyFile + ": " + e.getMessage());
+            say("could not delete " + file + ": " + e.getMessage());
         }
     }
 

@@ -2,11 +2,7 @@ package dev.lifeguard.launcher.infra;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -19,39 +15,42 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one process), as
  * {@code kafka-server-start.sh} would run it, listening on {@code localhost:<port>}. Its log directory is
- * formatted afresh at every start: the broker keeps no data across runs.
+ * formatted afresh at every {@link #start}; a {@link #restart()} keeps it (topics, records, committed offsets).
+ * It never creates a topic on its own: the services create theirs.
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    /** The shared topics, created up front so that the first reader and writer find them. */
-    static final List<String> TOPICS = List.of("lifeguard.ci", "lifeguard.deployments", "lifeguard.metrics",
-            "lifeguard.anomalies", "lifeguard.rollbacks", "lifeguard.notifications", "lifeguard.incidents");
-
     private static final int NODE_ID = 1;
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final int port;
+    /** Completes when the broker has stopped for good: closed, or shut down on its own. Not by a restart. */
+    private final CompletableFuture<Void> stoppedForGood = new CompletableFuture<>();
+    private KafkaRaftServer server;
+    private boolean closed;
 
-    private KafkaBroker(KafkaRaftServer server, int port) {
-        this.server = server;
+    private KafkaBroker(KafkaConfig config, int port) {
+        this.config = config;
         this.port = port;
     }
 
+    /** Wipes and formats the log directory, then starts the broker. */
     public static KafkaBroker start(Path logDirectory, int port, PrintStream out) {
         deleteRecursively(logDirectory);
-        int controllerPort = freePort();
-        Properties properties = configuration(logDirectory, port, controllerPort);
-        KafkaConfig config = KafkaConfig.fromProps(properties, false);
+        KafkaConfig config = KafkaConfig.fromProps(configuration(logDirectory, port, freePort()), false);
         try {
             Files.createDirectories(logDirectory);
             new Formatter()
@@ -67,10 +66,8 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Could not format the Kafka log directory " + logDirectory, e);
         }
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        KafkaBroker broker = new KafkaBroker(server, port);
-        broker.createTopics();
+        KafkaBroker broker = new KafkaBroker(config, port);
+        broker.startServer();
         return broker;
     }
 
@@ -85,9 +82,10 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("inter.broker.listener.name", "PLAINTEXT");
         properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         properties.put("log.dirs", logDirectory.toString());
-        properties.put("num.partitions", "1");
+        // every topic is created by the service that owns it, with its partition count: a typo must fail, not
+        // quietly create a one-partition topic
+        properties.put("auto.create.topics.enable", "false");
         properties.put("default.replication.factor", "1");
-        properties.put("auto.create.topics.enable", "true");
         properties.put("offsets.topic.replication.factor", "1");
         properties.put("offsets.topic.num.partitions", "1");
         properties.put("transaction.state.log.replication.factor", "1");
@@ -103,36 +101,63 @@ public final class KafkaBroker implements AutoCloseable {
         return "localhost:" + port;
     }
 
-    /** Blocks until the broker has shut down, by {@link #close()} or on its own after a fatal error. */
-    public void awaitShutdown() {
+    /**
+     * Stops the broker cleanly and starts it again in this JVM, with the same configuration (ports, log
+     * directory): what was written and committed before is there after. Returns once it serves again.
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("The broker is closed");
+        }
+        server.shutdown();
         server.awaitShutdown();
+        startServer();
+    }
+
+    /** Waits up to {@code bound} for the broker to stop for good; true when it has. */
+    public boolean awaitShutdown(Duration bound) {
+        try {
+            stoppedForGood.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (ExecutionException e) {
+            return true;
+        }
     }
 
     @Override
-    public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            stoppedForGood.complete(null);
+        }
     }
 
-    private void createTopics() {
-        Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        try (Admin admin = Admin.create(properties)) {
-            for (String topic : TOPICS) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic " + topic, e.getCause());
-                    }
+    /** Starts a new server on the current configuration; a watcher notices when it stops without being asked to. */
+    private synchronized void startServer() {
+        KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
+        server = started;
+        started.startup();
+        Thread watcher = new Thread(() -> {
+            started.awaitShutdown();
+            synchronized (this) {
+                if (server == started && !closed) {
+                    stoppedForGood.complete(null);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("The broker did not accept topic creation within 60 s", e);
-        }
+        }, "kafka-broker-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private static int freePort() {

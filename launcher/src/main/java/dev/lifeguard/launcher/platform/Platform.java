@@ -10,29 +10,36 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The local platform as {@code ./lifeguard up} runs it: one background "infra" JVM (the launcher in
- * {@code infra} mode: Kafka broker + PostgreSQL) and the five packaged services, each a separate process with its
- * log in {@code <home>/logs/} and its pid in {@code <home>/run/}. Processes are recognised by a
- * {@code -Dlifeguard.launcher.home=<home>} marker on their command line, so two platforms with different homes
- * (a developer's and an end-to-end test's) never touch each other.
+ * {@code infra} mode: Kafka broker + PostgreSQL) and one or more instances of each packaged service, each a
+ * separate process with its log in {@code <home>/logs/} and its pid in {@code <home>/run/}. Processes are
+ * recognised by a {@code -Dlifeguard.launcher.home=<home>} marker on their command line, so two platforms with
+ * different homes (a developer's and an end-to-end test's) never touch each other.
  *
  * <pre>{@code
  * try (Platform platform = Platform.start(PlatformSettings.defaults(root).withHome(tmp).withEphemeralPorts())) {
  *     platform.serviceUrl(LifeguardService.DEPLOY);  // http://localhost:<port>
  * }                                                  // close() = stop(): no process left
  * }</pre>
+ *
+ * <p>For fault-injection tests, a running platform also offers crashes and their recovery, each returning once
+ * done: {@link #kill(ServiceInstance)} and {@link #startMissing()}, {@link #restartKafka()}, and
+ * {@link #freezePostgres()} / {@link #thawPostgres()}.
  */
 public final class Platform implements AutoCloseable {
 
@@ -45,7 +52,10 @@ public final class Platform implements AutoCloseable {
     private static final Duration INFRA_STOP_BOUND = Duration.ofSeconds(30);
     private static final Duration POSTGRES_STOP_BOUND = Duration.ofSeconds(15);
     private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+    private static final Duration POLL_EVERY = Duration.ofMillis(250);
     private static final int LOG_TAIL_LINES = 15;
+    /** {@code <module>.pid} or {@code <module>-<n>.pid}: the pid file of a service instance. */
+    private static final Pattern SERVICE_PID_FILE = Pattern.compile("([a-z]+-service)(?:-([2-9]))?\\.pid");
 
     private final PlatformSettings settings;
     private final List<LifeguardService> skippedServices;
@@ -73,9 +83,18 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * Stops everything started with these settings' home: services (SIGTERM, then SIGKILL after
-     * {@link PlatformSettings#stopTimeout()}), then the infra JVM, then any PostgreSQL server still holding the
-     * data directory; finally checks that no process of this home is left.
+     * The platform of these settings as it is, running or not, without starting anything: to inject faults into a
+     * platform started elsewhere, e.g. by {@code ./lifeguard up}.
+     */
+    public static Platform attach(PlatformSettings settings, Consumer<String> progress) {
+        return new Platform(settings, List.of(), progress);
+    }
+
+    /**
+     * Stops everything started with these settings' home: every service instance, configured or left from other
+     * settings (SIGTERM, then SIGKILL after {@link PlatformSettings#stopTimeout()}), then the infra JVM (a frozen
+     * PostgreSQL thawed first), then any PostgreSQL server still holding the data directory; finally checks that no
+     * process of this home is left.
      *
      * @throws PlatformException when a process survived
      */
@@ -83,7 +102,10 @@ public final class Platform implements AutoCloseable {
         new Shutdown(settings, progress).run();
     }
 
-    /** One row per component: kafka, postgres and the five services. */
+    /**
+     * One row per component: kafka, postgres, every configured instance of the five services, then any other
+     * instance still running from a start with other settings (e.g. another {@code LIFEGUARD_INSTANCES}).
+     */
     public static List<ComponentStatus> status(PlatformSettings settings) {
         List<ComponentStatus> rows = new ArrayList<>();
         Optional<ProcessHandle> infra = liveInfra(settings);
@@ -93,18 +115,28 @@ public final class Platform implements AutoCloseable {
         Optional<ProcessHandle> postgres = livePostgres(settings);
         rows.add(new ComponentStatus(POSTGRES, pidOf(postgres), settings.postgresPort(),
                 state(postgres.isPresent(), postgres.isPresent() && Probes.accepts(settings.postgresPort()))));
-        for (LifeguardService service : LifeguardService.values()) {
-            Optional<ProcessHandle> process = liveService(settings, service);
-            rows.add(new ComponentStatus(service.moduleName(), pidOf(process), settings.servicePort(service),
-                    state(process.isPresent(), process.isPresent() && Probes.ready(settings.serviceUrl(service)))));
+        List<ServiceInstance> configured = settings.instancesOfAllServices();
+        for (ServiceInstance instance : configured) {
+            Optional<ProcessHandle> process = liveInstance(settings, instance.componentName());
+            rows.add(new ComponentStatus(instance.componentName(), pidOf(process), instance.port(),
+                    state(process.isPresent(), process.isPresent() && Probes.ready(instance.url()))));
+        }
+        Set<String> configuredNames = configured.stream().map(ServiceInstance::componentName).collect(Collectors.toSet());
+        for (String component : recordedInstances(settings)) {
+            Optional<ProcessHandle> process = liveInstance(settings, component);
+            int port = Processes.readPort(settings.pidFile(component)).orElse(0);
+            if (!configuredNames.contains(component) && process.isPresent()) {
+                rows.add(new ComponentStatus(component, pidOf(process), port,
+                        state(true, port > 0 && Probes.ready("http://localhost:" + port))));
+            }
         }
         return rows;
     }
 
-    /** True when Kafka, PostgreSQL and every service of {@link PlatformSettings#services()} are healthy. */
+    /** True when Kafka, PostgreSQL and every instance of {@link PlatformSettings#services()} are healthy. */
     public static boolean isRunning(PlatformSettings settings) {
         List<String> wanted = new ArrayList<>(List.of(KAFKA, POSTGRES));
-        settings.services().forEach(service -> wanted.add(service.moduleName()));
+        settings.instances().forEach(instance -> wanted.add(instance.componentName()));
         return status(settings).stream().filter(row -> wanted.contains(row.component())).allMatch(ComponentStatus::healthy);
     }
 
@@ -129,14 +161,119 @@ public final class Platform implements AutoCloseable {
         return settings.jdbcUrl(service);
     }
 
+    /** Every instance this platform runs: in service order, then instance order. */
+    public List<ServiceInstance> instances() {
+        return settings.instances();
+    }
+
+    /** The base URLs of the service's instances, instance 1 first; empty when the service is not run. */
+    public List<String> serviceUrls(LifeguardService service) {
+        return instances().stream().filter(instance -> instance.service() == service).map(ServiceInstance::url)
+                .toList();
+    }
+
+    /** The pid of the instance's process, if it runs. */
+    public OptionalLong pid(ServiceInstance instance) {
+        return pidOf(liveInstance(settings, instance.componentName()));
+    }
+
+    // --- faults: crashes and recovery, for fault-injection tests -------------------------------------------------
+
+    /**
+     * Crashes one instance: SIGKILL (as {@code kill -9}) to its process and all its descendants, returning once
+     * they are gone. Its pid file stays, as after a real crash; {@link #startMissing()} brings it back.
+     *
+     * @throws PlatformException when the instance is not running, or survived
+     */
+    public void kill(ServiceInstance instance) {
+        String component = instance.componentName();
+        ProcessHandle process = liveInstance(settings, component)
+                .orElseThrow(() -> new PlatformException(component + " is not running: nothing to kill"));
+        if (!Processes.kill(process)) {
+            throw new PlatformException(component + " (pid " + process.pid() + ") is still alive after SIGKILL");
+        }
+        progress.accept("  ✗ killed " + component + " (SIGKILL, pid " + process.pid() + ")");
+    }
+
+    /**
+     * Starts every configured instance (and the infra) that is not running, and waits until all are healthy:
+     * exactly what {@code ./lifeguard up} does on a partly running platform.
+     *
+     * @throws PlatformException naming the component that failed and its log file
+     */
+    public void startMissing() {
+        start(settings, progress);
+    }
+
+    /**
+     * Restarts the Kafka broker with its data kept (topics, records, committed consumer offsets), on the same
+     * port, as a broker host restart: clients lose their connections and must reconnect. Returns once the broker
+     * accepts connections again. PostgreSQL is not touched. The infra process does the restart in its own JVM,
+     * asked by a request file in {@code <home>/run/} that it deletes when the broker serves again.
+     *
+     * @throws PlatformException when the infra is not running, exits, or the broker is not back within
+     *                           {@link PlatformSettings#startTimeout()}
+     */
+    public void restartKafka() {
+        ProcessHandle infra = liveInfra(settings).filter(process -> Files.exists(readyFile(settings)))
+                .orElseThrow(() -> new PlatformException("Kafka is not running (home " + settings.home() + ")"));
+        long startNanos = System.nanoTime();
+        Path request = kafkaRestartRequest(settings);
+        try {
+            Files.writeString(request, "requested by pid " + ProcessHandle.current().pid() + "\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PlatformException("Cannot write " + request + ": " + e.getMessage(), e);
+        }
+        progress.accept("  ↻ restarting kafka (infra pid " + infra.pid() + "; its data is kept)");
+        long deadline = startNanos + settings.startTimeout().toNanos();
+        while (Files.exists(request) || !Files.exists(readyFile(settings)) || !Probes.accepts(settings.kafkaPort())) {
+            Path log = settings.logFile(INFRA);
+            if (!infra.isAlive()) {
+                throw new PlatformException("The infra process exited while restarting Kafka; see " + log
+                        + logTail(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PlatformException("Kafka did not restart within " + settings.startTimeout().toSeconds()
+                        + " s; see " + log + logTail(log));
+            }
+            pause("Kafka to restart");
+        }
+        progress.accept(String.format("  ✓ kafka up again on %s (%.1f s)", settings.kafkaBootstrapServers(),
+                (System.nanoTime() - startNanos) / 1e9));
+    }
+
+    /**
+     * Freezes PostgreSQL like a hung host: SIGSTOP to the postmaster and every process below it. Connections stay
+     * open but nothing answers, and new connections hang, until {@link #thawPostgres()}.
+     *
+     * @throws PlatformException when PostgreSQL is not running
+     */
+    public void freezePostgres() {
+        ProcessHandle postmaster = livePostgres(settings)
+                .orElseThrow(() -> new PlatformException("PostgreSQL is not running (home " + settings.home() + ")"));
+        // the postmaster first, so that it forks no backend that the second signal would miss
+        Processes.signal("STOP", List.of(postmaster));
+        List<ProcessHandle> backends = postmaster.descendants().toList();
+        Processes.signal("STOP", backends);
+        progress.accept("  ❄ froze postgres (SIGSTOP to postmaster pid " + postmaster.pid() + " and "
+                + backends.size() + " processes below it)");
+    }
+
+    /** Undoes {@link #freezePostgres()}: SIGCONT to the postmaster and every process below it. Safe to repeat. */
+    public void thawPostgres() {
+        if (continuePostgres(settings)) {
+            progress.accept("  ☀ thawed postgres (SIGCONT)");
+        }
+    }
+
     /**
      * Also stop the platform when this JVM exits (normally, on SIGTERM or Ctrl-C), e.g. a test run that dies
      * before its own clean-up. {@code ./lifeguard up} does not do this: its platform outlives the command.
      */
     public Platform stopOnJvmExit() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (liveInfra(settings).isPresent() || Arrays.stream(LifeguardService.values())
-                    .anyMatch(service -> liveService(settings, service).isPresent())) {
+            if (liveInfra(settings).isPresent() || !liveInstances(settings).isEmpty()) {
                 stop(settings, progress);
             }
         }, "lifeguard-stop-on-exit"));
@@ -174,8 +311,34 @@ public final class Platform implements AutoCloseable {
         return Processes.live(settings.pidFile(INFRA), launchedFrom(settings));
     }
 
-    static Optional<ProcessHandle> liveService(PlatformSettings settings, LifeguardService service) {
-        return Processes.live(settings.pidFile(service.moduleName()), launchedFrom(settings));
+    static Optional<ProcessHandle> liveInstance(PlatformSettings settings, String component) {
+        return Processes.live(settings.pidFile(component), launchedFrom(settings));
+    }
+
+    /** Component names of the service instances that have a pid file in {@code <home>/run/}. */
+    static List<String> recordedInstances(PlatformSettings settings) {
+        try (Stream<Path> files = Files.list(settings.runDirectory())) {
+            return files.map(file -> SERVICE_PID_FILE.matcher(file.getFileName().toString()))
+                    .filter(name -> name.matches() && LifeguardService.byName(name.group(1)).isPresent())
+                    .map(name -> name.group(0).substring(0, name.group(0).length() - ".pid".length()))
+                    .sorted()
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    /** Every running instance of this home, configured or left from other settings: component name to process. */
+    static Map<String, ProcessHandle> liveInstances(PlatformSettings settings) {
+        Map<String, ProcessHandle> live = new LinkedHashMap<>();
+        List<String> components = new ArrayList<>();
+        settings.instancesOfAllServices().forEach(instance -> components.add(instance.componentName()));
+        recordedInstances(settings).stream().filter(component -> !components.contains(component))
+                .forEach(components::add);
+        for (String component : components) {
+            liveInstance(settings, component).ifPresent(process -> live.put(component, process));
+        }
+        return live;
     }
 
     /** The postmaster named in the data directory's {@code postmaster.pid}, if it still runs. */
@@ -185,6 +348,32 @@ public final class Platform implements AutoCloseable {
 
     static Path readyFile(PlatformSettings settings) {
         return settings.runDirectory().resolve(INFRA + ".ready");
+    }
+
+    /** Written to ask the infra process for a Kafka restart; the infra deletes it once the broker serves again. */
+    static Path kafkaRestartRequest(PlatformSettings settings) {
+        return settings.runDirectory().resolve(KAFKA + ".restart");
+    }
+
+    /** SIGCONT to a (maybe frozen) PostgreSQL and everything below it; false when no PostgreSQL runs. */
+    private static boolean continuePostgres(PlatformSettings settings) {
+        Optional<ProcessHandle> postmaster = livePostgres(settings);
+        if (postmaster.isEmpty()) {
+            return false;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(postmaster.get().descendants().toList());
+        tree.add(postmaster.get());
+        Processes.signal("CONT", tree);
+        return true;
+    }
+
+    private static void pause(String what) {
+        try {
+            Thread.sleep(POLL_EVERY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("Interrupted while waiting for " + what);
+        }
     }
 
     private static OptionalLong pidOf(Optional<ProcessHandle> process) {
@@ -249,15 +438,16 @@ public final class Platform implements AutoCloseable {
         Platform run() {
             createDirectories();
             Optional<ProcessHandle> infra = liveInfra(settings);
-            Map<LifeguardService, ProcessHandle> running = new EnumMap<>(LifeguardService.class);
-            List<LifeguardService> toStart = new ArrayList<>();
-            List<LifeguardService> skipped = new ArrayList<>();
-            for (LifeguardService service : settings.services()) {
-                Optional<ProcessHandle> process = liveService(settings, service);
+            Map<ServiceInstance, ProcessHandle> running = new LinkedHashMap<>();
+            List<ServiceInstance> toStart = new ArrayList<>();
+            Set<LifeguardService> skipped = EnumSet.noneOf(LifeguardService.class);
+            for (ServiceInstance instance : settings.instances()) {
+                LifeguardService service = instance.service();
+                Optional<ProcessHandle> process = liveInstance(settings, instance.componentName());
                 if (process.isPresent()) {
-                    running.put(service, process.get());
+                    running.put(instance, process.get());
                 } else if (Files.isRegularFile(settings.serviceApp(service))) {
-                    toStart.add(service);
+                    toStart.add(instance);
                 } else if (settings.allowMissingServices()) {
                     skipped.add(service);
                 } else {
@@ -275,19 +465,19 @@ public final class Platform implements AutoCloseable {
                 } else {
                     startInfra();
                 }
-                running.forEach((service, process) -> progress.accept("  = " + service.moduleName()
+                running.forEach((instance, process) -> progress.accept("  = " + instance.componentName()
                         + " already running (pid " + process.pid() + ")"));
                 for (LifeguardService service : skipped) {
                     progress.accept("  ✗ " + service.moduleName() + " skipped: not built ("
                             + settings.repositoryRoot().relativize(settings.serviceApp(service)) + " is missing)");
                 }
-                List<Awaited> services = new ArrayList<>();
-                for (LifeguardService service : toStart) {
-                    services.add(startService(service));
+                List<Awaited> instances = new ArrayList<>();
+                for (ServiceInstance instance : toStart) {
+                    instances.add(startInstance(instance));
                 }
-                await(services);
+                await(instances);
                 finished = true;
-                return new Platform(settings, skipped, progress);
+                return new Platform(settings, List.copyOf(skipped), progress);
             } catch (RuntimeException e) {
                 finished = true;
                 stopStarted();
@@ -310,7 +500,7 @@ public final class Platform implements AutoCloseable {
             }
         }
 
-        private void checkPortsFree(boolean infraNeeded, List<LifeguardService> toStart) {
+        private void checkPortsFree(boolean infraNeeded, List<ServiceInstance> toStart) {
             List<String> busy = new ArrayList<>();
             if (infraNeeded) {
                 if (!Probes.free(settings.kafkaPort())) {
@@ -320,10 +510,10 @@ public final class Platform implements AutoCloseable {
                     busy.add(settings.postgresPort() + " (postgres; set " + PlatformSettings.POSTGRES_PORT_VARIABLE + ")");
                 }
             }
-            for (LifeguardService service : toStart) {
-                if (!Probes.free(settings.servicePort(service))) {
-                    busy.add(settings.servicePort(service) + " (" + service.moduleName() + "; set "
-                            + service.portVariable() + ")");
+            for (ServiceInstance instance : toStart) {
+                if (!Probes.free(instance.port())) {
+                    busy.add(instance.port() + " (" + instance.componentName() + "; set " + (instance.number() == 1
+                            ? instance.service().portVariable() : PlatformSettings.INSTANCE_PORT_BASE_VARIABLE) + ")");
                 }
             }
             if (!busy.isEmpty()) {
@@ -339,22 +529,25 @@ public final class Platform implements AutoCloseable {
                 Processes.terminate(Map.of(POSTGRES, leftover.get()), POSTGRES_STOP_BOUND);
             }
             Processes.deleteQuietly(readyFile(settings));
-            List<String> command = List.of(javaExecutable(), homeMarker(settings), "-cp", launcherClasspath(settings),
-                    MAIN_CLASS, INFRA,
+            List<String> command = List.of(javaExecutable(), homeMarker(settings), MAIN_CLASS, INFRA,
                     "--kafka-dir", settings.kafkaDataDirectory().toString(),
                     "--kafka-port", Integer.toString(settings.kafkaPort()),
                     "--postgres-dir", settings.postgresDataDirectory().toString(),
                     "--postgres-port", Integer.toString(settings.postgresPort()),
-                    "--ready-file", readyFile(settings).toString());
-            Process process = Processes.spawn(command, Map.of(), settings.home(), settings.logFile(INFRA));
+                    "--ready-file", readyFile(settings).toString(),
+                    "--kafka-restart-request", kafkaRestartRequest(settings).toString());
+            // the class path in the environment: a test JVM's is long, and Linux shows no process its arguments
+            // beyond 4 kB, which would hide the home marker
+            Process process = Processes.spawn(command, Map.of("CLASSPATH", launcherClasspath(settings)), settings.home(),
+                    settings.logFile(INFRA));
             started.put(INFRA, process);
             Processes.writePid(settings.pidFile(INFRA), process.pid());
             progress.accept("  → starting kafka + postgres (infra pid " + process.pid() + "); Kafka's data is wiped at"
-                    + " each start, PostgreSQL's is kept in " + settings.postgresDataDirectory());
+                    + " each start (kept across restarts), PostgreSQL's is kept in " + settings.postgresDataDirectory());
             awaitInfra(process.toHandle());
         }
 
-        /** PostgreSQL accepts connections, then the ready file says the databases and topics exist too. */
+        /** PostgreSQL accepts connections, then the ready file says the databases exist and Kafka serves too. */
         private void awaitInfra(ProcessHandle infra) {
             Path log = settings.logFile(INFRA);
             await(List.of(
@@ -364,22 +557,29 @@ public final class Platform implements AutoCloseable {
                             () -> Files.exists(readyFile(settings)) && Probes.accepts(settings.kafkaPort()))));
         }
 
-        private Awaited startService(LifeguardService service) {
+        /**
+         * Starts one instance. A pid file left behind (the instance crashed or was killed) makes it a restart,
+         * and says so.
+         */
+        private Awaited startInstance(ServiceInstance instance) {
+            String component = instance.componentName();
+            boolean restart = Files.exists(settings.pidFile(component));
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());
             command.add(homeMarker(settings));
             command.addAll(settings.javaOptions());
             command.add("-jar");
-            command.add(settings.serviceApp(service).toString());
-            Process process = Processes.spawn(command, settings.serviceEnvironment(service), settings.home(),
-                    settings.logFile(service.moduleName()));
-            started.put(service.moduleName(), process);
-            Processes.writePid(settings.pidFile(service.moduleName()), process.pid());
-            progress.accept("  → starting " + service.moduleName() + " (pid " + process.pid() + ", port "
-                    + settings.servicePort(service) + ")");
-            String url = settings.serviceUrl(service);
-            return new Awaited(service.moduleName(), url, settings.logFile(service.moduleName()), process.toHandle(),
-                    () -> Probes.ready(url));
+            command.add(settings.serviceApp(instance.service()).toString());
+            Process process = Processes.spawn(command, settings.serviceEnvironment(instance), settings.home(),
+                    settings.logFile(component));
+            started.put(component, process);
+            Processes.writePid(settings.pidFile(component), process.pid(), instance.port());
+            progress.accept(restart
+                    ? "  → restarting " + component + " (was not running; pid " + process.pid() + ", port "
+                            + instance.port() + ")"
+                    : "  → starting " + component + " (pid " + process.pid() + ", port " + instance.port() + ")");
+            return new Awaited(component, instance.url(), settings.logFile(component), process.toHandle(),
+                    () -> Probes.ready(instance.url()));
         }
 
         private void await(List<Awaited> components) {
@@ -411,7 +611,7 @@ public final class Platform implements AutoCloseable {
                     progress.accept("  … waiting for " + names(pending) + " (" + elapsed() + ")");
                     nextReport = now + REPORT_EVERY.toNanos();
                 }
-                pause();
+                pause("the platform to start");
             }
         }
 
@@ -467,14 +667,6 @@ public final class Platform implements AutoCloseable {
             return components.stream().map(Awaited::name).collect(Collectors.joining(", "));
         }
 
-        private static void pause() {
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PlatformException("Interrupted while waiting for the platform to start");
-            }
-        }
     }
 
     private record Awaited(String name, String address, Path log, ProcessHandle process, BooleanSupplier ready) {
@@ -494,10 +686,7 @@ public final class Platform implements AutoCloseable {
 
         void run() {
             long startNanos = System.nanoTime();
-            Map<String, ProcessHandle> services = new LinkedHashMap<>();
-            for (LifeguardService service : LifeguardService.values()) {
-                liveService(settings, service).ifPresent(process -> services.put(service.moduleName(), process));
-            }
+            Map<String, ProcessHandle> services = liveInstances(settings);
             Optional<ProcessHandle> infra = liveInfra(settings);
             Predicate<List<String>> ours = launchedFrom(settings).or(postgresOf(settings));
             if (services.isEmpty() && infra.isEmpty() && livePostgres(settings).isEmpty()
@@ -506,6 +695,8 @@ public final class Platform implements AutoCloseable {
                 cleanRunFiles();
                 return;
             }
+            // a frozen PostgreSQL would not even see its SIGTERM
+            continuePostgres(settings);
             if (!services.isEmpty()) {
                 progress.accept("  → stopping " + describe(services));
                 report(services, Processes.terminate(services, settings.stopTimeout()), settings.stopTimeout());
@@ -549,9 +740,10 @@ public final class Platform implements AutoCloseable {
         private void cleanRunFiles() {
             Processes.deleteQuietly(settings.pidFile(INFRA));
             Processes.deleteQuietly(readyFile(settings));
-            for (LifeguardService service : LifeguardService.values()) {
-                Processes.deleteQuietly(settings.pidFile(service.moduleName()));
-            }
+            Processes.deleteQuietly(kafkaRestartRequest(settings));
+            settings.instancesOfAllServices().forEach(instance ->
+                    Processes.deleteQuietly(settings.pidFile(instance.componentName())));
+            recordedInstances(settings).forEach(component -> Processes.deleteQuietly(settings.pidFile(component)));
         }
     }
 }

@@ -52,11 +52,32 @@ final class Processes {
     }
 
     static void writePid(Path pidFile, long pid) {
+        write(pidFile, pid + "\n");
+    }
+
+    /** The pid on the first line (what scripts read), the process's port on the second. */
+    static void writePid(Path pidFile, long pid, int port) {
+        write(pidFile, pid + "\n" + port + "\n");
+    }
+
+    private static void write(Path pidFile, String content) {
         try {
             Files.createDirectories(pidFile.getParent());
-            Files.writeString(pidFile, pid + "\n", StandardCharsets.UTF_8);
+            Files.writeString(pidFile, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + pidFile, e);
+        }
+    }
+
+    /** The port on the second line of a pid file, if there is one. */
+    static Optional<Integer> readPort(Path pidFile) {
+        try {
+            List<String> lines = Files.isRegularFile(pidFile) ? Files.readAllLines(pidFile, StandardCharsets.UTF_8)
+                    : List.of();
+            return lines.size() > 1 && lines.get(1).trim().matches("\\d{1,5}")
+                    ? Optional.of(Integer.parseInt(lines.get(1).trim())) : Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
         }
     }
 
@@ -133,12 +154,45 @@ final class Processes {
         return killed;
     }
 
-    /** SIGKILL to the process and everything below it, waiting briefly for it to go. */
-    static void kill(ProcessHandle handle) {
+    /** SIGKILL to the process and everything below it, waiting briefly for them to go; true when all went. */
+    static boolean kill(ProcessHandle handle) {
         List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
         tree.add(0, handle);
         tree.forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(process -> awaitExit(process, Duration.ofSeconds(5)));
+        boolean gone = true;
+        for (ProcessHandle process : tree) {
+            gone &= awaitExit(process, Duration.ofSeconds(5));
+        }
+        return gone;
+    }
+
+    /**
+     * Sends a signal ({@code STOP}, {@code CONT}, …) with {@code kill}, which reaches processes this JVM did not
+     * start. A process that exited meanwhile is no error.
+     */
+    static void signal(String signal, List<ProcessHandle> processes) {
+        if (processes.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        processes.forEach(process -> command.add(Long.toString(process.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new PlatformException(String.join(" ", command) + " did not return");
+            }
+            boolean onlyGoneProcesses = output.lines().allMatch(line -> line.contains("No such process"));
+            if (kill.exitValue() != 0 && !onlyGoneProcesses) {
+                throw new PlatformException(String.join(" ", command) + " failed: " + output.trim());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("Interrupted while sending SIG" + signal, e);
+        }
     }
 
     static boolean awaitExit(ProcessHandle handle, Duration bound) {

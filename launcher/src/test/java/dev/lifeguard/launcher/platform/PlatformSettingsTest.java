@@ -14,6 +14,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class PlatformSettingsTest {
 
@@ -83,11 +84,128 @@ class PlatformSettingsTest {
             "LIFEGUARD_START_TIMEOUT, -3",
             "LIFEGUARD_STOP_TIMEOUT, soon",
             "LIFEGUARD_SERVICES, 'deploy,billing'",
+            "LIFEGUARD_INSTANCES, 'deploy=2,billing=2'",
+            "LIFEGUARD_INSTANCE_PORT_BASE, port",
     })
     void unusableValuesAreRejectedNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> PlatformSettings.fromEnvironment(Map.of(variable, value), ROOT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(variable);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "''                         | deploy-service:8081, monitor-service:8082, rollback-service:8083, notify-service:8084, postmortem-service:8085",
+            "rollback=2,deploy=2        | deploy-service:8081, deploy-service-2:8086, monitor-service:8082, rollback-service:8083, rollback-service-2:8087, notify-service:8084, postmortem-service:8085",
+            "' monitor = 3  notify=1 '  | deploy-service:8081, monitor-service:8082, monitor-service-2:8086, monitor-service-3:8087, rollback-service:8083, notify-service:8084, postmortem-service:8085",
+            "POSTMORTEM-SERVICE=2,deploy=9 | deploy-service:8081, deploy-service-2:8086, deploy-service-3:8087, deploy-service-4:8088, deploy-service-5:8089, deploy-service-6:8090, deploy-service-7:8091, deploy-service-8:8092, deploy-service-9:8093, monitor-service:8082, rollback-service:8083, notify-service:8084, postmortem-service:8085, postmortem-service-2:8094",
+    })
+    void instancesAreNamedAndGetConsecutivePortsInServiceThenInstanceOrder(String instances, String expected) {
+        PlatformSettings settings = PlatformSettings.fromEnvironment(Map.of("LIFEGUARD_INSTANCES", instances), ROOT);
+
+        assertThat(settings.instances()).extracting(instance -> instance.componentName() + ":" + instance.port())
+                .containsExactly(expected.split(",\\s*"));
+    }
+
+    @Test
+    void extraInstancePortsStartAtTheBaseAndFirstInstancesKeepTheirOwnPorts() {
+        PlatformSettings settings = PlatformSettings.fromEnvironment(Map.of(
+                "LIFEGUARD_INSTANCES", "notify=2,rollback=3",
+                "LIFEGUARD_INSTANCE_PORT_BASE", "9100",
+                "LIFEGUARD_ROLLBACK_PORT", "18083"), ROOT);
+
+        assertThat(settings.instances(LifeguardService.ROLLBACK))
+                .extracting(ServiceInstance::componentName, ServiceInstance::port, ServiceInstance::url)
+                .containsExactly(
+                        tuple("rollback-service", 18083, "http://localhost:18083"),
+                        tuple("rollback-service-2", 9100, "http://localhost:9100"),
+                        tuple("rollback-service-3", 9101, "http://localhost:9101"));
+        assertThat(settings.instances(LifeguardService.NOTIFY)).extracting(ServiceInstance::port)
+                .containsExactly(8084, 9102);
+        assertThat(settings.instanceCount(LifeguardService.DEPLOY)).isEqualTo(1);
+    }
+
+    @Test
+    void onlySelectedServicesHaveInstancesButPortsDoNotDependOnTheSelection() {
+        PlatformSettings settings = PlatformSettings.fromEnvironment(Map.of(
+                "LIFEGUARD_INSTANCES", "deploy=2,rollback=2",
+                "LIFEGUARD_SERVICES", "rollback"), ROOT);
+
+        assertThat(settings.instances()).extracting(ServiceInstance::componentName, ServiceInstance::port)
+                .containsExactly(tuple("rollback-service", 8083), tuple("rollback-service-2", 8087));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "rollback                 | 'rollback' is not <service>=<count>",
+            "rollback=2=3             | 'rollback=2=3' is not <service>=<count>",
+            "billing=2                | unknown service in 'billing=2'",
+            "deploy=0                 | the count in 'deploy=0' must be 1-9",
+            "deploy=10                | the count in 'deploy=10' must be 1-9",
+            "deploy=two               | the count in 'deploy=two' must be 1-9",
+            "deploy=                  | the count in 'deploy=' must be 1-9",
+            "deploy=2,deploy-service=3 | names deploy-service twice",
+    })
+    void unusableInstanceCountsAreRejectedNamingTheVariableAndThePart(String instances, String message) {
+        assertThatThrownBy(() -> PlatformSettings.fromEnvironment(Map.of("LIFEGUARD_INSTANCES", instances), ROOT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("LIFEGUARD_INSTANCES")
+                .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "deploy=2   | 8085  | LIFEGUARD_INSTANCE_PORT_BASE: deploy-service-2 would use port 8085, already used by postmortem-service (LIFEGUARD_POSTMORTEM_PORT)",
+            "deploy=2   | 9092  | LIFEGUARD_INSTANCE_PORT_BASE: deploy-service-2 would use port 9092, already used by kafka (LIFEGUARD_KAFKA_PORT)",
+            "deploy=3   | 65535 | LIFEGUARD_INSTANCE_PORT_BASE=65535 leaves no room for 2 extra instances",
+            "deploy=2   | 0     | LIFEGUARD_INSTANCE_PORT_BASE must be a port number",
+    })
+    void instancePortsThatCannotWorkAreRejectedNamingTheVariable(String instances, String base, String message) {
+        assertThatThrownBy(() -> PlatformSettings.fromEnvironment(Map.of("LIFEGUARD_INSTANCES", instances,
+                "LIFEGUARD_INSTANCE_PORT_BASE", base), ROOT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void aServicePortOnAnExtraInstancesPortIsRejectedNamingTheServicesVariable() {
+        assertThatThrownBy(() -> PlatformSettings.fromEnvironment(Map.of("LIFEGUARD_INSTANCES", "deploy=2",
+                "LIFEGUARD_NOTIFY_PORT", "8086"), ROOT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("LIFEGUARD_INSTANCE_PORT_BASE: deploy-service-2 would use port 8086, already used by"
+                        + " notify-service (LIFEGUARD_NOTIFY_PORT)");
+    }
+
+    @Test
+    void everyInstanceRunsWithItsComponentNameAsInstanceIdAndItsOwnPort() {
+        PlatformSettings settings = PlatformSettings.defaults(ROOT).withInstances(LifeguardService.ROLLBACK, 2)
+                // a setting for every service process cannot give two instances one identity
+                .withServiceEnvironment(Map.of("LIFEGUARD_INSTANCE_ID", "shared", "LIFEGUARD_X", "y"));
+
+        List<ServiceInstance> rollback = settings.instances(LifeguardService.ROLLBACK);
+        assertThat(settings.serviceEnvironment(rollback.get(0)))
+                .containsEntry("LIFEGUARD_INSTANCE_ID", "rollback-service")
+                .containsEntry("QUARKUS_HTTP_PORT", "8083")
+                .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/lifeguard_rollback")
+                .containsEntry("LIFEGUARD_X", "y");
+        assertThat(settings.serviceEnvironment(rollback.get(1)))
+                .containsEntry("LIFEGUARD_INSTANCE_ID", "rollback-service-2")
+                .containsEntry("QUARKUS_HTTP_PORT", "8086")
+                .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/lifeguard_rollback")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        assertThat(settings.serviceEnvironment(LifeguardService.ROLLBACK))
+                .as("a service's environment is its first instance's")
+                .isEqualTo(settings.serviceEnvironment(rollback.get(0)));
+    }
+
+    @Test
+    void instanceCountsOutsideOneToNineAreRejected() {
+        PlatformSettings settings = PlatformSettings.defaults(ROOT);
+
+        assertThatThrownBy(() -> settings.withInstances(LifeguardService.DEPLOY, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deploy-service instances must be 1-9");
+        assertThatThrownBy(() -> settings.withInstances(LifeguardService.DEPLOY, 10))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -118,6 +236,19 @@ class PlatformSettingsTest {
         assertThat(ports).hasSize(7).doesNotContain(9092, 5432, 8081);
         assertThat(settings.home()).isEqualTo(Path.of("/tmp/it"));
         assertThat(settings.services()).containsExactly(LifeguardService.DEPLOY);
+    }
+
+    @Test
+    void ephemeralPortsGiveEveryInstanceItsOwnFreePort() {
+        PlatformSettings settings = PlatformSettings.defaults(ROOT).withInstances(LifeguardService.DEPLOY, 3)
+                .withInstances(LifeguardService.NOTIFY, 2).withEphemeralPorts();
+
+        Set<Integer> ports = new HashSet<>(List.of(settings.kafkaPort(), settings.postgresPort()));
+        settings.instances().forEach(instance -> ports.add(instance.port()));
+        assertThat(settings.instances()).hasSize(8);
+        assertThat(ports).hasSize(10).doesNotContain(9092, 5432, 8081, 8086, 8087, 8088);
+        assertThat(settings.instances(LifeguardService.DEPLOY)).extracting(ServiceInstance::componentName)
+                .containsExactly("deploy-service", "deploy-service-2", "deploy-service-3");
     }
 
     @Test
