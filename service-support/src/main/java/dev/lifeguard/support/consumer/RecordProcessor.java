@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -19,7 +20,10 @@ import java.util.Optional;
  * Runs a consumer's work on one record in its own transaction and sorts failures into two kinds:
  * <ul>
  *   <li><b>poison</b>: the record cannot be read or is invalid ({@link MalformedEventException} anywhere in the
- *   cause chain). It goes to {@code <topic>.dlq} with the reason, group and origin, and the consumer moves on.</li>
+ *   cause chain), or holds a value the database refuses as data (SQLState class 22: too long, malformed), which
+ *   no retry can change. It goes to {@code <topic>.dlq} with the reason, group and origin, and the consumer
+ *   moves on. Constraint violations (class 23) are not poison: two instances racing on one event cause them,
+ *   and the retry then finds the work done.</li>
  *   <li><b>transient</b>: anything else (database down, lock timeout, broker unavailable for the dead letter). The
  *   record is retried in place with exponential backoff and jitter until it succeeds; the channel does not move
  *   past it, and readiness names the channel and the reason meanwhile.</li>
@@ -92,12 +96,15 @@ public class RecordProcessor {
     }
 
     static Optional<MalformedEventException> poisonIn(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
             if (cause instanceof MalformedEventException poison) {
                 return Optional.of(poison);
             }
-            if (cause.getCause() == cause) {
-                break;
+        }
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return Optional.of(new MalformedEventException("the database refuses a value of this event ("
+                        + sql.getSQLState() + "): " + sql.getMessage(), failure));
             }
         }
         return Optional.empty();

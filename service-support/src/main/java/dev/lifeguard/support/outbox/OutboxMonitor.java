@@ -8,10 +8,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -20,13 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the outbox holds, for operators: the gauges {@code lifeguard_outbox_pending},
- * {@code lifeguard_outbox_parked} and {@code lifeguard_outbox_oldest_age_seconds} on {@code /q/metrics}, and a
- * readiness check that is DOWN while a row is parked, naming it and why. Counted on a schedule, so that
- * neither a scrape nor a health probe waits for the database.
+ * {@code lifeguard_outbox_parked} and {@code lifeguard_outbox_oldest_age_seconds} on {@code /q/metrics}, and the
+ * counts {@link OutboxHealthCheck} reports. Counted on a schedule, so that neither a scrape nor a health probe
+ * waits for the database.
  */
-@Readiness
 @ApplicationScoped
-public class OutboxMonitor implements HealthCheck {
+public class OutboxMonitor {
 
     /** The counts of one look at the table; {@code oldestUnsent} is null when everything is sent. */
     public record Snapshot(long pending, long parked, OffsetDateTime oldestUnsent, OutboxEvent oldestParked) {
@@ -92,22 +87,6 @@ public class OutboxMonitor implements HealthCheck {
 
     public Snapshot snapshot() {
         return snapshot;
-    }
-
-    @Override
-    public HealthCheckResponse call() {
-        Snapshot current = snapshot;
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("Lifeguard outbox")
-                .status(current.parked() == 0)
-                .withData("pending", current.pending())
-                .withData("parked", current.parked());
-        OutboxEvent parked = current.oldestParked();
-        if (parked != null) {
-            response.withData("oldestParked", "#" + parked.id + " (" + parked.eventType + " to " + parked.topic
-                    + ") after " + parked.attempts + " attempts: " + parked.lastError
-                    + "; after fixing the cause: POST /api/v1/outbox/" + parked.id + "/retry");
-        }
-        return response.build();
     }
 
     private static OffsetDateTime toUtc(Object timestamp) {
