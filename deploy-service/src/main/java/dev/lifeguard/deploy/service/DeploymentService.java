@@ -125,7 +125,9 @@ public class DeploymentService {
                 .filter(candidate -> candidate.version.equals(request.toVersion()))
                 .filter(candidate -> candidate.status.isRollbackTarget())
                 .findFirst();
-        String skipReason = running.isEmpty() || !running.get().id.equals(request.deploymentId())
+        String skipReason = deployments.findByIdOptional(request.deploymentId()).isEmpty()
+                ? "deployment " + request.deploymentId() + " is unknown here"
+                : running.isEmpty() || !running.get().id.equals(request.deploymentId())
                 ? "deployment " + request.deploymentId() + " is no longer running"
                 : target.isEmpty() ? "no earlier healthy deployment of version " + request.toVersion() : null;
         if (skipReason != null) {

@@ -18,6 +18,12 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
+import static dev.lifeguard.deploy.DeployFixtures.example;
+import static dev.lifeguard.deploy.DeployFixtures.kafka;
+import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,9 +35,6 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
 class CiEventConsumerTest {
-
-    private static final String CI_TOPIC = "lifeguard.ci";
-    private static final String DEPLOYMENTS_TOPIC = "lifeguard.deployments";
 
     @Test
     void bareCdEventFromCiIsRecordedAndPublishedAsCanonicalEvent() {
@@ -146,31 +149,12 @@ class CiEventConsumerTest {
         ObjectNode marker = v1.deepCopy();
         marker.with("context").put("id", UUID.randomUUID().toString());
         marker.with("subject").put("id", service + "-marker");
-        kafka().send(CI_TOPIC, service + "-marker/production", marker.toString());
+        // Same key as the others, so the same partition: once the marker is applied, so was the duplicate.
+        kafka().send(CI_TOPIC, service + "/production", marker.toString());
 
-        // The marker is behind the redelivery on the same partition: once it is applied, so was the duplicate.
         awaitEnvironment(service + "-marker", "production", "1.0.0");
         given().get("/api/v1/services/{s}/environments/production", service).then()
                 .body("currentVersion", equalTo("2.0.0"))
                 .body("history", hasSize(2));
-    }
-
-    static void awaitEnvironment(String service, String environment, String version) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/services/{s}/environments/{e}", service, environment).then()
-                        .statusCode(200)
-                        .body("currentVersion", equalTo(version)));
-    }
-
-    static JsonNode example(String ciExample) {
-        return EventContract.parse(EventContract.read(EventContract.contractsDirectory().resolve("examples/ci").resolve(ciExample)));
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static KafkaTestClient kafka() {
-        return KafkaTestClient.forTestBroker();
     }
 }

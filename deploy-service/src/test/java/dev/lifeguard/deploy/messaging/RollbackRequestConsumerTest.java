@@ -10,18 +10,19 @@ import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
-import static dev.lifeguard.deploy.messaging.CiEventConsumerTest.kafka;
-import static dev.lifeguard.deploy.messaging.CiEventConsumerTest.unique;
+import static dev.lifeguard.deploy.DeployFixtures.ROLLBACKS_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.deploy;
+import static dev.lifeguard.deploy.DeployFixtures.kafka;
+import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
+import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,8 +33,6 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
 class RollbackRequestConsumerTest {
-
-    private static final String ROLLBACKS_TOPIC = "lifeguard.rollbacks";
 
     @Inject
     CloudEventReader reader;
@@ -120,28 +119,5 @@ class RollbackRequestConsumerTest {
         ConsumerRecord<String, String> deadLetter = kafka().awaitRecord(ROLLBACKS_TOPIC + ".dlq",
                 record -> (service + "/production").equals(record.key()));
         assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("/subject/content/toVersion");
-    }
-
-    private static String deploy(String service, String version) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("service", service, "environment", "production", "version", version))
-                .post("/api/v1/deployments").then().statusCode(201).extract().path("id");
-    }
-
-    /** The golden example, re-targeted at a deployment of this test. */
-    private static String rollbackRequest(String eventId, String rollbackId, String service, String deploymentId,
-                                          String chainId) {
-        ObjectNode event = (ObjectNode) EventContract.parse(EventContract.read(
-                EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0").get(0)));
-        event.put("id", eventId);
-        event.put("chainid", chainId);
-        event.put("subject", service + "/production");
-        ObjectNode subject = (ObjectNode) event.at("/data/subject");
-        subject.put("id", rollbackId);
-        ObjectNode content = (ObjectNode) subject.path("content");
-        content.put("service", service);
-        content.put("deploymentId", deploymentId);
-        ((ObjectNode) event.at("/data/context")).put("id", eventId).put("chainId", chainId);
-        return event.toString();
     }
 }

@@ -44,16 +44,21 @@ class PlumbingRetentionTest {
         assertThat(outboxExists(recentSent)).isTrue();
         assertThat(processedExists(oldProcessed)).isFalse();
         assertThat(processedExists(recentProcessed)).isTrue();
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                "DELETE FROM outbox_event WHERE event_id = :id").setParameter("id", oldUnsent).executeUpdate());
     }
 
     private String outboxRow(OffsetDateTime createdAt, OffsetDateTime sentAt) {
         String eventId = UUID.randomUUID().toString();
         QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                        "INSERT INTO outbox_event (event_id, topic, record_key, event_type, payload, created_at, sent_at) "
-                                + "VALUES (:id, 'retention.test', 'k', 't', '{}', :created, :sent)")
+                        "INSERT INTO outbox_event (event_id, topic, record_key, event_type, payload, created_at, sent_at,"
+                                + " status, next_attempt_at) VALUES (:id, 'retention.test', 'k', 't', '{}', :created, :sent,"
+                                // an unsent row is not due for a day: the relay leaves it alone during the test
+                                + " :status, now() + interval '1 day')")
                 .setParameter("id", eventId)
                 .setParameter("created", createdAt)
                 .setParameter("sent", sentAt)
+                .setParameter("status", sentAt == null ? "PENDING" : "SENT")
                 .executeUpdate());
         return eventId;
     }

@@ -1,0 +1,100 @@
+package dev.lifeguard.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.testsupport.EventContract;
+import dev.lifeguard.testsupport.KafkaTestClient;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** What deploy-service's tests send and look at: CI events, rollback requests, the REST views. */
+public final class DeployFixtures {
+
+    public static final String CI_TOPIC = "lifeguard.ci";
+    public static final String ROLLBACKS_TOPIC = "lifeguard.rollbacks";
+    public static final String DEPLOYMENTS_TOPIC = "lifeguard.deployments";
+
+    private DeployFixtures() {
+    }
+
+    public static KafkaTestClient kafka() {
+        return KafkaTestClient.forTestBroker();
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A CI example from contracts/events/examples/ci. */
+    public static JsonNode example(String ciExample) {
+        return EventContract.parse(EventContract.read(EventContract.contractsDirectory().resolve("examples/ci").resolve(ciExample)));
+    }
+
+    /** A bare CDEvent as CI sends it: {@code service} deployed at {@code version} in production. */
+    public static String ciDeployment(String eventId, String service, String version) {
+        ObjectNode event = (ObjectNode) example("service-deployed.bare-cdevent.json");
+        event.with("context").put("id", eventId);
+        event.with("subject").put("id", service);
+        event.with("subject").with("content").put("artifactId", "pkg:generic/" + service + "@" + version);
+        return event.toString();
+    }
+
+    /** Reports a deployment over REST; returns its id. */
+    public static String deploy(String service, String version) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("service", service, "environment", "production", "version", version))
+                .post("/api/v1/deployments").then().statusCode(201).extract().path("id");
+    }
+
+    /** The golden rollback-request example, re-targeted at a deployment. */
+    public static String rollbackRequest(String eventId, String rollbackId, String service, String deploymentId,
+                                         String chainId) {
+        ObjectNode event = (ObjectNode) EventContract.parse(EventContract.read(
+                EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0").get(0)));
+        event.put("id", eventId);
+        event.put("chainid", chainId);
+        event.put("subject", service + "/production");
+        ObjectNode subject = (ObjectNode) event.at("/data/subject");
+        subject.put("id", rollbackId);
+        ObjectNode content = (ObjectNode) subject.path("content");
+        content.put("service", service);
+        content.put("deploymentId", deploymentId);
+        ((ObjectNode) event.at("/data/context")).put("id", eventId).put("chainId", chainId);
+        return event.toString();
+    }
+
+    public static void awaitEnvironment(String service, String environment, String version) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/services/{s}/environments/{e}", service, environment).then()
+                        .statusCode(200)
+                        .body("currentVersion", equalTo(version)));
+    }
+
+    /** deploy-service's record of the rollback requests it received for a service. */
+    public static List<Map<String, Object>> rollbacksOf(String service) {
+        return given().queryParam("service", service).get("/api/v1/rollbacks").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+    }
+
+    /** {@code GET /q/health/ready} as JSON, whatever its status code. */
+    public static JsonPath readiness() {
+        return given().get("/q/health/ready").then().extract().jsonPath();
+    }
+
+    /** The records on a topic (at the moment it is read) with that key whose value contains {@code text}. */
+    public static List<ConsumerRecord<String, String>> recordsWith(String topic, String key, String text) {
+        return kafka().readAll(topic).stream()
+                .filter(record -> key.equals(record.key()) && record.value() != null && record.value().contains(text))
+                .toList();
+    }
+}
