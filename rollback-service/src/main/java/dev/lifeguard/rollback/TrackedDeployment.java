@@ -49,6 +49,10 @@ public class TrackedDeployment extends PanacheEntityBase {
     @Column(name = "status_changed_at", nullable = false)
     public OffsetDateTime statusChangedAt;
 
+    /** The version a rollback of this deployment went back to; null unless it was rolled back. */
+    @Column(name = "rolled_back_to", length = 200)
+    public String rolledBackTo;
+
     public boolean isRunning() {
         return status == DeploymentStatus.RUNNING;
     }

@@ -6,6 +6,8 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,11 +30,22 @@ public final class Scenario {
         return service + "/" + environment;
     }
 
-    /** deploy-service's service.deployed (no stable version) or service.upgraded for a new deployment. */
+    /**
+     * deploy-service's service.deployed (no stable version) or service.upgraded for a new deployment, stamped
+     * with the current time, as deploy-service stamps a deployment when it starts.
+     */
     public ObjectNode deployment(String deploymentId, String version, String stableVersion) {
+        return deployment(deploymentId, version, stableVersion, Instant.now());
+    }
+
+    /** A deployment event whose deployment started at {@code startedAt}: replays carry the time of the original. */
+    public ObjectNode deployment(String deploymentId, String version, String stableVersion, Instant startedAt) {
         ObjectNode event = example(stableVersion == null
                 ? "dev.cdevents.service.deployed.0.3.0" : "dev.cdevents.service.upgraded.0.3.0");
         identify(event);
+        String time = startedAt.truncatedTo(ChronoUnit.MILLIS).toString();
+        event.put("time", time);
+        event.withObject("/data/context").put("timestamp", time);
         ObjectNode custom = event.withObject("/data/customData");
         custom.put("deploymentId", deploymentId);
         custom.put("service", service);
@@ -82,12 +95,34 @@ public final class Scenario {
         return deploymentId;
     }
 
+    /**
+     * The record of an event as the broker hands it to a consumer, to give it to a consumer bean directly: again
+     * (a redelivery), or to two of them at once (two instances after a rebalance).
+     */
+    public ConsumerRecord<String, String> record(String topic, JsonNode event) {
+        return new ConsumerRecord<>(topic, 0, 1_000_000L, key(), event.toString());
+    }
+
     public ConsumerRecord<String, String> awaitRollbackRequest() {
         return kafka.awaitRecord(ROLLBACKS, record -> key().equals(record.key()));
     }
 
     public List<ConsumerRecord<String, String>> publishedRollbackRequests() {
         return kafka.readAll(ROLLBACKS).stream().filter(record -> key().equals(record.key())).toList();
+    }
+
+    /** The rollback requests published for one deployment of this scenario. */
+    public List<ConsumerRecord<String, String>> publishedRollbackRequestsFor(String deploymentId) {
+        return publishedRollbackRequests().stream()
+                .filter(record -> deploymentId.equals(EventContract.parse(record.value())
+                        .at("/data/subject/content/deploymentId").asText()))
+                .toList();
+    }
+
+    /** Whether {@code <topic>.dlq} holds the event (matched by its id). */
+    public boolean deadLettered(String topic, JsonNode event) {
+        String id = event.path("id").asText();
+        return kafka.readAll(topic + ".dlq").stream().anyMatch(record -> record.value() != null && record.value().contains(id));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.lifeguard.rollback.TrackedDeployment;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.OffsetDateTime;
 import java.util.Optional;
 
 @ApplicationScoped
@@ -12,6 +13,17 @@ public class TrackedDeploymentRepository implements PanacheRepositoryBase<Tracke
 
     public Optional<TrackedDeployment> findRunning(String service, String environment) {
         return find("service = ?1 and environment = ?2 and status = ?3", service, environment, DeploymentStatus.RUNNING)
+                .firstResultOptional();
+    }
+
+    /** Whether the target has a deployment that started after {@code deployedAt}: the time of its event, not of its arrival. */
+    public boolean existsDeployedAfter(String service, String environment, OffsetDateTime deployedAt) {
+        return count("service = ?1 and environment = ?2 and deployedAt > ?3", service, environment, deployedAt) > 0;
+    }
+
+    /** The deployment of the target that started last, whatever became of it. */
+    public Optional<TrackedDeployment> findNewest(String service, String environment) {
+        return find("service = ?1 and environment = ?2 order by deployedAt desc", service, environment)
                 .firstResultOptional();
     }
 

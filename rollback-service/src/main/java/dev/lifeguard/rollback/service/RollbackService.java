@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.rollback.Decision;
 import dev.lifeguard.rollback.DeploymentStatus;
+import dev.lifeguard.rollback.EarlyRollback;
 import dev.lifeguard.rollback.PendingAnomaly;
 import dev.lifeguard.rollback.RollbackDecision;
 import dev.lifeguard.rollback.TrackedDeployment;
@@ -14,6 +15,7 @@ import dev.lifeguard.rollback.event.ServiceDeployedEvent;
 import dev.lifeguard.rollback.event.ServiceRolledBackEvent;
 import dev.lifeguard.rollback.policy.RollbackPolicy;
 import dev.lifeguard.rollback.policy.Verdict;
+import dev.lifeguard.rollback.repository.EarlyRollbackRepository;
 import dev.lifeguard.rollback.repository.PendingAnomalyRepository;
 import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
 import dev.lifeguard.rollback.repository.TargetLock;
@@ -46,6 +48,7 @@ public class RollbackService {
 
     private final TrackedDeploymentRepository deployments;
     private final PendingAnomalyRepository pendingAnomalies;
+    private final EarlyRollbackRepository earlyRollbacks;
     private final RollbackDecisionRepository decisions;
     private final TargetLock targetLock;
     private final RollbackEvents events;
@@ -55,11 +58,12 @@ public class RollbackService {
     private final RollbackPolicy policy;
 
     public RollbackService(TrackedDeploymentRepository deployments, PendingAnomalyRepository pendingAnomalies,
-                           RollbackDecisionRepository decisions, TargetLock targetLock, RollbackEvents events,
-                           Outbox outbox, RollbackConfig config, ObjectMapper mapper,
-                           @Any Instance<RollbackPolicy> policies) {
+                           EarlyRollbackRepository earlyRollbacks, RollbackDecisionRepository decisions,
+                           TargetLock targetLock, RollbackEvents events, Outbox outbox, RollbackConfig config,
+                           ObjectMapper mapper, @Any Instance<RollbackPolicy> policies) {
         this.deployments = deployments;
         this.pendingAnomalies = pendingAnomalies;
+        this.earlyRollbacks = earlyRollbacks;
         this.decisions = decisions;
         this.targetLock = targetLock;
         this.events = events;
@@ -73,7 +77,12 @@ public class RollbackService {
         this.policy = selected.get();
     }
 
-    /** A deployment now runs in its environment; an anomaly that arrived before it is decided now. */
+    /**
+     * A deployment was announced. It runs now, unless its events say otherwise: its rollback was announced
+     * before it (it is tracked as rolled back), or a deployment that started after it was seen first, as when
+     * an old event is replayed (it is tracked as superseded). Either way what runs keeps running. An anomaly
+     * that arrived before the deployment is decided now.
+     */
     @Transactional
     public void deploymentStarted(ServiceDeployedEvent deployed) {
         targetLock.lock(deployed.service(), deployed.environment());
@@ -81,8 +90,6 @@ public class RollbackService {
             return;
         }
         OffsetDateTime now = now();
-        deployments.findRunning(deployed.service(), deployed.environment())
-                .ifPresent(previous -> changeStatus(previous, DeploymentStatus.SUPERSEDED, now));
         TrackedDeployment deployment = new TrackedDeployment();
         deployment.deploymentId = deployed.deploymentId();
         deployment.service = deployed.service();
@@ -91,10 +98,29 @@ public class RollbackService {
         deployment.stableVersion = deployed.stableVersion();
         deployment.chainId = deployed.chainId();
         deployment.eventId = deployed.eventId();
-        deployment.status = DeploymentStatus.RUNNING;
         deployment.deployedAt = deployed.time() != null ? deployed.time() : now;
         deployment.statusChangedAt = now;
+
+        Optional<EarlyRollback> earlyRollback = earlyRollbacks.findByIdOptional(deployment.deploymentId);
+        if (earlyRollback.isPresent()) {
+            deployment.status = DeploymentStatus.ROLLED_BACK;
+            deployment.rolledBackTo = earlyRollback.get().toVersion;
+            earlyRollbacks.delete(earlyRollback.get());
+            LOG.infof("Deployment %s of %s/%s arrived after its rollback to %s: tracked as rolled back",
+                    deployment.deploymentId, deployment.service, deployment.environment, deployment.rolledBackTo);
+        } else if (deployments.existsDeployedAfter(deployment.service, deployment.environment, deployment.deployedAt)) {
+            deployment.status = DeploymentStatus.SUPERSEDED;
+            LOG.infof("Deployment %s of %s/%s (started %s) arrived after a newer one: tracked as superseded",
+                    deployment.deploymentId, deployment.service, deployment.environment, deployment.deployedAt);
+        } else {
+            deployments.findRunning(deployment.service, deployment.environment)
+                    .ifPresent(previous -> changeStatus(previous, DeploymentStatus.SUPERSEDED, now));
+            deployment.status = DeploymentStatus.RUNNING;
+        }
         deployments.persist(deployment);
+        if (!deployment.isRunning()) {
+            restoreWhatTheLatestRollbackWentBackTo(deployment.service, deployment.environment, now);
+        }
 
         PendingAnomaly pending = pendingAnomalies.findById(deployment.deploymentId);
         if (pending != null) {
@@ -103,14 +129,21 @@ public class RollbackService {
         }
     }
 
-    /** deploy-service rolled a deployment back: it stops running and the version it went back to runs again. */
+    /**
+     * deploy-service rolled a deployment back: it stops running and the version it went back to runs again.
+     * A rollback of a deployment not seen yet is remembered until the deployment's event arrives.
+     */
     @Transactional
     public void deploymentRolledBack(ServiceRolledBackEvent rolledBack) {
         targetLock.lock(rolledBack.service(), rolledBack.environment());
         OffsetDateTime now = now();
-        deployments.findByIdOptional(rolledBack.deploymentId())
-                .filter(deployment -> deployment.status != DeploymentStatus.ROLLED_BACK)
-                .ifPresent(deployment -> changeStatus(deployment, DeploymentStatus.ROLLED_BACK, now));
+        Optional<TrackedDeployment> deployment = deployments.findByIdOptional(rolledBack.deploymentId());
+        if (deployment.isEmpty()) {
+            rememberEarlyRollback(rolledBack, now);
+        } else if (deployment.get().status != DeploymentStatus.ROLLED_BACK) {
+            deployment.get().rolledBackTo = rolledBack.toVersion();
+            changeStatus(deployment.get(), DeploymentStatus.ROLLED_BACK, now);
+        }
         if (deployments.findRunning(rolledBack.service(), rolledBack.environment()).isEmpty()) {
             deployments.findRestorable(rolledBack.service(), rolledBack.environment(), rolledBack.toVersion())
                     .ifPresent(restored -> changeStatus(restored, DeploymentStatus.RUNNING, now));
@@ -195,6 +228,36 @@ public class RollbackService {
         }
         LOG.infof("Decision %s for %s deployment %s: %s %s -> %s (%s)", decision.id, decision.key(),
                 decision.deploymentId, decision.decision, decision.fromVersion, decision.toVersion, decision.reason);
+    }
+
+    private void rememberEarlyRollback(ServiceRolledBackEvent rolledBack, OffsetDateTime now) {
+        if (earlyRollbacks.findByIdOptional(rolledBack.deploymentId()).isPresent()) {
+            return;
+        }
+        EarlyRollback early = new EarlyRollback();
+        early.deploymentId = rolledBack.deploymentId();
+        early.service = rolledBack.service();
+        early.environment = rolledBack.environment();
+        early.toVersion = rolledBack.toVersion();
+        early.eventId = rolledBack.eventId();
+        early.receivedAt = now;
+        earlyRollbacks.persist(early);
+        LOG.infof("Rollback of deployment %s of %s/%s to %s arrived before the deployment: remembered until it arrives",
+                early.deploymentId, early.service, early.environment, early.toVersion);
+    }
+
+    /**
+     * When nothing runs because the newest deployment was rolled back, the deployment it went back to runs
+     * again as soon as it is known: a late event can be the one that tells which deployment that is.
+     */
+    private void restoreWhatTheLatestRollbackWentBackTo(String service, String environment, OffsetDateTime now) {
+        if (deployments.findRunning(service, environment).isPresent()) {
+            return;
+        }
+        deployments.findNewest(service, environment)
+                .filter(newest -> newest.status == DeploymentStatus.ROLLED_BACK && newest.rolledBackTo != null)
+                .flatMap(newest -> deployments.findRestorable(service, environment, newest.rolledBackTo))
+                .ifPresent(restored -> changeStatus(restored, DeploymentStatus.RUNNING, now));
     }
 
     private void changeStatus(TrackedDeployment deployment, DeploymentStatus status, OffsetDateTime now) {

@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -138,8 +139,12 @@ class RollbackDecisionTest {
         Scenario scenario = new Scenario();
         scenario.deploy("1.0.0", null);
         String v2 = "d-early-" + scenario.service;
-        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        ObjectNode first = scenario.anomaly(v2, "2.0.0");
+        scenario.send(Scenario.ANOMALIES, first);
         awaitPending(v2);
+        // more of the same while it waits: a redelivery and another anomaly of the same deployment
+        scenario.send(Scenario.ANOMALIES, first);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
 
         scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0"));
 
@@ -147,7 +152,15 @@ class RollbackDecisionTest {
         assertThat(request.at("/data/subject/content/deploymentId").asText()).isEqualTo(v2);
         assertThat(request.at("/data/subject/content/toVersion").asText()).isEqualTo("1.0.0");
         assertThat(request.at("/data/subject/content/reason").asText()).isEqualTo(EVIDENCE);
-        decisionsOf(scenario).body("", hasSize(1));
+        assertThat(request.at("/data/subject/content/anomalyId").asText())
+                .as("decided on the anomaly that came first").isEqualTo(first.at("/data/customData/anomalyId").asText());
+        // same key, same partition, behind the repeats: once this one is decided, the repeats were handled
+        String v3 = scenario.deploy("3.0.0", "1.0.0");
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v3, "3.0.0"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> decisionsOf(scenario).body("", hasSize(2)));
+        decisionsOf(scenario).body("deploymentId", contains(v3, v2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> scenario.publishedRollbackRequests().size() == 2);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
     }
 
     @Test

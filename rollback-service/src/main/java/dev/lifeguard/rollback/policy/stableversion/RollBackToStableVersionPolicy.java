@@ -1,5 +1,6 @@
 package dev.lifeguard.rollback.policy.stableversion;
 
+import dev.lifeguard.rollback.DeploymentStatus;
 import dev.lifeguard.rollback.TrackedDeployment;
 import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
 import dev.lifeguard.rollback.policy.RollbackPolicy;
@@ -9,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Rolls a misbehaving deployment back to the stable version deploy-service named for it, as long as it
- * still runs. Anything else is skipped: rolling back what no longer runs, or without a known-good
- * target, would only make things worse.
+ * still runs. Anything else is skipped: rolling back what no longer runs (rolled back already, or replaced by
+ * a newer deployment), or without a known-good target, would only make things worse.
  */
 @ApplicationScoped
 @Identifier(RollBackToStableVersionPolicy.NAME)
@@ -24,8 +25,13 @@ public class RollBackToStableVersionPolicy implements RollbackPolicy {
         if (deployment == null) {
             return Verdict.skip("anomaly for unknown deployment " + anomaly.deploymentId() + "; " + evidence);
         }
+        if (deployment.status == DeploymentStatus.ROLLED_BACK) {
+            return Verdict.skip("deployment " + deployment.deploymentId + " was rolled back already"
+                    + (deployment.rolledBackTo != null ? " (to " + deployment.rolledBackTo + ")" : "") + "; " + evidence);
+        }
         if (!deployment.isRunning()) {
-            return Verdict.skip("deployment " + deployment.deploymentId + " is not running any more; " + evidence);
+            return Verdict.skip("deployment " + deployment.deploymentId
+                    + " is not running any more (a newer deployment replaced it); " + evidence);
         }
         if (deployment.stableVersion == null) {
             return Verdict.skip("no stable version to roll back to; " + evidence);

@@ -28,9 +28,12 @@ class RollBackToStableVersionPolicyTest {
                 arguments("running without a stable version", deployment(DeploymentStatus.RUNNING, null),
                         Decision.SKIPPED, null, "no stable version to roll back to; " + EVIDENCE),
                 arguments("superseded by a newer deployment", deployment(DeploymentStatus.SUPERSEDED, "1.0.0"),
-                        Decision.SKIPPED, null, "deployment d-2 is not running any more; " + EVIDENCE),
-                arguments("rolled back already", deployment(DeploymentStatus.ROLLED_BACK, "1.0.0"),
-                        Decision.SKIPPED, null, "deployment d-2 is not running any more; " + EVIDENCE),
+                        Decision.SKIPPED, null,
+                        "deployment d-2 is not running any more (a newer deployment replaced it); " + EVIDENCE),
+                arguments("rolled back already", rolledBack("1.0.0"),
+                        Decision.SKIPPED, null, "deployment d-2 was rolled back already (to 1.0.0); " + EVIDENCE),
+                arguments("rolled back already, target not recorded", rolledBack(null),
+                        Decision.SKIPPED, null, "deployment d-2 was rolled back already; " + EVIDENCE),
                 arguments("stable version is the failing one", deployment(DeploymentStatus.RUNNING, "2.0.0"),
                         Decision.SKIPPED, null, "the stable version 2.0.0 is the failing version; " + EVIDENCE),
                 arguments("deployment never seen", null,
@@ -55,6 +58,12 @@ class RollBackToStableVersionPolicyTest {
         deployment.version = "2.0.0";
         deployment.stableVersion = stableVersion;
         deployment.status = status;
+        return deployment;
+    }
+
+    private static TrackedDeployment rolledBack(String toVersion) {
+        TrackedDeployment deployment = deployment(DeploymentStatus.ROLLED_BACK, "1.0.0");
+        deployment.rolledBackTo = toVersion;
         return deployment;
     }
 }

@@ -1,0 +1,504 @@
+package dev.lifeguard.rollback.messaging;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.rollback.Decision;
+import dev.lifeguard.rollback.DeploymentStatus;
+import dev.lifeguard.rollback.RollbackDecision;
+import dev.lifeguard.rollback.Scenario;
+import dev.lifeguard.rollback.TrackedDeployment;
+import dev.lifeguard.rollback.repository.EarlyRollbackRepository;
+import dev.lifeguard.rollback.repository.PendingAnomalyRepository;
+import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
+import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
+import dev.lifeguard.testsupport.EventContract;
+import dev.lifeguard.testsupport.KafkaBrokerResource;
+import dev.lifeguard.testsupport.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The failure-mode checklist for rollback-service's two consumers, deployment events ({@code deployments}) and
+ * anomalies ({@code anomalies}): twice, out of order, after a topic reset, with the database down, by two
+ * instances at once, across a broker restart.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class ConsumerFailureModesTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final String GROUP = "lifeguard-rollback-service";
+
+    @Inject
+    DeploymentEventConsumer deploymentConsumer;
+
+    @Inject
+    AnomalyConsumer anomalyConsumer;
+
+    @Inject
+    TrackedDeploymentRepository trackedDeployments;
+
+    @Inject
+    RollbackDecisionRepository decisions;
+
+    @Inject
+    EarlyRollbackRepository earlyRollbacks;
+
+    @Inject
+    PendingAnomalyRepository pendingAnomalies;
+
+    // --- twice -----------------------------------------------------------------------------------------------
+
+    @Test
+    void redeliveredDeploymentEventsChangeNothing() throws Exception {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        ObjectNode v2Deployed = scenario.deployment("d-" + UUID.randomUUID(), "2.0.0", "1.0.0");
+        String v2 = v2Deployed.at("/data/customData/deploymentId").asText();
+        ObjectNode v2RolledBack = scenario.rolledBack(v2, "2.0.0", "1.0.0");
+        scenario.send(Scenario.DEPLOYMENTS, v2Deployed);
+        scenario.send(Scenario.DEPLOYMENTS, v2RolledBack);
+        awaitStatus(v2, DeploymentStatus.ROLLED_BACK);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        List<String> before = snapshot(scenario);
+
+        handle(() -> deploymentConsumer.consume(scenario.record(Scenario.DEPLOYMENTS, v2Deployed)));
+        handle(() -> deploymentConsumer.consume(scenario.record(Scenario.DEPLOYMENTS, v2RolledBack)));
+
+        assertThat(snapshot(scenario)).as("the redelivered deployment does not run again").isEqualTo(before)
+                .containsExactlyInAnyOrder(v1 + " RUNNING", v2 + " ROLLED_BACK");
+    }
+
+    @Test
+    void redeliveredAnomalyMakesNoSecondDecisionAndNoSecondRequest() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ObjectNode anomaly = scenario.anomaly(v2, "2.0.0");
+        scenario.send(Scenario.ANOMALIES, anomaly);
+        scenario.awaitRollbackRequest();
+
+        handle(() -> anomalyConsumer.consume(scenario.record(Scenario.ANOMALIES, anomaly)));
+
+        assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
+    }
+
+    // --- out of order -----------------------------------------------------------------------------------------
+
+    @Test
+    void rollbackThatArrivesBeforeItsDeploymentIsAppliedWhenTheDeploymentArrives() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        String v2 = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.rolledBack(v2, "2.0.0", "1.0.0"));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0"));
+
+        TrackedDeployment tracked = awaitTracked(v2);
+        assertThat(tracked.status).as("tracked as rolled back, not as running").isEqualTo(DeploymentStatus.ROLLED_BACK);
+        assertThat(tracked.rolledBackTo).isEqualTo("1.0.0");
+        assertThat(status(v1)).as("what ran before keeps running").contains(DeploymentStatus.RUNNING);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> earlyRollbacks.findByIdOptional(v2)))
+                .as("the remembered rollback has been applied").isEmpty();
+
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        RollbackDecision skipped = awaitDecision(v2);
+        assertThat(skipped.decision).isEqualTo(Decision.SKIPPED);
+        assertThat(skipped.reason).startsWith("deployment " + v2 + " was rolled back already (to 1.0.0); error_rate");
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).isEmpty();
+    }
+
+    @Test
+    void anomalyWaitingForADeploymentThatWasRolledBackBeforeItArrivedIsSkipped() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        String v2 = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        awaitPending(v2);
+        scenario.send(Scenario.DEPLOYMENTS, scenario.rolledBack(v2, "2.0.0", "1.0.0"));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0"));
+
+        RollbackDecision skipped = awaitDecision(v2);
+        assertThat(skipped.decision).isEqualTo(Decision.SKIPPED);
+        assertThat(skipped.reason).startsWith("deployment " + v2 + " was rolled back already (to 1.0.0)");
+        assertThat(status(v1)).contains(DeploymentStatus.RUNNING);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).isEmpty();
+    }
+
+    @Test
+    void olderDeploymentFirstSeenAfterANewerOneIsTrackedAsSupersededAndLeavesTheNewerOneRunning() {
+        Scenario scenario = new Scenario();
+        Instant now = Instant.now();
+        String v1 = "d-" + UUID.randomUUID();
+        String v2 = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0", now));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v1, "1.0.0", null, now.minusSeconds(3600)));
+
+        assertThat(awaitTracked(v1).status).isEqualTo(DeploymentStatus.SUPERSEDED);
+        assertThat(status(v2)).contains(DeploymentStatus.RUNNING);
+
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v1, "1.0.0"));
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        assertThat(awaitDecision(v1).reason)
+                .startsWith("deployment " + v1 + " is not running any more (a newer deployment replaced it)");
+        RollbackDecision rollBack = awaitDecision(v2);
+        assertThat(rollBack.decision).isEqualTo(Decision.ROLL_BACK);
+        assertThat(rollBack.toVersion).isEqualTo("1.0.0");
+
+        // the late deployment is what a rollback to its version restores
+        scenario.send(Scenario.DEPLOYMENTS, scenario.rolledBack(v2, "2.0.0", "1.0.0"));
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        assertThat(status(v2)).contains(DeploymentStatus.ROLLED_BACK);
+    }
+
+    @Test
+    void deploymentARollbackWentBackToRunsAgainWhenItsLateEventArrives() {
+        Scenario scenario = new Scenario();
+        Instant now = Instant.now();
+        String v1 = "d-" + UUID.randomUUID();
+        String v2 = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0", now));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.rolledBack(v2, "2.0.0", "1.0.0"));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v1, "1.0.0", null, now.minusSeconds(3600)));
+
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        assertThat(status(v2)).contains(DeploymentStatus.ROLLED_BACK);
+    }
+
+    // An anomaly that overtakes its deployment: RollbackDecisionTest#anomalyThatOvertakesItsDeploymentWaitsForIt.
+
+    // --- after a topic reset ------------------------------------------------------------------------------------
+
+    @Test
+    void afterTheDeploymentsTopicIsRecreatedOldEventsAreNotAppliedAgainAndNewOnesAre() throws Exception {
+        Scenario scenario = new Scenario();
+        Instant start = Instant.now().minusSeconds(60);
+        String v1 = "d-" + UUID.randomUUID();
+        String v2 = "d-" + UUID.randomUUID();
+        List<ObjectNode> old = List.of(scenario.deployment(v1, "1.0.0", null, start),
+                scenario.deployment(v2, "2.0.0", "1.0.0", start.plusSeconds(10)),
+                scenario.rolledBack(v2, "2.0.0", "1.0.0"));
+        old.forEach(event -> scenario.send(Scenario.DEPLOYMENTS, event));
+        awaitStatus(v2, DeploymentStatus.ROLLED_BACK);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+
+        recreate(Scenario.DEPLOYMENTS);
+        old.forEach(event -> scenario.send(Scenario.DEPLOYMENTS, event));
+        String v3 = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v3, "3.0.0", "1.0.0"));
+
+        awaitStatus(v3, DeploymentStatus.RUNNING);
+        assertThat(snapshot(scenario)).containsExactlyInAnyOrder(
+                v1 + " SUPERSEDED", v2 + " ROLLED_BACK", v3 + " RUNNING");
+        assertThat(awaitTracked(v1).statusChangedAt).as("v1 was superseded by v3, not replayed over")
+                .isEqualTo(awaitTracked(v3).statusChangedAt);
+    }
+
+    @Test
+    void afterTheAnomaliesTopicIsRecreatedOldAnomaliesAreNotDecidedAgainAndNewOnesAre() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ObjectNode old = scenario.anomaly(v2, "2.0.0");
+        scenario.send(Scenario.ANOMALIES, old);
+        scenario.awaitRollbackRequest();
+        String v3 = scenario.deploy("3.0.0", "1.0.0");
+        awaitStatus(v3, DeploymentStatus.RUNNING);
+
+        recreate(Scenario.ANOMALIES);
+        scenario.send(Scenario.ANOMALIES, old);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v3, "3.0.0"));
+
+        assertThat(awaitDecision(v3).decision).isEqualTo(Decision.ROLL_BACK);
+        assertThat(decisionsFor(v2)).as("the old anomaly is not decided twice").hasSize(1);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
+        assertThat(scenario.publishedRollbackRequestsFor(v3)).hasSize(1);
+    }
+
+    // --- database down -------------------------------------------------------------------------------------------
+
+    @Test
+    void deploymentEventsDuringADatabaseOutageAreRetriedInPlaceAndAppliedInOrderAfterIt() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        Instant now = Instant.now();
+        String v2 = "d-" + UUID.randomUUID();
+        String v3 = "d-" + UUID.randomUUID();
+        ObjectNode v2Deployed = scenario.deployment(v2, "2.0.0", "1.0.0", now);
+        try (PostgresResource.Outage outage = PostgresResource.outage()) {
+            scenario.send(Scenario.DEPLOYMENTS, v2Deployed);
+            scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v3, "3.0.0", "1.0.0", now.plusSeconds(1)));
+            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(Channels.DEPLOYMENTS))
+                    .contains("retrying " + Scenario.DEPLOYMENTS));
+        }
+
+        awaitStatus(v3, DeploymentStatus.RUNNING);
+        assertThat(snapshot(scenario)).containsExactlyInAnyOrder(
+                v1 + " SUPERSEDED", v2 + " SUPERSEDED", v3 + " RUNNING");
+        assertThat(awaitTracked(v2).statusChangedAt).as("v2 was handled first, then superseded by v3")
+                .isEqualTo(awaitTracked(v3).statusChangedAt);
+        await().atMost(BOUND).until(() -> stuckChannel(Channels.DEPLOYMENTS) == null);
+        assertThat(scenario.deadLettered(Scenario.DEPLOYMENTS, v2Deployed)).isFalse();
+    }
+
+    @Test
+    void anomaliesDuringADatabaseOutageAreRetriedInPlaceAndDecidedOnceInOrderAfterIt() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ObjectNode anomaly = scenario.anomaly(v2, "2.0.0");
+        try (PostgresResource.Outage outage = PostgresResource.outage()) {
+            scenario.send(Scenario.ANOMALIES, anomaly);
+            scenario.send(Scenario.ANOMALIES, scenario.anomaly(v1, "1.0.0"));
+            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(Channels.ANOMALIES))
+                    .contains("retrying " + Scenario.ANOMALIES));
+        }
+
+        RollbackDecision skipped = awaitDecision(v1);
+        assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+        assertThat(decisionsFor(v2).get(0).decidedAt).as("decided in the order they were sent")
+                .isBefore(skipped.decidedAt);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
+        await().atMost(BOUND).until(() -> stuckChannel(Channels.ANOMALIES) == null);
+        assertThat(scenario.deadLettered(Scenario.ANOMALIES, anomaly)).isFalse();
+    }
+
+    // --- two instances at once ---------------------------------------------------------------------------------
+
+    @Test
+    void theSameDeploymentEventHandledByTwoInstancesAtOnceIsTrackedOnce() throws Exception {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        String v2 = "d-" + UUID.randomUUID();
+        ConsumerRecord<String, String> record = scenario.record(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0"));
+
+        atOnce(() -> deploymentConsumer.consume(record), () -> deploymentConsumer.consume(record));
+
+        assertThat(snapshot(scenario)).containsExactlyInAnyOrder(v1 + " SUPERSEDED", v2 + " RUNNING");
+    }
+
+    @Test
+    void twoDeploymentsOfOneTargetHandledAtOnceLeaveTheNewerOneRunning() throws Exception {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        Instant now = Instant.now();
+        String v2 = "d-" + UUID.randomUUID();
+        String v3 = "d-" + UUID.randomUUID();
+        ConsumerRecord<String, String> older = scenario.record(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0", now));
+        ConsumerRecord<String, String> newer = scenario.record(Scenario.DEPLOYMENTS,
+                scenario.deployment(v3, "3.0.0", "1.0.0", now.plusSeconds(1)));
+
+        atOnce(() -> deploymentConsumer.consume(newer), () -> deploymentConsumer.consume(older));
+
+        assertThat(snapshot(scenario)).containsExactlyInAnyOrder(v1 + " SUPERSEDED", v2 + " SUPERSEDED", v3 + " RUNNING");
+    }
+
+    @Test
+    void theSameAnomalyHandledByTwoInstancesAtOnceIsDecidedOnce() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ConsumerRecord<String, String> record = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+
+        atOnce(() -> anomalyConsumer.consume(record), () -> anomalyConsumer.consume(record));
+
+        assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+        scenario.awaitRollbackRequest();
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
+    }
+
+    @Test
+    void twoAnomaliesOfOneDeploymentHandledAtOnceMakeOneDecision() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ConsumerRecord<String, String> first = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        ConsumerRecord<String, String> second = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+
+        atOnce(() -> anomalyConsumer.consume(first), () -> anomalyConsumer.consume(second));
+
+        assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+        scenario.awaitRollbackRequest();
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
+    }
+
+    // --- broker restart ------------------------------------------------------------------------------------------
+
+    @Test
+    void acrossABrokerRestartNothingIsLostAndTheOutboxDrains() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        KafkaBrokerResource.broker().stopBroker();
+        try {
+            // decided with the broker away: its rollback request waits in the outbox
+            handle(() -> anomalyConsumer.consume(scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"))));
+            assertThat(unsentOutboxRows(scenario)).hasSize(1);
+        } finally {
+            KafkaBrokerResource.broker().startBroker();
+        }
+        String v3 = scenario.deploy("3.0.0", "1.0.0");
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v3, "3.0.0"));
+
+        assertThat(awaitDecision(v3).decision).isEqualTo(Decision.ROLL_BACK);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequests())
+                .extracting(record -> EventContract.parse(record.value()).at("/data/subject/content/deploymentId").asText())
+                .as("both requests published once, in the order they were decided").containsExactly(v2, v3);
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    private Optional<DeploymentStatus> status(String deploymentId) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                trackedDeployments.findByIdOptional(deploymentId).map(tracked -> tracked.status));
+    }
+
+    private void awaitStatus(String deploymentId, DeploymentStatus status) {
+        await().atMost(BOUND).until(() -> status(deploymentId).equals(Optional.of(status)));
+    }
+
+    private TrackedDeployment awaitTracked(String deploymentId) {
+        return await().atMost(BOUND).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                trackedDeployments.findByIdOptional(deploymentId)), Optional::isPresent).orElseThrow();
+    }
+
+    private void awaitPending(String deploymentId) {
+        await().atMost(BOUND).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                pendingAnomalies.findByIdOptional(deploymentId).isPresent()));
+    }
+
+    /** "deploymentId STATUS" for every deployment tracked for the scenario's target. */
+    private List<String> snapshot(Scenario scenario) {
+        return QuarkusTransaction.requiringNew().call(() -> trackedDeployments
+                .list("service = ?1 and environment = ?2", scenario.service, scenario.environment).stream()
+                .map(tracked -> tracked.deploymentId + " " + tracked.status)
+                .toList());
+    }
+
+    private List<RollbackDecision> decisionsFor(String deploymentId) {
+        return QuarkusTransaction.requiringNew().call(() -> decisions.list("deploymentId", deploymentId));
+    }
+
+    private RollbackDecision awaitDecision(String deploymentId) {
+        return await().atMost(BOUND).until(() -> decisionsFor(deploymentId), found -> !found.isEmpty()).get(0);
+    }
+
+    /** The scenario's outbox rows not sent yet. */
+    private static List<Map<String, Object>> unsentOutboxRows(Scenario scenario) {
+        List<Map<String, Object>> unsent = given().queryParam("limit", "1000").get("/api/v1/outbox").then()
+                .statusCode(200).extract().jsonPath().getList("$");
+        return unsent.stream().filter(row -> scenario.key().equals(row.get("key"))).toList();
+    }
+
+    /** Once nothing of the scenario waits in the outbox, what it published is all there will be. */
+    private static void awaitOutboxDrained(Scenario scenario) {
+        await().atMost(BOUND).until(() -> unsentOutboxRows(scenario).isEmpty());
+    }
+
+    /** The readiness data of a stuck channel, or null while it is not stuck. */
+    private static String stuckChannel(String channel) {
+        JsonPath readiness = given().get("/q/health/ready").then().extract().jsonPath();
+        return readiness.getString("checks.find { it.name == 'Lifeguard consumers' }.data.'" + channel + "'");
+    }
+
+    /** Runs a consumer call with a bound: a consumer retries transient failures in place, forever. */
+    private static void handle(Runnable consume) throws Exception {
+        CompletableFuture.runAsync(consume).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Runs both at the same moment, as two instances handling records after a rebalance would. */
+    private static void atOnce(Runnable first, Runnable second) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> awaitThen(start, first), threads);
+            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> awaitThen(start, second), threads);
+            start.countDown();
+            CompletableFuture.allOf(a, b).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void awaitThen(CountDownLatch start, Runnable work) {
+        try {
+            start.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        work.run();
+    }
+
+    /**
+     * Deletes the topic and creates it again, as wiping or replacing a broker does: the group's offsets go with
+     * it. Waits for the service's consumer to let go of the old topic first, so that it reads the new one from
+     * its start (a consumer still holding the old partitions would carry its old positions over). The topic is
+     * back when this returns, whatever happened, for the tests after this one.
+     */
+    private static void recreate(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerResource.bootstrapServers()))) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            try {
+                await().atMost(BOUND).until(() -> !admin.listTopics().names().get().contains(topic));
+                await("the service's consumer lets go of the deleted topic").atMost(BOUND)
+                        .until(() -> !assigned(admin, topic));
+            } finally {
+                await().atMost(BOUND).ignoreExceptions().untilAsserted(() -> {
+                    KafkaBrokerResource.broker().createTopics(topic);
+                    assertThat(admin.listTopics().names().get()).contains(topic);
+                });
+            }
+            await("the service's consumer reads the new topic").atMost(BOUND).until(() -> assigned(admin, topic));
+        }
+    }
+
+    private static boolean assigned(Admin admin, String topic) throws Exception {
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
+        return group.members().stream().anyMatch(member -> member.assignment().topicPartitions().stream()
+                .anyMatch(partition -> partition.topic().equals(topic)));
+    }
+}
