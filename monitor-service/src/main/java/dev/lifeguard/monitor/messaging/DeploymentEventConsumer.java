@@ -11,8 +11,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Deployed and upgraded start a deployment's verification window; rolled back ends it. Unreadable records
- * throw, which dead-letters them to {@code lifeguard.deployments.dlq} with the reason.
+ * Deployed and upgraded start a deployment's verification window; rolled back ends it, even when it arrives before
+ * the deployment. Repeats are recognised by event id. Unreadable records throw, which dead-letters them to
+ * {@code lifeguard.deployments.dlq} with the reason.
  */
 @ApplicationScoped
 public class DeploymentEventConsumer {

@@ -1,6 +1,7 @@
 package dev.lifeguard.monitor.service;
 
 import dev.lifeguard.monitor.Anomaly;
+import dev.lifeguard.monitor.EarlyRollback;
 import dev.lifeguard.monitor.MetricSample;
 import dev.lifeguard.monitor.WatchStatus;
 import dev.lifeguard.monitor.WatchedDeployment;
@@ -12,6 +13,7 @@ import dev.lifeguard.monitor.event.AnomalyEvents;
 import dev.lifeguard.monitor.event.DeploymentRolledBackEvent;
 import dev.lifeguard.monitor.event.DeploymentStartedEvent;
 import dev.lifeguard.monitor.repository.AnomalyRepository;
+import dev.lifeguard.monitor.repository.EarlyRollbackRepository;
 import dev.lifeguard.monitor.repository.MetricSampleRepository;
 import dev.lifeguard.monitor.repository.WatchedDeploymentRepository;
 import dev.lifeguard.support.outbox.Outbox;
@@ -46,17 +48,20 @@ public class VerificationService {
     private final WatchedDeploymentRepository deployments;
     private final MetricSampleRepository samples;
     private final AnomalyRepository anomalies;
+    private final EarlyRollbackRepository earlyRollbacks;
     private final AnomalyEvents events;
     private final Outbox outbox;
     private final MonitorConfig config;
     private final Detector detector;
 
     public VerificationService(WatchedDeploymentRepository deployments, MetricSampleRepository samples,
-                               AnomalyRepository anomalies, AnomalyEvents events, Outbox outbox, MonitorConfig config,
+                               AnomalyRepository anomalies, EarlyRollbackRepository earlyRollbacks,
+                               AnomalyEvents events, Outbox outbox, MonitorConfig config,
                                @Any Instance<Detector> detectors) {
         this.deployments = deployments;
         this.samples = samples;
         this.anomalies = anomalies;
+        this.earlyRollbacks = earlyRollbacks;
         this.events = events;
         this.outbox = outbox;
         this.config = config;
@@ -69,7 +74,8 @@ public class VerificationService {
 
     /**
      * Starts the verification window of a new deployment; the deployment it replaces is no longer verified.
-     * Samples that arrived before the deployment event are judged right away. Known deployments are left as they are.
+     * Samples that arrived before the deployment event are judged right away, unless its rollback arrived first:
+     * then it starts rolled back. Known deployments are left as they are.
      */
     @Transactional
     public WatchedDeployment watch(DeploymentStartedEvent started) {
@@ -95,30 +101,45 @@ public class VerificationService {
                 .map(latest -> latest.id.equals(deployment.id)).orElse(false);
         if (newest) {
             deployments.supersedeAllBut(deployment);
-            evaluate(deployment);
         } else {
             deployment.status = WatchStatus.SUPERSEDED;
         }
+        earlyRollbacks.take(deployment.id).ifPresent(rollback -> endByRollback(deployment, rollback.rolledBackAt));
+        evaluate(deployment);
         LOG.infof("Watching deployment %s: %s %s from %s to %s (%s)", deployment.id, deployment.key(),
                 deployment.version, deployment.windowStart, deployment.windowEnd, deployment.status);
         return deployment;
     }
 
-    /** A rolled-back deployment's window ends at the rollback: it raises no more anomalies. */
+    /**
+     * A rolled-back deployment's window ends at the rollback: it raises no more anomalies. A rollback of a
+     * deployment not heard of yet is remembered and applied when the deployment arrives.
+     */
     @Transactional
     public void rolledBack(DeploymentRolledBackEvent rollback) {
+        // Under the target's lock: a deployment event of the same target handled at the same time either committed
+        // before (and is found) or sees the remembered rollback.
+        deployments.lockTarget(rollback.service(), rollback.environment());
+        OffsetDateTime at = utc(rollback.rolledBackAt() != null ? rollback.rolledBackAt() : now());
         WatchedDeployment deployment = deployments.findById(rollback.rolledBackDeploymentId());
         if (deployment == null) {
-            LOG.infof("Rollback of unknown deployment %s ignored", rollback.rolledBackDeploymentId());
+            EarlyRollback early = new EarlyRollback();
+            early.deploymentId = rollback.rolledBackDeploymentId();
+            early.service = rollback.service();
+            early.environment = rollback.environment();
+            early.rolledBackAt = at;
+            early.eventId = rollback.eventId();
+            early.receivedAt = now();
+            earlyRollbacks.remember(early);
+            LOG.infof("Rollback of deployment %s (%s/%s) arrived before the deployment: applied when it arrives",
+                    early.deploymentId, early.service, early.environment);
             return;
         }
-        deployments.lockTarget(deployment.service, deployment.environment);
-        deployments.getEntityManager().refresh(deployment);
-        OffsetDateTime end = utc(rollback.rolledBackAt() != null ? rollback.rolledBackAt() : OffsetDateTime.now());
-        if (end.isBefore(deployment.windowEnd)) {
-            deployment.windowEnd = end.isBefore(deployment.windowStart) ? deployment.windowStart : end;
+        if (!deployment.key().equals(rollback.service() + "/" + rollback.environment())) {
+            deployments.lockTarget(deployment.service, deployment.environment);
+            deployments.getEntityManager().refresh(deployment);
         }
-        deployment.status = WatchStatus.ROLLED_BACK;
+        endByRollback(deployment, at);
         LOG.infof("Deployment %s rolled back: verification of %s %s ended", deployment.id, deployment.key(),
                 deployment.version);
     }
@@ -164,6 +185,14 @@ public class VerificationService {
     public Optional<Verification> verification(String service, String environment) {
         return deployments.findLatest(service, environment).map(deployment -> new Verification(deployment,
                 samples.countInWindow(deployment), anomalies.findByDeployment(deployment.id).orElse(null)));
+    }
+
+    /** Caller holds the target lock. The window ends at the rollback, never before it started. */
+    private static void endByRollback(WatchedDeployment deployment, OffsetDateTime rolledBackAt) {
+        if (rolledBackAt.isBefore(deployment.windowEnd)) {
+            deployment.windowEnd = rolledBackAt.isBefore(deployment.windowStart) ? deployment.windowStart : rolledBackAt;
+        }
+        deployment.status = WatchStatus.ROLLED_BACK;
     }
 
     /** Caller holds the target lock. */

@@ -45,7 +45,8 @@ class DeploymentEventsContractTest {
         assertThat(EventTypes.isServiceRollback(event.type())).isTrue();
         assertThat(EventTypes.isServiceDeployment(event.type())).isFalse();
         assertThat(DeploymentRolledBackEvent.from(event)).isEqualTo(new DeploymentRolledBackEvent(
-                "7d1c0e2a-0005-4c1b-9a40-000000000005", "d-0002", OffsetDateTime.parse("2026-11-26T10:01:23Z")));
+                "7d1c0e2a-0005-4c1b-9a40-000000000005", "d-0002", "checkout", "production",
+                OffsetDateTime.parse("2026-11-26T10:01:23Z")));
     }
 
     private CloudEvent golden(String type) {

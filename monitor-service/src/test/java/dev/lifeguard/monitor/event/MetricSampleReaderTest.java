@@ -36,6 +36,54 @@ class MetricSampleReaderTest {
                 new ReportedSample("checkout", "production", "2.0.0", "latency_p99_ms", 840, null));
     }
 
+    @ParameterizedTest(name = "{0} -> source {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', nullValues = "NULL", value = {
+            "{}                                            | NULL",
+            "{'source':'pod-a'}                            | pod-a",
+            "{'instance':'10.0.0.7:9090'}                  | 10.0.0.7:9090",
+            "{'source':'pod-a','instance':'10.0.0.7:9090'} | pod-a",
+            "{'source':null,'instance':'10.0.0.7:9090'}    | 10.0.0.7:9090",
+            "{'source':' pod-a '}                          | pod-a",
+            "{'instance':null}                             | NULL",
+    })
+    void readsTheSourceOrPrometheusInstanceLabel(String labels, String source) {
+        String json = sampleWith(labels);
+
+        assertThat(reader.read(json)).singleElement().extracting(ReportedSample::source).isEqualTo(source);
+        // the same labels inside an array
+        assertThat(reader.read("[" + json + "]")).singleElement().extracting(ReportedSample::source).isEqualTo(source);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', nullValues = "NULL", value = {
+            "{'source':''}                   | source   | non-empty string",
+            "{'source':'  '}                 | source   | non-empty string",
+            "{'source':7}                    | source   | non-empty string",
+            "{'instance':''}                 | instance | non-empty string",
+            "{'instance':['a']}              | instance | non-empty string",
+            "{'source':'', 'instance':'i-1'} | source   | non-empty string",
+    })
+    void aBadSourceOrInstanceLabelNamesTheField(String labels, String field, String reason) {
+        assertThatThrownBy(() -> reader.read(sampleWith(labels)))
+                .isInstanceOfSatisfying(InvalidSampleException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.getMessage()).contains(reason);
+                });
+        assertThatThrownBy(() -> reader.read("[" + sampleWith("{}") + "," + sampleWith(labels) + "]"))
+                .isInstanceOfSatisfying(InvalidSampleException.class,
+                        e -> assertThat(e.field()).isEqualTo("[1]." + field));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"source", "instance"})
+    void aSourceLongerThanTheColumnIsRefused(String label) {
+        String json = sampleWith("{'" + label + "':'" + "p".repeat(200) + "'}");
+        assertThat(reader.read(json)).singleElement().extracting(ReportedSample::source).isEqualTo("p".repeat(200));
+
+        assertThatThrownBy(() -> reader.read(sampleWith("{'" + label + "':'" + "p".repeat(201) + "'}")))
+                .isInstanceOfSatisfying(InvalidSampleException.class, e -> assertThat(e.field()).isEqualTo(label));
+    }
+
     @Test
     void goldenExamplesMatchTheSchema() {
         EventContract.examples("metric-sample").forEach(example ->
@@ -63,6 +111,14 @@ class MetricSampleReaderTest {
                     assertThat(e.field()).isEqualTo(field);
                     assertThat(e.getMessage()).contains(reason);
                 });
+    }
+
+    /** A valid dated sample with the given extra fields (single quotes for readability). */
+    private static String sampleWith(String labels) {
+        String extra = labels.replace('\'', '"').replaceAll("^\\{|\\}$", "").trim();
+        return "{\"service\":\"checkout\",\"environment\":\"production\",\"version\":\"2.0.0\","
+                + "\"metric\":\"error_rate\",\"value\":0.3,\"timestamp\":\"2026-11-26T10:01:00Z\""
+                + (extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
     private static java.nio.file.Path example(String name) {
