@@ -57,8 +57,8 @@ public interface NotifyConfig {
         Duration timeout();
 
         /**
-         * How long a claimed delivery stays invisible to other workers. If this process dies mid-attempt
-         * the delivery becomes due again after it; must exceed {@link #timeout()}.
+         * How long a claimed delivery stays invisible to other workers, counted again just before its POST.
+         * If this process dies mid-attempt the delivery becomes due again after it; must exceed {@link #timeout()}.
          */
         @WithDefault("1m")
         Duration lease();

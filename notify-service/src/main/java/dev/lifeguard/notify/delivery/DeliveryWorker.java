@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends recorded deliveries. A short transaction claims due rows (attempt counted, due again only after
  * the lease), the POSTs run outside any transaction, and each result is written in its own transaction.
+ * A batch's POSTs run one after another, so each claim is renewed just before its POST: a delivery late in a
+ * slow batch is not claimed and POSTed by another worker meanwhile, and one claimed again is left to that worker.
  * If the process dies mid-attempt the row is due again when the lease ends: delivery is at least once,
  * and the {@code Idempotency-Key} header (the delivery id) lets channels drop the repeat.
  */
@@ -78,6 +80,9 @@ public class DeliveryWorker {
         do {
             List<Attempt> claimed = QuarkusTransaction.requiringNew().call(this::claimDue);
             for (Attempt attempt : claimed) {
+                if (!QuarkusTransaction.requiringNew().call(() -> renewClaim(attempt))) {
+                    continue;
+                }
                 HttpOutcome outcome = send(attempt);
                 QuarkusTransaction.requiringNew().run(() -> record(attempt, outcome));
             }
@@ -109,6 +114,16 @@ public class DeliveryWorker {
                     new ChannelUrl(URI.create(subscription.channelUrl)), delivery.body, Map.copyOf(headers)));
         }
         return claimed;
+    }
+
+    /** False when the claim ran out and another worker claimed the delivery again, or it was settled meanwhile. */
+    private boolean renewClaim(Attempt attempt) {
+        boolean renewed = deliveries.renewClaim(attempt.deliveryId(), attempt.number(), now().plus(config.lease()));
+        if (!renewed) {
+            LOG.debugf("Delivery %s attempt %d not sent: claimed again or settled after the lease ran out",
+                    attempt.deliveryId(), attempt.number());
+        }
+        return renewed;
     }
 
     private HttpOutcome send(Attempt attempt) {

@@ -26,6 +26,15 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, Strin
                 .getResultList();
     }
 
+    /**
+     * Extends the claim of a pending delivery's attempt until {@code until}; false when the delivery is no longer
+     * pending or another worker has claimed it again (its attempt count moved on).
+     */
+    public boolean renewClaim(String id, int attempt, OffsetDateTime until) {
+        return update("nextAttemptAt = ?1 where id = ?2 and attempts = ?3 and status = ?4", until, id, attempt,
+                DeliveryStatus.PENDING) == 1;
+    }
+
     /** Newest first; null filters match everything. */
     public List<Delivery> search(String team, DeliveryStatus status, int limit) {
         StringBuilder query = new StringBuilder("1 = 1");

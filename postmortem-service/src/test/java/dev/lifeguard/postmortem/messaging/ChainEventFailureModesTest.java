@@ -1,0 +1,436 @@
+package dev.lifeguard.postmortem.messaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.postmortem.ChainScenario;
+import dev.lifeguard.postmortem.ReadModelTestClient;
+import dev.lifeguard.testsupport.EventContract;
+import dev.lifeguard.testsupport.KafkaBrokerResource;
+import dev.lifeguard.testsupport.KafkaTestClient;
+import dev.lifeguard.testsupport.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
+import static dev.lifeguard.postmortem.ReadModelTestClient.publish;
+import static dev.lifeguard.postmortem.ReadModelTestClient.topic;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The failure-mode checklist for {@link ChainEventConsumer} on each of its channels (deployments, anomalies,
+ * rollbacks, notifications): an event arriving twice, out of order, after a topic reset, while the database is
+ * down, handled by two instances at once, and across a broker restart. Effects are counted exactly: timeline
+ * entries, incidents per chain and incident.resolved events. Channel names double as topic names in the
+ * configuration ({@code lifeguard.topics.<channel>}).
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class ChainEventFailureModesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String INCIDENT_RESOLVED = "dev.cdevents.incident.resolved.0.3.0";
+    /** The golden chain in event-time order, and the channel each event arrives on. */
+    private static final Map<String, String> CHAIN = orderedMap(
+            ChainScenario.UPGRADED, Channels.DEPLOYMENTS,
+            ChainScenario.ANOMALY, Channels.ANOMALIES,
+            ChainScenario.ROLLBACK_REQUESTED, Channels.ROLLBACKS,
+            ChainScenario.ROLLEDBACK, Channels.DEPLOYMENTS,
+            ChainScenario.NOTIFICATION, Channels.NOTIFICATIONS);
+
+    @Inject
+    EntityManager entityManager;
+    @Inject
+    ChainEventConsumer consumer;
+
+    private final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
+
+    @Test
+    void everyEventOfAChainRedeliveredOnEveryChannelIsRecordedOnceAndResolvesOnce() {
+        ChainScenario chain = new ChainScenario();
+        CHAIN.keySet().forEach(type -> publish(chain, type));
+        awaitIncident(chain, "RESOLVED");
+        awaitEntries(chain, CHAIN.size());
+
+        CHAIN.keySet().forEach(type -> publish(chain, type));
+        awaitRedeliveriesHandled(chain);
+
+        assertRecordedOnceAndResolvedOnce(chain);
+    }
+
+    @Test
+    void incidentIsTheSameWhateverOrderTheEventsOfItsChainArriveIn() {
+        List<List<String>> orders = rotationsBothWays(List.copyOf(CHAIN.keySet()));
+        List<ChainScenario> chains = orders.stream().map(order -> new ChainScenario()).toList();
+        // Round by round, so that each chain's events arrive in its order even across topics.
+        for (int round = 0; round < CHAIN.size(); round++) {
+            List<String> eventIds = new ArrayList<>();
+            for (int i = 0; i < chains.size(); i++) {
+                eventIds.add(publish(chains.get(i), orders.get(i).get(round)));
+            }
+            await().atMost(WAIT).until(() -> count("SELECT count(*) FROM timeline_entry WHERE event_id IN (:ids)",
+                    Map.of("ids", eventIds)) == eventIds.size());
+        }
+
+        String expected = null;
+        for (int i = 0; i < chains.size(); i++) {
+            ChainScenario chain = chains.get(i);
+            String incidentId = awaitIncident(chain, "RESOLVED");
+            assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain", Map.of("chain", chain.chainId())))
+                    .isEqualTo(1);
+            assertThat(resolvedEvents(chain)).as("incident.resolved of order %s", orders.get(i)).isEqualTo(1);
+            String outcome = normalized(chain, incidentId, String.join("\n---\n",
+                    given().get("/api/v1/incidents/{id}", incidentId).then().statusCode(200).extract().asString(),
+                    given().get("/api/v1/incidents/{id}/postmortem", incidentId).then().statusCode(200).extract().asString(),
+                    resolvedEventContent(chain)));
+            if (expected == null) {
+                expected = outcome;
+                JsonPath incident = JsonPath.from(outcome.substring(0, outcome.indexOf("\n---\n")));
+                assertThat(incident.getString("status")).isEqualTo("RESOLVED");
+                assertThat(incident.getString("triggerVersion")).isEqualTo("2.0.0");
+                assertThat(incident.getString("restoredVersion")).isEqualTo("1.0.0");
+                assertThat(incident.getList("timeline.type"))
+                        .containsExactly("deployment", "anomaly", "rollback-requested", "rollback", "notification");
+                assertThat(outcome).contains("- Commit: `e4f5a6b`", "- Rollback decision: `rollback-0004`");
+            }
+            assertThat(outcome).as("incident of order %s", orders.get(i)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void afterTheTopicsAreRecreatedResentEventsAreNotAppliedTwiceAndNewOnesAre() throws Exception {
+        ChainScenario before = new ChainScenario();
+        CHAIN.keySet().forEach(type -> publish(before, type));
+        awaitIncident(before, "RESOLVED");
+        awaitEntries(before, CHAIN.size());
+        awaitDrained(before);
+
+        recreate(CHAIN.values().stream().distinct().map(ReadModelTestClient::topic).toList());
+
+        // The same events at the start of fresh topics (offsets begin at 0 again), then a new chain's events on the
+        // same partitions: once the new chain is complete, the resent events have been handled.
+        CHAIN.keySet().forEach(type -> publish(before, type));
+        ChainScenario after = new ChainScenario();
+        CHAIN.forEach((type, channel) -> kafka.send(topic(channel), before.key(), after.event(type)));
+        awaitIncident(after, "RESOLVED");
+        awaitEntries(after, CHAIN.size());
+
+        assertRecordedOnceAndResolvedOnce(before);
+        assertRecordedOnceAndResolvedOnce(after);
+    }
+
+    @Test
+    void eventsArrivingWhileTheDatabaseIsDownWaitAreNotDeadLetteredAndAreRecordedOnceInOrder() {
+        ChainScenario chain = new ChainScenario();
+        try (PostgresResource.Outage outage = PostgresResource.outage()) {
+            CHAIN.keySet().forEach(type -> publish(chain, type));
+
+            Map<String, String> stuck = await().atMost(WAIT).until(this::stuckChannels,
+                    channels -> channels.keySet().containsAll(CHAIN.values()));
+            CHAIN.values().forEach(channel -> assertThat(stuck.get(channel))
+                    .startsWith("retrying " + topic(channel) + "-"));
+            outage.close();
+
+            await().atMost(WAIT).ignoreExceptions().until(() -> entries(chain) == CHAIN.size());
+        }
+        awaitIncident(chain, "RESOLVED");
+
+        assertRecordedOnceAndResolvedOnce(chain);
+        // Retried in place: the rollback queued behind the deployment on the same partition came after it.
+        assertThat(arrivalOrder(chain)).containsSubsequence(chain.eventId(ChainScenario.UPGRADED),
+                chain.eventId(ChainScenario.ROLLEDBACK));
+        for (String channel : Set.copyOf(CHAIN.values())) {
+            assertThat(kafka.readAll(topic(channel) + ".dlq")).as("dead letters of %s", channel)
+                    .noneMatch(letter -> letter.value().contains(chain.chainId()));
+        }
+        await().atMost(WAIT).until(() -> stuckChannels().isEmpty());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "deployments, dev.cdevents.service.rolledback.0.3.0",
+            "anomalies, dev.cdevents.incident.detected.0.3.0",
+            "rollbacks, dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
+            "notifications, dev.cdeventsx.lifeguard-notification.published.0.1.0"})
+    void sameRecordHandledByTwoInstancesAtOnceIsRecordedOnce(String channel, String type) throws Exception {
+        ChainScenario chain = new ChainScenario();
+        if (!ChainScenario.ANOMALY.equals(type)) {
+            // The chain's incident is open, so that a rollback resolves it and anything else joins it.
+            handle(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
+        }
+
+        ConsumerRecord<String, String> record = record(channel, chain, type);
+        atOnce(() -> handler(channel).accept(record), () -> handler(channel).accept(record));
+
+        assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id", Map.of("id", chain.eventId(type))))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain", Map.of("chain", chain.chainId())))
+                .isEqualTo(1);
+        assertThat(resolvedEvents(chain)).isEqualTo(ChainScenario.ROLLEDBACK.equals(type) ? 1 : 0);
+    }
+
+    @Test
+    void anomalyAndItsRollbackHandledByTwoInstancesAtOnceOpenOneIncidentAndResolveItOnce() throws Exception {
+        ChainScenario chain = new ChainScenario();
+        ConsumerRecord<String, String> anomaly = record(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
+        ConsumerRecord<String, String> rollback = record(Channels.DEPLOYMENTS, chain, ChainScenario.ROLLEDBACK);
+
+        atOnce(() -> consumer.consumeAnomaly(anomaly), () -> consumer.consumeDeployment(rollback));
+
+        assertThat(entries(chain)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain AND status = 'RESOLVED'",
+                Map.of("chain", chain.chainId()))).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain", Map.of("chain", chain.chainId())))
+                .isEqualTo(1);
+        assertThat(resolvedEvents(chain)).isEqualTo(1);
+    }
+
+    @Test
+    void afterABrokerRestartNewEventsAreRecordedAndTheOutboxDrains() {
+        ChainScenario during = new ChainScenario();
+        boolean stopped = false;
+        try {
+            KafkaBrokerResource.broker().stopBroker();
+            stopped = true;
+            // Records fetched just before the broker went away are handled while it is away: the incident.resolved
+            // they cause can only wait in the outbox.
+            handle(Channels.ANOMALIES, during, ChainScenario.ANOMALY);
+            handle(Channels.DEPLOYMENTS, during, ChainScenario.ROLLEDBACK);
+            assertThat(unsentResolvedEvents(during)).isEqualTo(1);
+            KafkaBrokerResource.broker().startBroker();
+            stopped = false;
+        } finally {
+            if (stopped) {
+                KafkaBrokerResource.broker().startBroker();
+            }
+        }
+
+        ChainScenario after = new ChainScenario();
+        CHAIN.keySet().forEach(type -> publish(after, type));
+        awaitIncident(after, "RESOLVED");
+        awaitEntries(after, CHAIN.size());
+
+        for (ChainScenario chain : List.of(during, after)) {
+            ConsumerRecord<String, String> resolved = kafka.awaitRecord(topic("incidents"),
+                    candidate -> chain.key().equals(candidate.key()));
+            assertThat(EventContract.parse(resolved.value()).path("chainid").asText()).isEqualTo(chain.chainId());
+            assertThat(resolvedEvents(chain)).isEqualTo(1);
+            awaitDrained(chain);
+        }
+    }
+
+    // --- driving the consumer ---
+
+    private Consumer<ConsumerRecord<String, String>> handler(String channel) {
+        return switch (channel) {
+            case Channels.DEPLOYMENTS -> consumer::consumeDeployment;
+            case Channels.ANOMALIES -> consumer::consumeAnomaly;
+            case Channels.ROLLBACKS -> consumer::consumeRollbackRequest;
+            case Channels.NOTIFICATIONS -> consumer::consumeNotification;
+            default -> throw new IllegalArgumentException(channel);
+        };
+    }
+
+    private static ConsumerRecord<String, String> record(String channel, ChainScenario chain, String type) {
+        return new ConsumerRecord<>(topic(channel), 0, 0L, chain.key(), chain.event(type));
+    }
+
+    /** Handles the chain's event as the channel's consumer does with a record it fetched. */
+    private void handle(String channel, ChainScenario chain, String type) {
+        handler(channel).accept(record(channel, chain, type));
+    }
+
+    /** Runs both at the same moment on two threads (two instances sharing the database) and waits for both. */
+    private static void atOnce(Runnable first, Runnable second) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService instances = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Runnable work : List.of(first, second)) {
+                done.add(instances.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    work.run();
+                    return null;
+                }));
+            }
+            for (Future<?> each : done) {
+                each.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            instances.shutdownNow();
+        }
+    }
+
+    /** Sends another chain's event on the same key to every channel and waits for them: the partitions are past. */
+    private void awaitRedeliveriesHandled(ChainScenario chain) {
+        ChainScenario marker = new ChainScenario();
+        List<String> markerIds = new ArrayList<>();
+        for (String type : List.of(ChainScenario.UPGRADED, ChainScenario.ANOMALY, ChainScenario.ROLLBACK_REQUESTED,
+                ChainScenario.NOTIFICATION)) {
+            kafka.send(topic(CHAIN.get(type)), chain.key(), marker.event(type));
+            markerIds.add(marker.eventId(type));
+        }
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM timeline_entry WHERE event_id IN (:ids)",
+                Map.of("ids", markerIds)) == markerIds.size());
+    }
+
+    // --- what happened, counted exactly ---
+
+    private void assertRecordedOnceAndResolvedOnce(ChainScenario chain) {
+        for (String type : CHAIN.keySet()) {
+            assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id", Map.of("id", chain.eventId(type))))
+                    .as("timeline entries of %s", type).isEqualTo(1);
+        }
+        assertThat(entries(chain)).isEqualTo(CHAIN.size());
+        assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain", Map.of("chain", chain.chainId())))
+                .isEqualTo(1);
+        assertThat(resolvedEvents(chain)).isEqualTo(1);
+        awaitDrained(chain);
+        assertThat(kafka.readAll(topic("incidents"))).filteredOn(record -> chain.key().equals(record.key()))
+                .hasSize(1);
+    }
+
+    private long entries(ChainScenario chain) {
+        return count("SELECT count(*) FROM timeline_entry WHERE chain_id = :chain", Map.of("chain", chain.chainId()));
+    }
+
+    private void awaitEntries(ChainScenario chain, int expected) {
+        await().atMost(WAIT).until(() -> entries(chain) == expected);
+    }
+
+    /** incident.resolved events queued for the chain's incident, sent or not. */
+    private long resolvedEvents(ChainScenario chain) {
+        return count("SELECT count(*) FROM outbox_event WHERE record_key = :key AND event_type = :type",
+                Map.of("key", chain.key(), "type", INCIDENT_RESOLVED));
+    }
+
+    private long unsentResolvedEvents(ChainScenario chain) {
+        return count("SELECT count(*) FROM outbox_event WHERE record_key = :key AND event_type = :type"
+                + " AND sent_at IS NULL", Map.of("key", chain.key(), "type", INCIDENT_RESOLVED));
+    }
+
+    private void awaitDrained(ChainScenario chain) {
+        await().atMost(WAIT).until(() -> unsentResolvedEvents(chain) == 0);
+    }
+
+    /** What incident.resolved says (its own id and time aside). */
+    private String resolvedEventContent(ChainScenario chain) {
+        String payload = QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
+                        "SELECT payload FROM outbox_event WHERE record_key = :key AND event_type = :type")
+                .setParameter("key", chain.key())
+                .setParameter("type", INCIDENT_RESOLVED)
+                .getSingleResult());
+        JsonNode resolved = EventContract.parse(payload);
+        return String.join("\n", resolved.path("chainid").asText(), resolved.path("subject").asText(),
+                resolved.at("/data/context/links").toString(), resolved.at("/data/subject").toString(),
+                resolved.at("/data/customData").toString());
+    }
+
+    /** The chain's events in the order they were recorded. */
+    @SuppressWarnings("unchecked")
+    private List<String> arrivalOrder(ChainScenario chain) {
+        return QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                        "SELECT event_id FROM timeline_entry WHERE chain_id = :chain ORDER BY id")
+                .setParameter("chain", chain.chainId())
+                .getResultList());
+    }
+
+    /** The text with the chain's own names (service, chain, incident and event ids) replaced by what they stand for. */
+    private static String normalized(ChainScenario chain, String incidentId, String text) {
+        String result = text.replace(chain.service(), "<service>").replace(chain.chainId(), "<chain>")
+                .replace(incidentId, "<incident>");
+        for (String type : CHAIN.keySet()) {
+            result = result.replace(chain.eventId(type), "<" + type + ">");
+        }
+        return result;
+    }
+
+    private long count(String sql, Map<String, Object> parameters) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var query = entityManager.createNativeQuery(sql);
+            parameters.forEach(query::setParameter);
+            return ((Number) query.getSingleResult()).longValue();
+        });
+    }
+
+    /** The channels readiness reports as stuck, with what it says about each. */
+    private Map<String, String> stuckChannels() {
+        JsonPath health = given().get("/q/health/ready").then().extract().jsonPath();
+        Map<String, String> data = health.getMap("checks.find { it.name == 'Lifeguard consumers' }.data");
+        return data == null ? Map.of() : data;
+    }
+
+    /** Deletes the topics and creates them again, empty, as a topic reset does. */
+    private static void recreate(List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerResource.bootstrapServers()))) {
+            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> {
+                Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+                return topics.stream().noneMatch(existing::contains);
+            });
+            // Creation may be refused for a moment while the deletion completes.
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
+                Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+                List<NewTopic> missing = topics.stream().filter(topic -> !existing.contains(topic))
+                        .map(topic -> new NewTopic(topic, 3, (short) 1)).toList();
+                if (!missing.isEmpty()) {
+                    admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
+                }
+                return true;
+            });
+        }
+    }
+
+    /**
+     * Every rotation of the items and of their reverse: each item arrives in each position, and each pair of items
+     * arrives in both orders, at a tenth of the cost of all 120 orders.
+     */
+    private static List<List<String>> rotationsBothWays(List<String> items) {
+        List<String> reversed = new ArrayList<>(items);
+        Collections.reverse(reversed);
+        List<List<String>> orders = new ArrayList<>();
+        for (List<String> base : List.of(items, reversed)) {
+            for (int start = 0; start < base.size(); start++) {
+                List<String> order = new ArrayList<>(base.subList(start, base.size()));
+                order.addAll(base.subList(0, start));
+                orders.add(order);
+            }
+        }
+        return orders;
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}
