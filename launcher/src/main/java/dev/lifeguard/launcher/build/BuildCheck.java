@@ -13,15 +13,19 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Decides whether {@code ./lifeguard up} must build first: a packaged app is stale when it is missing or when any
- * source it is built from (its module's {@code src/main} and {@code pom.xml}, the shared {@code service-support}
- * module, the root {@code pom.xml}; Dockerfiles aside) is newer than it. Modules that do not exist in the checkout are not built.
+ * Decides whether {@code ./lifeguard up} (or {@code chaos}) must build first: a packaged app is stale when it is
+ * missing or when any source it is built from (its module's {@code src/main} and {@code pom.xml}, the shared
+ * {@code service-support} module, the root {@code pom.xml}; Dockerfiles aside) is newer than it. The fault-injection
+ * suite's jar ({@code reliability}) is built from its module and the launcher's. Modules that do not exist in the
+ * checkout are not built.
  */
 public final class BuildCheck {
 
     private static final String SUPPORT_MODULE = "service-support";
     public static final String LAUNCHER_MODULE = "launcher";
     public static final String LAUNCHER_JAR = "launcher/target/launcher.jar";
+    public static final String RELIABILITY_MODULE = "reliability";
+    public static final String RELIABILITY_JAR = "reliability/target/reliability.jar";
 
     /** One packaged output and the files and directories it is built from. */
     public record Target(String module, Path artifact, List<Path> inputs) {
@@ -38,7 +42,7 @@ public final class BuildCheck {
     private BuildCheck() {
     }
 
-    /** The launcher and every service module present under {@code root}. */
+    /** Every service module present under {@code root}, the launcher, and the reliability suite if present. */
     public static List<Target> targets(Path root) {
         List<Target> targets = new ArrayList<>();
         Path rootPom = root.resolve("pom.xml");
@@ -56,6 +60,12 @@ public final class BuildCheck {
         Path launcher = root.resolve(LAUNCHER_MODULE);
         targets.add(new Target(LAUNCHER_MODULE, root.resolve(LAUNCHER_JAR),
                 List.of(launcher.resolve("src/main"), launcher.resolve("pom.xml"), rootPom)));
+        Path reliability = root.resolve(RELIABILITY_MODULE);
+        if (Files.isRegularFile(reliability.resolve("pom.xml"))) {
+            targets.add(new Target(RELIABILITY_MODULE, root.resolve(RELIABILITY_JAR),
+                    List.of(reliability.resolve("src/main"), reliability.resolve("pom.xml"), launcher.resolve("src/main"),
+                            launcher.resolve("pom.xml"), rootPom)));
+        }
         return targets;
     }
 

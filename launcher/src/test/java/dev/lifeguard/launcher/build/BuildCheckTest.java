@@ -87,6 +87,23 @@ class BuildCheckTest {
                 .containsExactly("deploy-service", "launcher");
     }
 
+    @Test
+    void theReliabilitySuiteIsATargetWhenItsModuleExistsAndFollowsTheLauncher() throws IOException {
+        builtEverything();
+        write("reliability/pom.xml", BUILT.minusSeconds(60));
+        write("reliability/src/main/java/Chaos.java", BUILT.minusSeconds(60));
+
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::toString)
+                .containsExactly("reliability: reliability/target/reliability.jar is missing");
+
+        write("reliability/target/reliability.jar", BUILT);
+        assertThat(BuildCheck.staleTargets(root)).isEmpty();
+
+        write("launcher/src/main/java/Main.java", BUILT.plusSeconds(5));
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::module)
+                .containsExactly("launcher", "reliability");
+    }
+
     private void builtEverything() throws IOException {
         write("deploy-service/target/quarkus-app/quarkus-run.jar", BUILT);
         write("launcher/target/launcher.jar", BUILT);

@@ -1,0 +1,71 @@
+package dev.lifeguard.reliability.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * JSON over HTTP to the services. A call that gets no answer (refused, reset, timed out: the instance was killed
+ * or the database is frozen) is an empty result, never an exception: under fault injection that is normal, and
+ * the caller decides whether to retry.
+ */
+public final class Http {
+
+    /** An answer: status and body. */
+    public record Response(int status, String body) {
+
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        public JsonNode json() {
+            return Json.read(body);
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Duration timeout;
+
+    public Http(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public Optional<Response> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", "application/json")
+                .GET().build());
+    }
+
+    public Optional<Response> post(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
+    public Optional<Response> delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE().build());
+    }
+
+    public static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private Optional<Response> send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return Optional.of(new Response(response.statusCode(), response.body()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lifeguard.reliability.workload;
+
+import java.util.List;
+
+/**
+ * One service of the workload: v1 reported over REST, then v2 from CI over Kafka, then v2's error rate. A failing
+ * target's v2 goes bad (every sample above the 0.05 threshold); a healthy one's stays low.
+ */
+public record Target(String service, int index, boolean failing) {
+
+    public static final String ENVIRONMENT = "production";
+    public static final String TEAM = "sre";
+    public static final String STABLE_VERSION = "1.0.0";
+    public static final String NEW_VERSION = "2.0.0";
+    public static final String METRIC = "error_rate";
+    static final List<Double> BAD_ERROR_RATES = List.of(0.3, 0.4, 0.5, 0.6);
+    static final List<Double> HEALTHY_ERROR_RATES = List.of(0.01, 0.02, 0.03, 0.01);
+
+    /** {@code svc-<run>-<index>}; every second target (odd index) fails. */
+    public static Target of(String runId, int index) {
+        return new Target("svc-" + runId + "-" + String.format("%03d", index), index, index % 2 == 1);
+    }
+
+    public String key() {
+        return service + "/" + ENVIRONMENT;
+    }
+
+    public List<Double> errorRates() {
+        return failing ? BAD_ERROR_RATES : HEALTHY_ERROR_RATES;
+    }
+}

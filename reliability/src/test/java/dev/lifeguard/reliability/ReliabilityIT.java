@@ -1,0 +1,62 @@
+package dev.lifeguard.reliability;
+
+import dev.lifeguard.launcher.platform.ComponentStatus;
+import dev.lifeguard.launcher.platform.Platform;
+import dev.lifeguard.reliability.verify.Check;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fault-injection suite against the packaged services, started as {@code ./lifeguard up} starts them (two
+ * deploy-service and two rollback-service instances) on free ports in a temporary home. 100 deployments, half of
+ * them failing, go through Kafka and REST while instances are killed with kill -9, PostgreSQL is frozen, the broker
+ * restarts and malformed records arrive on every consumed topic; then every check of the result table must pass.
+ */
+class ReliabilityIT {
+
+    /** Short enough for ./mvnw verify; ./lifeguard chaos --minutes N runs the same engine for longer. */
+    static final ChaosOptions OPTIONS = new ChaosOptions(Duration.ofSeconds(90), ChaosOptions.MIN_TARGETS,
+            Duration.ofSeconds(5), ChaosOptions.MAX_DOWN, Duration.ofSeconds(10), 3, Duration.ofSeconds(90),
+            Duration.ofSeconds(180));
+
+    @TempDir
+    static Path home;
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void startPlatform() {
+        Path root = Paths.get(System.getProperty("lifeguard.root", "..")).toAbsolutePath().normalize();
+        platform = Platform.start(Main.settings(root, home), System.out::println).stopOnJvmExit();
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.stop();
+            assertThat(Platform.status(platform.settings()))
+                    .as("no process of the platform is left")
+                    .allSatisfy(component -> assertThat(component.state()).isEqualTo(ComponentStatus.State.STOPPED));
+        }
+    }
+
+    @Test
+    void nothingAcknowledgedIsLostAndNothingHappensTwiceUnderFaults() {
+        ChaosRun.Report report = new ChaosRun(platform, OPTIONS, System.out).run();
+        System.out.println(report.text());
+
+        assertThat(report.verification().checks()).as(report.text()).hasSizeGreaterThan(20)
+                .filteredOn(Check::failed).isEmpty();
+        assertThat(report.counts().targets()).isGreaterThanOrEqualTo(100);
+        assertThat(report.counts().stableReported() + report.counts().ciAcked() + report.counts().samplesAcked())
+                .as("inputs acknowledged").isGreaterThanOrEqualTo(600);
+    }
+}
