@@ -8,9 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,13 +43,26 @@ class ReliabilityIT {
     }
 
     @AfterAll
-    static void stopPlatform() {
+    static void stopPlatform() throws IOException {
         if (platform != null) {
             platform.stop();
+            keepLogs(platform.settings().logsDirectory());
             assertThat(Platform.status(platform.settings()))
                     .as("no process of the platform is left")
                     .allSatisfy(component -> assertThat(component.state()).isEqualTo(ComponentStatus.State.STOPPED));
         }
+    }
+
+    /** The temporary home goes away with the test; the instances' logs are what explains a failed check. */
+    private static void keepLogs(Path logs) throws IOException {
+        Path kept = Paths.get("target", "reliability-it-logs").toAbsolutePath();
+        Files.createDirectories(kept);
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path log : files.toList()) {
+                Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("instance logs kept in " + kept);
     }
 
     @Test

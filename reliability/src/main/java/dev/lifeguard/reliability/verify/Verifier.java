@@ -167,8 +167,9 @@ public final class Verifier implements AutoCloseable {
                         + "), v2 " + view.statusOf(Target.NEW_VERSION)));
         checks.add(exactlyOne("failing: executed rollbacks (deploy-service)", failing, views,
                 view -> view.executedRollbacks(), view -> "rows " + view.rollbackRows()));
-        checks.add(exactlyOne("failing: rollback decisions (rollback-service)", failing, views,
-                view -> view.decisions().size(), view -> "decisions " + view.decisions()));
+        checks.add(exactlyOne("failing: ROLL_BACK decisions (rollback-service)", failing, views,
+                view -> (int) view.decisions().stream().filter("ROLL_BACK"::equals).count(),
+                view -> "decisions " + view.decisions()));
         checks.add(exactlyOne("failing: anomalies (monitor-service)", failing, views,
                 view -> view.anomalies(), view -> view.anomalies() + " anomalies"));
         checks.add(exactlyOne("failing: incidents (postmortem-service)", failing, views,

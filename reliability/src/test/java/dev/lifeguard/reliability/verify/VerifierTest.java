@@ -76,7 +76,19 @@ class VerifierTest {
         assertThat(executed.failed()).isTrue();
         assertThat(executed.awaited()).isFalse();
         assertThat(executed.details()).singleElement().asString().startsWith(FAILING.service() + ": 2");
-        assertThat(check(checks, "failing: rollback decisions").failed()).isTrue();
+        assertThat(check(checks, "failing: ROLL_BACK decisions").failed()).isTrue();
+    }
+
+    @Test
+    void aSkippedDecisionIsNotARollback() {
+        Builder platform = new Builder();
+        platform.failing = withRollbacks(platform.failing, 1, List.of("SKIPPED"));
+
+        Check decisions = check(verifier.checks(platform.build(), null, Duration.ofMinutes(3)),
+                "failing: ROLL_BACK decisions");
+
+        assertThat(decisions.failed()).isTrue();
+        assertThat(decisions.details()).singleElement().asString().contains("decisions [SKIPPED]");
     }
 
     @Test
