@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
@@ -84,11 +83,6 @@ public final class DeployFixtures {
     public static List<Map<String, Object>> rollbacksOf(String service) {
         return given().queryParam("service", service).get("/api/v1/rollbacks").then().statusCode(200)
                 .extract().jsonPath().getList("$");
-    }
-
-    /** {@code GET /q/health/ready} as JSON, whatever its status code. */
-    public static JsonPath readiness() {
-        return given().get("/q/health/ready").then().extract().jsonPath();
     }
 
     /** The records on a topic (at the moment it is read) with that key whose value contains {@code text}. */

@@ -1,15 +1,15 @@
 package dev.lifeguard.deploy.messaging;
 
 import dev.lifeguard.support.consumer.DeadLetters;
+import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
@@ -30,11 +25,11 @@ import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
 import static dev.lifeguard.deploy.DeployFixtures.ciDeployment;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
-import static dev.lifeguard.deploy.DeployFixtures.readiness;
 import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
 import static dev.lifeguard.deploy.DeployFixtures.rollbacksOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
+import static dev.lifeguard.testsupport.ServiceHealth.stuckChannel;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -142,11 +137,10 @@ class ConsumerFailureModesTest {
         awaitEnvironment(service, "production", "1.0.0");
         deploy(service, "2.0.0");
 
-        recreate(CI_TOPIC);
+        TopicReset.recreate("lifeguard-deploy-service", CI_TOPIC);
         kafka().send(CI_TOPIC, service + "/production", v1);
         kafka().send(CI_TOPIC, service + "/production", ciDeployment(UUID.randomUUID().toString(), service, "3.0.0"));
 
-        // the consumer notices the new topic at its next metadata refresh (metadata.max.age.ms, 15 s)
         await().atMost(BOUND).untilAsserted(() -> given().get("/api/v1/services/{s}/environments/production", service)
                 .then().body("currentVersion", equalTo("3.0.0")));
         given().get("/api/v1/services/{s}/environments/production", service).then()
@@ -161,11 +155,11 @@ class ConsumerFailureModesTest {
         String eventId = UUID.randomUUID().toString();
         try (PostgresResource.Outage outage = PostgresResource.outage()) {
             kafka().send(CI_TOPIC, service + "/production", ciDeployment(eventId, service, "1.0.0"));
-            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(readiness(), Channels.CI))
+            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(Channels.CI))
                     .contains("retrying " + CI_TOPIC));
         }
         awaitEnvironment(service, "production", "1.0.0");
-        await().atMost(BOUND).until(() -> stuckChannel(readiness(), Channels.CI) == null);
+        await().atMost(BOUND).until(() -> stuckChannel(Channels.CI) == null);
         assertThat(kafka().readAll(CI_TOPIC + ".dlq")).noneMatch(record -> record.value().contains(eventId));
     }
 
@@ -178,7 +172,7 @@ class ConsumerFailureModesTest {
         try (PostgresResource.Outage outage = PostgresResource.outage()) {
             kafka().send(ROLLBACKS_TOPIC, service + "/production",
                     rollbackRequest(eventId, UUID.randomUUID().toString(), service, v2, "c"));
-            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(readiness(), Channels.ROLLBACK_REQUESTS))
+            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(Channels.ROLLBACK_REQUESTS))
                     .contains("retrying " + ROLLBACKS_TOPIC));
         }
         awaitEnvironment(service, "production", "1.0.0");
@@ -193,7 +187,7 @@ class ConsumerFailureModesTest {
         String service = unique("checkout");
         ConsumerRecord<String, String> record = new ConsumerRecord<>(CI_TOPIC, 0, 1_000_000L, service + "/production",
                 ciDeployment(UUID.randomUUID().toString(), service, "1.0.0"));
-        atOnce(() -> ciConsumer.consume(record), () -> ciConsumer.consume(record));
+        Concurrently.atOnce(BOUND, () -> ciConsumer.consume(record), () -> ciConsumer.consume(record));
 
         given().get("/api/v1/services/{s}/environments/production", service).then()
                 .body("currentVersion", equalTo("1.0.0"))
@@ -207,7 +201,7 @@ class ConsumerFailureModesTest {
         String v2 = deploy(service, "2.0.0");
         ConsumerRecord<String, String> record = new ConsumerRecord<>(ROLLBACKS_TOPIC, 0, 1_000_000L, service + "/production",
                 rollbackRequest(UUID.randomUUID().toString(), UUID.randomUUID().toString(), service, v2, "c"));
-        atOnce(() -> rollbackConsumer.consume(record), () -> rollbackConsumer.consume(record));
+        Concurrently.atOnce(BOUND, () -> rollbackConsumer.consume(record), () -> rollbackConsumer.consume(record));
 
         assertThat(rollbacksOf(service)).extracting(row -> row.get("outcome")).containsExactly("EXECUTED");
         awaitEnvironment(service, "production", "1.0.0");
@@ -238,52 +232,7 @@ class ConsumerFailureModesTest {
 
     // --- helpers -----------------------------------------------------------------------------------------------
 
-    /** The readiness data of a stuck channel, or null while it is not stuck. */
-    static String stuckChannel(JsonPath readiness, String channel) {
-        return readiness.getString("checks.find { it.name == 'Lifeguard consumers' }.data.'" + channel + "'");
-    }
-
     private static List<String> distinctEventIds(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(record -> JsonPath.from(record.value()).getString("id")).distinct().toList();
-    }
-
-    /** Runs both at the same moment, as two instances handling one record after a rebalance would. */
-    private static void atOnce(Runnable first, Runnable second) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> awaitThen(start, first), threads);
-            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> awaitThen(start, second), threads);
-            start.countDown();
-            CompletableFuture.allOf(a, b).get(60, TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
-    private static void awaitThen(CountDownLatch start, Runnable work) {
-        try {
-            start.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        work.run();
-    }
-
-    /** Deletes and creates the topic again, as wiping a broker does; the group's offsets go with it. */
-    private static void recreate(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBrokerResource.bootstrapServers()))) {
-            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            await().atMost(BOUND).until(() -> !admin.listTopics().names().get().contains(topic));
-        }
-        await().atMost(BOUND).ignoreExceptions().untilAsserted(() -> {
-            KafkaBrokerResource.broker().createTopics(topic);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    KafkaBrokerResource.bootstrapServers()))) {
-                assertThat(admin.listTopics().names().get()).contains(topic);
-            }
-        });
     }
 }

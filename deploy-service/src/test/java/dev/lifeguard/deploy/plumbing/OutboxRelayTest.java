@@ -20,7 +20,7 @@ import java.util.UUID;
 import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
-import static dev.lifeguard.deploy.DeployFixtures.readiness;
+import static dev.lifeguard.testsupport.ServiceHealth.readiness;
 import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static io.restassured.RestAssured.given;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.lifeguard.deploy.DeployFixtures.readiness;
+import static dev.lifeguard.testsupport.ServiceHealth.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The broker creates no topic on first use: deploy-service created its own, with their dead-letter topics. */

@@ -7,15 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.monitor.WatchStatus;
 import dev.lifeguard.monitor.WatchedDeployment;
 import dev.lifeguard.support.outbox.OutboxStatus;
+import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,11 +25,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static dev.lifeguard.monitor.Fixtures.ANOMALIES_TOPIC;
 import static dev.lifeguard.monitor.Fixtures.DEPLOYMENTS_TOPIC;
@@ -44,6 +40,7 @@ import static dev.lifeguard.monitor.Fixtures.rolledBack;
 import static dev.lifeguard.monitor.Fixtures.secondsAgo;
 import static dev.lifeguard.monitor.Fixtures.uniqueService;
 import static dev.lifeguard.monitor.Fixtures.upgraded;
+import static dev.lifeguard.testsupport.ServiceHealth.stuckChannel;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,6 +61,8 @@ import static org.hamcrest.Matchers.nullValue;
 class ConsumerFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
+    /** Both channels' consumer group, from application.properties. */
+    private static final String GROUP = "lifeguard-monitor-service";
     private static final String DEPLOYMENTS_CONSUMER = "monitor-service/deployments";
 
     private final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
@@ -216,7 +215,7 @@ class ConsumerFailureModesTest {
         assertThat(oldRecords.get(oldRecords.size() - 1).offset()).as("offsets 0 to 2 of the partition were processed")
                 .isGreaterThanOrEqualTo(2L);
 
-        TopicReset.recreate(METRICS_TOPIC);
+        TopicReset.recreate(GROUP, METRICS_TOPIC);
 
         // Three new bad samples at offsets 0 to 2, all processed before the reset; then the old good sample
         // replayed (say from a mirror).
@@ -242,7 +241,7 @@ class ConsumerFailureModesTest {
                 errorRate(service, "2.0.0", 0.3, secondsAgo(10)));
         anomalies(service).body("$", hasSize(1));
 
-        TopicReset.recreate(DEPLOYMENTS_TOPIC);
+        TopicReset.recreate(GROUP, DEPLOYMENTS_TOPIC);
 
         // The old event replayed at a new offset, then a new one (a newer deployment) at an offset seen before.
         kafka.send(DEPLOYMENTS_TOPIC, key(service), deployment.toString());
@@ -313,7 +312,7 @@ class ConsumerFailureModesTest {
         ConsumerRecord<String, String> record = new ConsumerRecord<>(DEPLOYMENTS_TOPIC, 0, 1_000_000L, key(service),
                 deployment.toString());
 
-        atOnce(() -> deploymentConsumer.consume(record), () -> deploymentConsumer.consume(record));
+        Concurrently.atOnce(BOUND, () -> deploymentConsumer.consume(record), () -> deploymentConsumer.consume(record));
 
         assertThat(watchedDeployments(service)).singleElement()
                 .satisfies(d -> assertThat(d.status).isEqualTo(WatchStatus.ANOMALY_DETECTED));
@@ -333,7 +332,7 @@ class ConsumerFailureModesTest {
             ConsumerRecord<String, String> rollback = new ConsumerRecord<>(DEPLOYMENTS_TOPIC, 0, 1_000_001L,
                     key(service), rolledBack(deployment, rolledBackAt).toString());
 
-            atOnce(() -> deploymentConsumer.consume(deployed), () -> deploymentConsumer.consume(rollback));
+            Concurrently.atOnce(BOUND, () -> deploymentConsumer.consume(deployed), () -> deploymentConsumer.consume(rollback));
 
             assertThat(watchedDeployments(service)).singleElement().satisfies(d -> {
                 assertThat(d.status).isEqualTo(WatchStatus.ROLLED_BACK);
@@ -350,7 +349,7 @@ class ConsumerFailureModesTest {
                 array(errorRate(service, "2.0.0", 0.3, secondsAgo(30)), errorRate(service, "2.0.0", 0.3, secondsAgo(20)),
                         errorRate(service, "2.0.0", 0.3, secondsAgo(10))).toString());
 
-        atOnce(() -> metricsConsumer.consume(record), () -> metricsConsumer.consume(record));
+        Concurrently.atOnce(BOUND, () -> metricsConsumer.consume(record), () -> metricsConsumer.consume(record));
 
         awaitVerification(service, "samplesInWindow", equalTo(3)).body("status", equalTo("ANOMALY_DETECTED"));
         anomalies(service).body("$", hasSize(1));
@@ -447,36 +446,6 @@ class ConsumerFailureModesTest {
 
     private static ArrayNode array(ObjectNode... samples) {
         return JsonNodeFactory.instance.arrayNode().addAll(List.of(samples));
-    }
-
-    /** The readiness report of a stuck channel, or null while it is not stuck. */
-    private static String stuckChannel(String channel) {
-        JsonPath readiness = given().get("/q/health/ready").then().extract().jsonPath();
-        return readiness.getString("checks.find { it.name == 'Lifeguard consumers' }.data.'" + channel + "'");
-    }
-
-    /** Runs both at the same moment, as two instances handling one record after a rebalance would. */
-    private static void atOnce(Runnable first, Runnable second) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> awaitThen(start, first), threads);
-            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> awaitThen(start, second), threads);
-            start.countDown();
-            CompletableFuture.allOf(a, b).get(60, TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
-    private static void awaitThen(CountDownLatch start, Runnable work) {
-        try {
-            start.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        work.run();
     }
 
     private List<WatchedDeployment> watchedDeployments(String service) {

@@ -5,15 +5,13 @@ import dev.lifeguard.notify.GoldenEvents;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.ServiceHealth;
+import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +42,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.lifeguard.notify.NotifyApi.subscribe;
 import static dev.lifeguard.notify.NotifyApi.unique;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -146,7 +142,8 @@ class NotifiableEventFailureModesTest {
         }
         before.values().forEach(eventId -> awaitDelivered(subscriber, eventId));
 
-        recreate(streams.stream().map(ConsumedStream::topic).toList());
+        TopicReset.recreate("lifeguard-notify-service",
+                streams.stream().map(ConsumedStream::topic).toArray(String[]::new));
 
         // The same events again, now at the start of fresh topics (offsets begin at 0 again), then new ones.
         Map<ConsumedStream, String> after = new LinkedHashMap<>();
@@ -185,7 +182,7 @@ class NotifiableEventFailureModesTest {
                 }
             }
 
-            Map<String, String> stuck = await().atMost(WAIT).until(this::stuckChannels,
+            Map<String, String> stuck = await().atMost(WAIT).until(ServiceHealth::stuckChannels,
                     channels -> channels.keySet().containsAll(List.of(Channels.DEPLOYMENTS, Channels.ANOMALIES,
                             Channels.ROLLBACKS)));
             for (ConsumedStream stream : streams) {
@@ -209,7 +206,7 @@ class NotifiableEventFailureModesTest {
             assertThat(kafka.readAll(stream.topic() + ".dlq"))
                     .noneMatch(letter -> eventIds.stream().anyMatch(letter.value()::contains));
         }
-        await().atMost(WAIT).until(() -> stuckChannels().isEmpty());
+        await().atMost(WAIT).until(() -> ServiceHealth.stuckChannels().isEmpty());
     }
 
     @ParameterizedTest
@@ -400,34 +397,5 @@ class NotifiableEventFailureModesTest {
         await().atMost(WAIT).ignoreExceptions().until(() -> subscriber.ids().stream().allMatch(subscriptionId -> count(
                 "SELECT count(*) FROM delivery WHERE event_id = ?1 AND subscription_id = ?2 AND status = 'DELIVERED'",
                 eventId, subscriptionId) == 1));
-    }
-
-    /** The channels readiness reports as stuck, with what it says about each. */
-    private Map<String, String> stuckChannels() {
-        JsonPath health = given().get("/q/health/ready").then().extract().jsonPath();
-        Map<String, String> data = health.getMap("checks.find { it.name == 'Lifeguard consumers' }.data");
-        return data == null ? Map.of() : data;
-    }
-
-    /** Deletes the topics and creates them again, empty, as a topic reset does. */
-    private static void recreate(List<String> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBrokerResource.bootstrapServers()))) {
-            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
-            await().atMost(WAIT).until(() -> {
-                Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-                return topics.stream().noneMatch(existing::contains);
-            });
-            // Creation may be refused for a moment while the deletion completes.
-            await().atMost(WAIT).ignoreExceptions().until(() -> {
-                Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-                List<NewTopic> missing = topics.stream().filter(topic -> !existing.contains(topic))
-                        .map(topic -> new NewTopic(topic, 3, (short) 1)).toList();
-                if (!missing.isEmpty()) {
-                    admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
-                }
-                return true;
-            });
-        }
     }
 }

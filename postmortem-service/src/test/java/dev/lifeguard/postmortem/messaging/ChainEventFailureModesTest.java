@@ -3,19 +3,19 @@ package dev.lifeguard.postmortem.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.postmortem.ChainScenario;
 import dev.lifeguard.postmortem.ReadModelTestClient;
+import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.ServiceHealth;
+import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,11 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
@@ -131,7 +126,8 @@ class ChainEventFailureModesTest {
         awaitEntries(before, CHAIN.size());
         awaitDrained(before);
 
-        recreate(CHAIN.values().stream().distinct().map(ReadModelTestClient::topic).toList());
+        TopicReset.recreate("lifeguard-postmortem-service",
+                CHAIN.values().stream().distinct().map(ReadModelTestClient::topic).toArray(String[]::new));
 
         // The same events at the start of fresh topics (offsets begin at 0 again), then a new chain's events on the
         // same partitions: once the new chain is complete, the resent events have been handled.
@@ -151,7 +147,7 @@ class ChainEventFailureModesTest {
         try (PostgresResource.Outage outage = PostgresResource.outage()) {
             CHAIN.keySet().forEach(type -> publish(chain, type));
 
-            Map<String, String> stuck = await().atMost(WAIT).until(this::stuckChannels,
+            Map<String, String> stuck = await().atMost(WAIT).until(ServiceHealth::stuckChannels,
                     channels -> channels.keySet().containsAll(CHAIN.values()));
             CHAIN.values().forEach(channel -> assertThat(stuck.get(channel))
                     .startsWith("retrying " + topic(channel) + "-"));
@@ -169,7 +165,7 @@ class ChainEventFailureModesTest {
             assertThat(kafka.readAll(topic(channel) + ".dlq")).as("dead letters of %s", channel)
                     .noneMatch(letter -> letter.value().contains(chain.chainId()));
         }
-        await().atMost(WAIT).until(() -> stuckChannels().isEmpty());
+        await().atMost(WAIT).until(() -> ServiceHealth.stuckChannels().isEmpty());
     }
 
     @ParameterizedTest
@@ -186,7 +182,7 @@ class ChainEventFailureModesTest {
         }
 
         ConsumerRecord<String, String> record = record(channel, chain, type);
-        atOnce(() -> handler(channel).accept(record), () -> handler(channel).accept(record));
+        Concurrently.atOnce(WAIT, () -> handler(channel).accept(record), () -> handler(channel).accept(record));
 
         assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id", Map.of("id", chain.eventId(type))))
                 .isEqualTo(1);
@@ -201,7 +197,7 @@ class ChainEventFailureModesTest {
         ConsumerRecord<String, String> anomaly = record(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
         ConsumerRecord<String, String> rollback = record(Channels.DEPLOYMENTS, chain, ChainScenario.ROLLEDBACK);
 
-        atOnce(() -> consumer.consumeAnomaly(anomaly), () -> consumer.consumeDeployment(rollback));
+        Concurrently.atOnce(WAIT, () -> consumer.consumeAnomaly(anomaly), () -> consumer.consumeDeployment(rollback));
 
         assertThat(entries(chain)).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain AND status = 'RESOLVED'",
@@ -264,27 +260,6 @@ class ChainEventFailureModesTest {
     /** Handles the chain's event as the channel's consumer does with a record it fetched. */
     private void handle(String channel, ChainScenario chain, String type) {
         handler(channel).accept(record(channel, chain, type));
-    }
-
-    /** Runs both at the same moment on two threads (two instances sharing the database) and waits for both. */
-    private static void atOnce(Runnable first, Runnable second) throws Exception {
-        CyclicBarrier together = new CyclicBarrier(2);
-        ExecutorService instances = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (Runnable work : List.of(first, second)) {
-                done.add(instances.submit(() -> {
-                    together.await(10, TimeUnit.SECONDS);
-                    work.run();
-                    return null;
-                }));
-            }
-            for (Future<?> each : done) {
-                each.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            instances.shutdownNow();
-        }
     }
 
     /** Sends another chain's event on the same key to every channel and waits for them: the partitions are past. */
@@ -377,35 +352,6 @@ class ChainEventFailureModesTest {
             parameters.forEach(query::setParameter);
             return ((Number) query.getSingleResult()).longValue();
         });
-    }
-
-    /** The channels readiness reports as stuck, with what it says about each. */
-    private Map<String, String> stuckChannels() {
-        JsonPath health = given().get("/q/health/ready").then().extract().jsonPath();
-        Map<String, String> data = health.getMap("checks.find { it.name == 'Lifeguard consumers' }.data");
-        return data == null ? Map.of() : data;
-    }
-
-    /** Deletes the topics and creates them again, empty, as a topic reset does. */
-    private static void recreate(List<String> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBrokerResource.bootstrapServers()))) {
-            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
-            await().atMost(WAIT).until(() -> {
-                Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-                return topics.stream().noneMatch(existing::contains);
-            });
-            // Creation may be refused for a moment while the deletion completes.
-            await().atMost(WAIT).ignoreExceptions().until(() -> {
-                Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-                List<NewTopic> missing = topics.stream().filter(topic -> !existing.contains(topic))
-                        .map(topic -> new NewTopic(topic, 3, (short) 1)).toList();
-                if (!missing.isEmpty()) {
-                    admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
-                }
-                return true;
-            });
-        }
     }
 
     /**

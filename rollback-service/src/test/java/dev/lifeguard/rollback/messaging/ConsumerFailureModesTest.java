@@ -10,17 +10,15 @@ import dev.lifeguard.rollback.repository.EarlyRollbackRepository;
 import dev.lifeguard.rollback.repository.PendingAnomalyRepository;
 import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
 import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
+import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +29,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static dev.lifeguard.testsupport.ServiceHealth.stuckChannel;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -211,7 +207,7 @@ class ConsumerFailureModesTest {
         awaitStatus(v2, DeploymentStatus.ROLLED_BACK);
         awaitStatus(v1, DeploymentStatus.RUNNING);
 
-        recreate(Scenario.DEPLOYMENTS);
+        TopicReset.recreate(GROUP, Scenario.DEPLOYMENTS);
         old.forEach(event -> scenario.send(Scenario.DEPLOYMENTS, event));
         String v3 = "d-" + UUID.randomUUID();
         scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v3, "3.0.0", "1.0.0"));
@@ -235,7 +231,7 @@ class ConsumerFailureModesTest {
         String v3 = scenario.deploy("3.0.0", "1.0.0");
         awaitStatus(v3, DeploymentStatus.RUNNING);
 
-        recreate(Scenario.ANOMALIES);
+        TopicReset.recreate(GROUP, Scenario.ANOMALIES);
         scenario.send(Scenario.ANOMALIES, old);
         scenario.send(Scenario.ANOMALIES, scenario.anomaly(v3, "3.0.0"));
 
@@ -307,7 +303,7 @@ class ConsumerFailureModesTest {
         String v2 = "d-" + UUID.randomUUID();
         ConsumerRecord<String, String> record = scenario.record(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0"));
 
-        atOnce(() -> deploymentConsumer.consume(record), () -> deploymentConsumer.consume(record));
+        Concurrently.atOnce(BOUND, () -> deploymentConsumer.consume(record), () -> deploymentConsumer.consume(record));
 
         assertThat(snapshot(scenario)).containsExactlyInAnyOrder(v1 + " SUPERSEDED", v2 + " RUNNING");
     }
@@ -324,7 +320,7 @@ class ConsumerFailureModesTest {
         ConsumerRecord<String, String> newer = scenario.record(Scenario.DEPLOYMENTS,
                 scenario.deployment(v3, "3.0.0", "1.0.0", now.plusSeconds(1)));
 
-        atOnce(() -> deploymentConsumer.consume(newer), () -> deploymentConsumer.consume(older));
+        Concurrently.atOnce(BOUND, () -> deploymentConsumer.consume(newer), () -> deploymentConsumer.consume(older));
 
         assertThat(snapshot(scenario)).containsExactlyInAnyOrder(v1 + " SUPERSEDED", v2 + " SUPERSEDED", v3 + " RUNNING");
     }
@@ -337,7 +333,7 @@ class ConsumerFailureModesTest {
         awaitStatus(v2, DeploymentStatus.RUNNING);
         ConsumerRecord<String, String> record = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
 
-        atOnce(() -> anomalyConsumer.consume(record), () -> anomalyConsumer.consume(record));
+        Concurrently.atOnce(BOUND, () -> anomalyConsumer.consume(record), () -> anomalyConsumer.consume(record));
 
         assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
         scenario.awaitRollbackRequest();
@@ -354,7 +350,7 @@ class ConsumerFailureModesTest {
         ConsumerRecord<String, String> first = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
         ConsumerRecord<String, String> second = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
 
-        atOnce(() -> anomalyConsumer.consume(first), () -> anomalyConsumer.consume(second));
+        Concurrently.atOnce(BOUND, () -> anomalyConsumer.consume(first), () -> anomalyConsumer.consume(second));
 
         assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
         scenario.awaitRollbackRequest();
@@ -437,68 +433,8 @@ class ConsumerFailureModesTest {
         await().atMost(BOUND).until(() -> unsentOutboxRows(scenario).isEmpty());
     }
 
-    /** The readiness data of a stuck channel, or null while it is not stuck. */
-    private static String stuckChannel(String channel) {
-        JsonPath readiness = given().get("/q/health/ready").then().extract().jsonPath();
-        return readiness.getString("checks.find { it.name == 'Lifeguard consumers' }.data.'" + channel + "'");
-    }
-
     /** Runs a consumer call with a bound: a consumer retries transient failures in place, forever. */
     private static void handle(Runnable consume) throws Exception {
         CompletableFuture.runAsync(consume).get(BOUND.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** Runs both at the same moment, as two instances handling records after a rebalance would. */
-    private static void atOnce(Runnable first, Runnable second) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> awaitThen(start, first), threads);
-            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> awaitThen(start, second), threads);
-            start.countDown();
-            CompletableFuture.allOf(a, b).get(BOUND.toSeconds(), TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
-    private static void awaitThen(CountDownLatch start, Runnable work) {
-        try {
-            start.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        work.run();
-    }
-
-    /**
-     * Deletes the topic and creates it again, as wiping or replacing a broker does: the group's offsets go with
-     * it. Waits for the service's consumer to let go of the old topic first, so that it reads the new one from
-     * its start (a consumer still holding the old partitions would carry its old positions over). The topic is
-     * back when this returns, whatever happened, for the tests after this one.
-     */
-    private static void recreate(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBrokerResource.bootstrapServers()))) {
-            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            try {
-                await().atMost(BOUND).until(() -> !admin.listTopics().names().get().contains(topic));
-                await("the service's consumer lets go of the deleted topic").atMost(BOUND)
-                        .until(() -> !assigned(admin, topic));
-            } finally {
-                await().atMost(BOUND).ignoreExceptions().untilAsserted(() -> {
-                    KafkaBrokerResource.broker().createTopics(topic);
-                    assertThat(admin.listTopics().names().get()).contains(topic);
-                });
-            }
-            await("the service's consumer reads the new topic").atMost(BOUND).until(() -> assigned(admin, topic));
-        }
-    }
-
-    private static boolean assigned(Admin admin, String topic) throws Exception {
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
-        return group.members().stream().anyMatch(member -> member.assignment().topicPartitions().stream()
-                .anyMatch(partition -> partition.topic().equals(topic)));
     }
 }
