@@ -47,6 +47,10 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "ci_event_id", length = 200)
     public String ciEventId;
 
+    /** The {@code Idempotency-Key} of the REST request that reported it, if any. */
+    @Column(name = "request_key", length = 200)
+    public String requestKey;
+
     /** The canonical event deploy-service published for it; what later events link to. */
     @Column(name = "event_id", nullable = false, length = 200)
     public String eventId;

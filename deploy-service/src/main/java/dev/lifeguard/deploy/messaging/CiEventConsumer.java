@@ -34,7 +34,7 @@ public class CiEventConsumer {
         intake.process(Channels.CI, CONSUMER, record, EventTypes::isServiceDeployment, event -> {
             CiDeploymentEvent ci = CiDeploymentEvent.from(event);
             deployments.record(new ReportedDeployment(ci.service(), ci.environment(), ci.version(), ci.artifactId(),
-                    ci.team(), ci.commit(), ci.changeUrl(), ci.chainId(), ci.eventId()));
+                    ci.team(), ci.commit(), ci.changeUrl(), ci.chainId(), ci.eventId(), null));
         });
     }
 }

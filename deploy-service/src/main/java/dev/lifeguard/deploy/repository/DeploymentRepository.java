@@ -19,6 +19,20 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
                 .firstResultOptional();
     }
 
+    /**
+     * Serialises every change to one service/environment across instances, also before it has a running
+     * deployment to lock. Released when the transaction ends.
+     */
+    public void lockTarget(String service, String environment) {
+        getEntityManager().createNativeQuery("SELECT true FROM pg_advisory_xact_lock(hashtextextended(:target, 0))")
+                .setParameter("target", service + "/" + environment)
+                .getSingleResult();
+    }
+
+    public Optional<Deployment> findByRequestKey(String requestKey) {
+        return find("requestKey", requestKey).firstResultOptional();
+    }
+
     /** Newest first. */
     public List<Deployment> history(String service, String environment) {
         return list("service = ?1 and environment = ?2 order by deployedAt desc, id desc", service, environment);

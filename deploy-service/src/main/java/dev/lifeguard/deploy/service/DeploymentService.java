@@ -57,10 +57,20 @@ public class DeploymentService {
 
     /**
      * Records a reported deployment. Reporting the version that already runs is a no-op that returns the
-     * running deployment, so CI retries and duplicate reports are harmless.
+     * running deployment. A report with a request key seen before returns what that key created, whatever runs
+     * now: a retried request whose first attempt is applied late cannot undo a newer deployment.
+     *
+     * @throws RequestKeyConflictException when the key was used for a different deployment
      */
     @Transactional
     public Deployment record(ReportedDeployment reported) {
+        deployments.lockTarget(reported.service(), reported.environment());
+        if (reported.requestKey() != null) {
+            Optional<Deployment> earlier = deployments.findByRequestKey(reported.requestKey());
+            if (earlier.isPresent()) {
+                return sameDeployment(earlier.get(), reported);
+            }
+        }
         Optional<Deployment> running = deployments.findRunningForUpdate(reported.service(), reported.environment());
         if (running.isPresent() && running.get().version.equals(reported.version())) {
             return running.get();
@@ -86,6 +96,7 @@ public class DeploymentService {
         deployment.changeUrl = reported.changeUrl();
         deployment.chainId = reported.chainId() != null ? reported.chainId() : UUID.randomUUID().toString();
         deployment.ciEventId = reported.ciEventId();
+        deployment.requestKey = reported.requestKey();
         deployment.status = DeploymentStatus.RUNNING;
         deployment.deployedAt = now;
         deployment.statusChangedAt = now;
@@ -181,6 +192,16 @@ public class DeploymentService {
     @Transactional
     public Optional<Deployment> find(String id) {
         return deployments.findByIdOptional(id);
+    }
+
+    private static Deployment sameDeployment(Deployment earlier, ReportedDeployment reported) {
+        if (!earlier.service.equals(reported.service()) || !earlier.environment.equals(reported.environment())
+                || !earlier.version.equals(reported.version())) {
+            throw new RequestKeyConflictException("Idempotency-Key '" + reported.requestKey() + "' was used for "
+                    + earlier.key() + " " + earlier.version + ", not " + reported.service() + "/"
+                    + reported.environment() + " " + reported.version());
+        }
+        return earlier;
     }
 
     /** The newest version deployed before {@code current} that was neither rolled back nor failed. */

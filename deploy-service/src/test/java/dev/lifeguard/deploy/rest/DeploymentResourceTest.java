@@ -51,6 +51,39 @@ class DeploymentResourceTest {
     }
 
     @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstDeploymentEvenAfterANewerOne() {
+        String service = "cart-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = UUID.randomUUID().toString();
+        String first = deployWithKey(service, "1.0.0", key).then().statusCode(201).extract().path("id");
+        deploy(service, "2.0.0");
+
+        // the client's retry of the first report, arriving late (its first attempt had timed out on the client)
+        deployWithKey(service, "1.0.0", key).then().statusCode(201)
+                .body("id", equalTo(first))
+                .body("status", equalTo("SUPERSEDED"));
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .body("currentVersion", equalTo("2.0.0"))
+                .body("history", hasSize(2));
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherDeploymentIsAProblemNamingTheHeader() {
+        String service = "cart-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = UUID.randomUUID().toString();
+        deployWithKey(service, "1.0.0", key).then().statusCode(201);
+        deployWithKey(service, "9.9.9", key).then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("field", equalTo("Idempotency-Key"));
+        deployWithKey(service, "1.0.0", "has spaces in it").then()
+                .statusCode(400)
+                .body("field", equalTo("Idempotency-Key"));
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .body("currentVersion", equalTo("1.0.0"))
+                .body("history", hasSize(1));
+    }
+
+    @Test
     void missingFieldIsAProblemThatNamesIt() {
         given().contentType(ContentType.JSON).body(Map.of("service", "cart", "environment", "production"))
                 .post("/api/v1/deployments").then()
@@ -107,5 +140,11 @@ class DeploymentResourceTest {
                 .body("version", equalTo(version))
                 .body("status", equalTo("RUNNING"))
                 .extract().path("id");
+    }
+
+    private static io.restassured.response.Response deployWithKey(String service, String version, String key) {
+        return given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("service", service, "environment", "production", "version", version))
+                .post("/api/v1/deployments");
     }
 }

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,8 @@ final class Processes {
 
     /**
      * Starts a process that outlives this JVM: its own session (so a Ctrl-C or a closed terminal does not reach
-     * it), stdin from /dev/null, stdout and stderr into a fresh log file.
+     * it), stdin from /dev/null, stdout and stderr appended to its log file after a line marking the start, so that
+     * what a crashed process logged before it was restarted is still there to read.
      */
     static Process spawn(List<String> command, Map<String, String> environment, Path workingDirectory, Path logFile) {
         List<String> full = new ArrayList<>();
@@ -39,10 +42,13 @@ final class Processes {
         try {
             Files.createDirectories(logFile.getParent());
             Files.createDirectories(workingDirectory);
+            Files.writeString(logFile, "----- started " + OffsetDateTime.now() + ": " + String.join(" ", command)
+                    + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(full)
                     .directory(workingDirectory.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectErrorStream(true);
             builder.environment().putAll(environment);
             return builder.start();

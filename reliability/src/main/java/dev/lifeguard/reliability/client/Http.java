@@ -44,9 +44,18 @@ public final class Http {
     }
 
     public Optional<Response> post(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        return send(postRequest(url, json).build());
+    }
+
+    /** A POST a client may retry safely: every attempt carries the same {@code Idempotency-Key}. */
+    public Optional<Response> post(String url, String json, String idempotencyKey) {
+        return send(postRequest(url, json).header("Idempotency-Key", idempotencyKey).build());
+    }
+
+    private HttpRequest.Builder postRequest(String url, String json) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     }
 
     public Optional<Response> delete(String url) {

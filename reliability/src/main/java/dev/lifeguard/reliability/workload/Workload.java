@@ -10,7 +10,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +151,9 @@ public final class Workload implements AutoCloseable {
         body.put("version", Target.STABLE_VERSION);
         body.put("team", Target.TEAM);
         String base = deployUrls.get(Math.floorMod(roundRobin.getAndIncrement(), deployUrls.size()));
-        return acknowledged(http.post(base + "/api/v1/deployments", Json.write(body)), target);
+        // A timed-out attempt may still be applied later; the key makes its retries the same request.
+        return acknowledged(http.post(base + "/api/v1/deployments", Json.write(body),
+                runId + "/" + target.service() + "/" + Target.STABLE_VERSION), target);
     }
 
     private boolean postSample(Target target, Inputs.Sample sample) {
@@ -217,25 +218,8 @@ public final class Workload implements AutoCloseable {
     /** A bare CDEvent {@code service.upgraded}, as a CI tool emits it, with its own id and chain. */
     private static String ciEvent(Inputs.TargetInputs record) {
         Target target = record.target();
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("specversion", "0.5.1");
-        context.put("id", record.ciEventId());
-        context.put("chainId", record.chainId());
-        context.put("source", "/ci/lifeguard-chaos");
-        context.put("type", "dev.cdevents.service.upgraded.0.3.0");
-        context.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("environment", Map.of("id", Target.ENVIRONMENT));
-        content.put("artifactId", "pkg:generic/" + target.service() + "@" + Target.NEW_VERSION);
-        Map<String, Object> subject = new LinkedHashMap<>();
-        subject.put("id", target.service());
-        subject.put("source", "/ci/lifeguard-chaos");
-        subject.put("content", content);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("context", context);
-        event.put("subject", subject);
-        event.put("customData", Map.of("team", Target.TEAM, "commit", "c" + target.index()));
-        return Json.write(event);
+        return CiEvents.upgraded(target.service(), Target.NEW_VERSION, record.ciEventId(), record.chainId(),
+                Map.of("team", Target.TEAM, "commit", "c" + target.index()));
     }
 
     private static Map<String, Object> sampleJson(Target target, Inputs.Sample sample) {
