@@ -78,6 +78,23 @@ class OutboxRelayTest {
     }
 
     @Test
+    void rowsWaitingThroughADatabaseOutageAreSentWhenItEnds() {
+        String service = unique("checkout");
+        KafkaBrokerResource.broker().stopBroker();
+        try {
+            deploy(service, "1.0.0");
+        } finally {
+            // the broker returns while the relay cannot reach its database: its runs fail until the outage ends
+            try (PostgresResource.Outage outage = PostgresResource.outage()) {
+                KafkaBrokerResource.broker().startBroker();
+            }
+        }
+        await().atMost(BOUND).until(() ->
+                !recordsWith(DEPLOYMENTS_TOPIC, service + "/production", "customData").isEmpty());
+        await().atMost(BOUND).untilAsserted(() -> assertThat(unsent(service)).isEmpty());
+    }
+
+    @Test
     void anUnsendableRowIsParkedHoldsBackOnlyItsKeyAndGoesOutAfterARetry() {
         String topic = "lifeguard.test.missing-" + UUID.randomUUID().toString().substring(0, 8);
         long parkedRow = enqueue(topic, "k1", "first");

@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.rest;
 
+import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -7,8 +8,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -64,6 +68,20 @@ class DeploymentResourceTest {
         given().get("/api/v1/services/{s}/environments/production", service).then()
                 .body("currentVersion", equalTo("2.0.0"))
                 .body("history", hasSize(2));
+    }
+
+    @Test
+    void twoAttemptsWithOneIdempotencyKeyAtOnceMakeOneDeployment() {
+        String service = "cart-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = UUID.randomUUID().toString();
+        List<String> ids = new CopyOnWriteArrayList<>();
+        Concurrently.atOnce(Duration.ofSeconds(60),
+                () -> ids.add(deployWithKey(service, "1.0.0", key).then().statusCode(201).extract().path("id")),
+                () -> ids.add(deployWithKey(service, "1.0.0", key).then().statusCode(201).extract().path("id")));
+
+        org.assertj.core.api.Assertions.assertThat(ids).hasSize(2).containsOnly(ids.get(0));
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .body("history", hasSize(1));
     }
 
     @Test

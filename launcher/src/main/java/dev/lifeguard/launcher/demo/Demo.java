@@ -3,6 +3,7 @@ package dev.lifeguard.launcher.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
+import dev.lifeguard.launcher.webhook.WebhookReceiver;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

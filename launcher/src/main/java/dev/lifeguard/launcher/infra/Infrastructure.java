@@ -23,12 +23,12 @@ import java.util.Arrays;
  */
 public final class Infrastructure {
 
+    private static final Duration WATCH_EVERY = Duration.ofMillis(200);
+
     private final Path kafkaDirectory;
     private final int kafkaPort;
     private final Path postgresDirectory;
     private final int postgresPort;
-    private static final Duration WATCH_EVERY = Duration.ofMillis(200);
-
     private final Path readyFile;
     private final Path kafkaRestartRequest;
     private final PrintStream out;

@@ -144,10 +144,7 @@ public class RollbackService {
             deployment.get().rolledBackTo = rolledBack.toVersion();
             changeStatus(deployment.get(), DeploymentStatus.ROLLED_BACK, now);
         }
-        if (deployments.findRunning(rolledBack.service(), rolledBack.environment()).isEmpty()) {
-            deployments.findRestorable(rolledBack.service(), rolledBack.environment(), rolledBack.toVersion())
-                    .ifPresent(restored -> changeStatus(restored, DeploymentStatus.RUNNING, now));
-        }
+        restoreIfNothingRuns(rolledBack.service(), rolledBack.environment(), rolledBack.toVersion(), now);
     }
 
     /**
@@ -251,13 +248,17 @@ public class RollbackService {
      * again as soon as it is known: a late event can be the one that tells which deployment that is.
      */
     private void restoreWhatTheLatestRollbackWentBackTo(String service, String environment, OffsetDateTime now) {
-        if (deployments.findRunning(service, environment).isPresent()) {
-            return;
-        }
         deployments.findNewest(service, environment)
                 .filter(newest -> newest.status == DeploymentStatus.ROLLED_BACK && newest.rolledBackTo != null)
-                .flatMap(newest -> deployments.findRestorable(service, environment, newest.rolledBackTo))
-                .ifPresent(restored -> changeStatus(restored, DeploymentStatus.RUNNING, now));
+                .ifPresent(newest -> restoreIfNothingRuns(service, environment, newest.rolledBackTo, now));
+    }
+
+    /** The newest deployment of {@code version} that was not rolled back runs again, unless something runs. */
+    private void restoreIfNothingRuns(String service, String environment, String version, OffsetDateTime now) {
+        if (deployments.findRunning(service, environment).isEmpty()) {
+            deployments.findRestorable(service, environment, version)
+                    .ifPresent(restored -> changeStatus(restored, DeploymentStatus.RUNNING, now));
+        }
     }
 
     private void changeStatus(TrackedDeployment deployment, DeploymentStatus status, OffsetDateTime now) {

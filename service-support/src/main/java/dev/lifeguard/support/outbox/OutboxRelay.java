@@ -143,7 +143,7 @@ public class OutboxRelay {
                 List<Outcome> outcomes = sendAll(claimed);
                 long sent = outcomes.stream().filter(Outcome::sent).count();
                 // Failures count towards parking only while the broker answers: an outage must park nothing.
-                boolean countFailures = sent > 0 || sent < outcomes.size() && kafka.brokerReachable(BROKER_PROBE_BOUND);
+                boolean countFailures = sent > 0 || kafka.brokerReachable(BROKER_PROBE_BOUND);
                 QuarkusTransaction.requiringNew().run(() -> record(outcomes, countFailures));
                 total += (int) sent;
                 if (sent < outcomes.size()) {

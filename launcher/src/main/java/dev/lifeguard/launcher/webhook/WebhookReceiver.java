@@ -1,4 +1,4 @@
-package dev.lifeguard.launcher.demo;
+package dev.lifeguard.launcher.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,57 +9,66 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The team's chat webhook for the demo: a real HTTP server on 127.0.0.1 and an ephemeral port. */
-final class WebhookReceiver implements AutoCloseable {
+/**
+ * A team's chat webhook, for the demo and the fault-injection suite: a real HTTP server on 127.0.0.1 and an
+ * ephemeral port that answers every POST with 200 and keeps it, repeats included (flagged, never dropped), so
+ * that a message delivered twice (two idempotency keys for one event) can be told from an HTTP re-send of one
+ * delivery (the same key again).
+ */
+public final class WebhookReceiver implements AutoCloseable {
 
     private static final int MAX_BODY = 1 << 20;
 
-    /** One POST: a redelivery with an already seen Idempotency-Key is flagged, not dropped. */
-    record Delivery(String idempotencyKey, String body, boolean repeated) {
+    /** One POST as received; {@code repeated} when its {@code Idempotency-Key} was seen before. */
+    public record Delivery(String path, String idempotencyKey, String body, boolean repeated, Instant receivedAt) {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "demo-webhook");
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "webhook-receiver");
         thread.setDaemon(true);
         return thread;
     });
-    private final ConcurrentLinkedQueue<Delivery> received = new ConcurrentLinkedQueue<>();
+    private final List<Delivery> received = new CopyOnWriteArrayList<>();
     private final Set<String> keys = ConcurrentHashMap.newKeySet();
+    private int drained;
     private final String path;
 
-    WebhookReceiver(String path) {
+    public WebhookReceiver(String path) {
         this.path = path;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not open the demo's webhook receiver", e);
+            throw new UncheckedIOException("Could not open the webhook receiver", e);
         }
         server.createContext(path, this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    /** Deliveries received since the last call. */
-    List<Delivery> drain() {
-        List<Delivery> deliveries = new ArrayList<>();
-        Delivery delivery;
-        while ((delivery = received.poll()) != null) {
-            deliveries.add(delivery);
-        }
-        return deliveries;
+    /** Every delivery so far, in the order received. */
+    public List<Delivery> deliveries() {
+        return List.copyOf(received);
+    }
+
+    /** The deliveries received since the last call (for one reader that shows them as they come). */
+    public synchronized List<Delivery> drain() {
+        List<Delivery> all = deliveries();
+        List<Delivery> fresh = all.subList(drained, all.size());
+        drained = all.size();
+        return fresh;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -74,7 +83,8 @@ final class WebhookReceiver implements AutoCloseable {
             }
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             boolean repeated = key != null && !keys.add(key);
-            received.add(new Delivery(key == null ? "" : key, body, repeated));
+            received.add(new Delivery(exchange.getRequestURI().getPath(), key == null ? "" : key, body, repeated,
+                    Instant.now()));
             byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
