@@ -20,7 +20,8 @@ public final class GoldenEvents {
     public static final String ROLLEDBACK = "dev.cdevents.service.rolledback.0.3.0";
     public static final String ANOMALY = "dev.cdevents.incident.detected.0.3.0";
     public static final String ROLLBACK_REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
-    public static final List<String> READ = List.of(DEPLOYED, UPGRADED, ROLLEDBACK, ANOMALY, ROLLBACK_REQUESTED);
+    public static final String ANALYSIS = "dev.cdeventsx.lifeguard-analysis.finished.0.1.0";
+    public static final List<String> READ = List.of(DEPLOYED, UPGRADED, ROLLEDBACK, ANOMALY, ROLLBACK_REQUESTED, ANALYSIS);
 
     /** The service every golden example is about. */
     public static final String EXAMPLE_SERVICE = "checkout";
@@ -44,6 +45,30 @@ public final class GoldenEvents {
 
     public static CloudEvent read(String json) {
         return new CloudEventReader(MAPPER).read(json, new RecordHeaders());
+    }
+
+    /**
+     * The analysis example turned inconclusive: error_rate passed, latency_p99 still undecided when the window
+     * ended, no anomaly raised.
+     */
+    public static String inconclusiveAnalysis(String service, String eventId) {
+        return about(ANALYSIS, service, eventId)
+                .replace("\"outcome\": \"failed\"", "\"outcome\": \"inconclusive\"")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"latency_p99 could not be judged before the window ended\"")
+                .replace("\"endedBy\": \"failure\"", "\"endedBy\": \"window\"")
+                .replace("\"verdict\": \"failed\"", "\"verdict\": \"passed\"")
+                .replaceFirst("\"anomalyId\": \"[^\"]*\"", "\"anomalyId\": null");
+    }
+
+    /** The analysis example turned into a pass: every metric passed, nothing raised. */
+    public static String passedAnalysis(String service, String eventId) {
+        return about(ANALYSIS, service, eventId)
+                .replace("\"outcome\": \"failed\"", "\"outcome\": \"passed\"")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"every metric stayed within its bounds\"")
+                .replace("\"endedBy\": \"failure\"", "\"endedBy\": \"window\"")
+                .replace("\"verdict\": \"failed\"", "\"verdict\": \"passed\"")
+                .replace("\"verdict\": \"inconclusive\"", "\"verdict\": \"passed\"")
+                .replaceFirst("\"anomalyId\": \"[^\"]*\"", "\"anomalyId\": null");
     }
 
     /** The example about {@code service} instead of checkout, with {@code eventId} as its id. */

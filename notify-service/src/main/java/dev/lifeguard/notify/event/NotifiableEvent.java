@@ -4,7 +4,7 @@ import dev.lifeguard.support.event.CloudEvent;
 
 /** An event teams can subscribe to, read tolerantly; {@link NotifiableEvents#from} makes them. */
 public sealed interface NotifiableEvent
-        permits DeploymentEvent, AnomalyEvent, RollbackRequestedEvent, RolledBackEvent {
+        permits DeploymentEvent, AnomalyEvent, RollbackRequestedEvent, RolledBackEvent, AnalysisFinishedEvent {
 
     CloudEvent cloudEvent();
 

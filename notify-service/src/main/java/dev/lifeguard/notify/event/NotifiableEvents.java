@@ -1,6 +1,8 @@
 package dev.lifeguard.notify.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent.MetricVerdict;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent.Outcome;
 import dev.lifeguard.support.event.CdEvent;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.EventTarget;
@@ -13,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * Reads the events notify-service announces. Tolerant: only what a message cannot do without is
- * required (service, environment, the versions of a rollback); everything else may be missing.
+ * required (service, environment, the versions of a rollback, an analysis' outcome and version); everything
+ * else may be missing.
  * Service and environment come from customData, else the CDEvent subject content, else the CloudEvent
  * subject {@code <service>/<environment>}.
  */
@@ -45,6 +48,9 @@ public final class NotifiableEvents {
         }
         if (type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX)) {
             return NotifiableEvents::rollbackRequested;
+        }
+        if (type.startsWith(EventTypes.ANALYSIS_FINISHED_PREFIX)) {
+            return NotifiableEvents::analysisFinished;
         }
         return null;
     }
@@ -96,6 +102,49 @@ public final class NotifiableEvents {
                 required(text(content, "fromVersion"), "subject.content.fromVersion"),
                 required(text(content, "toVersion"), "subject.content.toVersion"),
                 text(content, "reason"), text(cd.subject(), "id"));
+    }
+
+    private static AnalysisFinishedEvent analysisFinished(CloudEvent event) {
+        CdEvent cd = event.cdEvent();
+        JsonNode content = cd.content();
+        String outcomeText = text(content, "outcome");
+        Outcome outcome = Outcome.parse(outcomeText);
+        if (outcome == null) {
+            throw new MalformedEventException("field 'subject.content.outcome' must be passed, failed or inconclusive: '"
+                    + outcomeText + "'");
+        }
+        List<MetricVerdict> metrics = new ArrayList<>();
+        for (JsonNode metric : content.path("metrics")) {
+            metrics.add(metricVerdict(metric, metrics.size()));
+        }
+        JsonNode samples = content.path("samples");
+        EventTarget target = EventTarget.of(event);
+        return new AnalysisFinishedEvent(event, target.service(), target.environment(),
+                firstText(text(content, "deploymentId"), text(cd.subject(), "id")),
+                required(text(content, "version"), "subject.content.version"), text(content, "stableVersion"),
+                outcome, text(content, "reason"), text(content, "endedBy"),
+                samples.canConvertToInt() ? samples.intValue() : null, text(content, "anomalyId"), metrics);
+    }
+
+    private static MetricVerdict metricVerdict(JsonNode metric, int index) {
+        String field = "subject.content.metrics[" + index + "]";
+        String verdictText = text(metric, "verdict");
+        Outcome verdict = Outcome.parse(verdictText);
+        if (verdict == null) {
+            throw new MalformedEventException("field '" + field + ".verdict' must be passed, failed or inconclusive: '"
+                    + verdictText + "'");
+        }
+        List<Double> evidence = new ArrayList<>();
+        metric.path("evidence").forEach(sample -> {
+            if (sample.path("value").isNumber()) {
+                evidence.add(sample.path("value").asDouble());
+            }
+        });
+        JsonNode statistic = metric.path("statistic");
+        JsonNode providerErrors = metric.path("providerErrors");
+        return new MetricVerdict(required(text(metric, "metric"), field + ".metric"), text(metric, "detector"),
+                verdict, statistic.isNumber() ? statistic.asDouble() : null, text(metric, "reason"), evidence,
+                providerErrors.canConvertToInt() ? providerErrors.intValue() : 0);
     }
 
     /** The version in a package URL ({@code pkg:type/name@version?...}), if it has one. */

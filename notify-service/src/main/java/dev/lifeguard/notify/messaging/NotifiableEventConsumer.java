@@ -10,7 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 
 /**
- * Reads the three streams teams hear about. Unreadable records throw, which dead-letters them to
+ * Reads the streams teams hear about. Unreadable records throw, which dead-letters them to
  * {@code <topic>.dlq} with the reason; event types no one is told about are skipped.
  */
 @ApplicationScoped
@@ -41,6 +41,12 @@ public class NotifiableEventConsumer {
     @Blocking
     public void consumeRollback(ConsumerRecord<String, String> record) {
         consume(Channels.ROLLBACKS, record);
+    }
+
+    @Incoming(Channels.ANALYSES)
+    @Blocking
+    public void consumeAnalysis(ConsumerRecord<String, String> record) {
+        consume(Channels.ANALYSES, record);
     }
 
     private void consume(String channel, ConsumerRecord<String, String> record) {

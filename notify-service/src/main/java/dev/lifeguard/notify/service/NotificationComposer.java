@@ -2,6 +2,9 @@ package dev.lifeguard.notify.service;
 
 import dev.lifeguard.notify.channel.NotificationContent;
 import dev.lifeguard.notify.channel.NotificationContent.Link;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent.MetricVerdict;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent.Outcome;
 import dev.lifeguard.notify.event.AnomalyEvent;
 import dev.lifeguard.notify.event.DeploymentEvent;
 import dev.lifeguard.notify.event.NotifiableEvent;
@@ -9,6 +12,8 @@ import dev.lifeguard.notify.event.RollbackRequestedEvent;
 import dev.lifeguard.notify.event.RolledBackEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -32,6 +37,9 @@ public class NotificationComposer {
         }
         if (event instanceof RolledBackEvent rolledBack) {
             return rolledBack(rolledBack);
+        }
+        if (event instanceof AnalysisFinishedEvent analysis) {
+            return analysis(analysis);
         }
         throw new IllegalArgumentException("No wording for " + event.getClass().getSimpleName());
     }
@@ -82,6 +90,83 @@ public class NotificationComposer {
         return content(e, title, text, List.of());
     }
 
+    /**
+     * A failed or inconclusive verdict says why and which metrics decided it, with their statistic and evidence,
+     * so that the team can act without opening anything else. A pass is one quiet line: teams already hear of every
+     * deployment, and "verified" closes that story.
+     */
+    private NotificationContent analysis(AnalysisFinishedEvent e) {
+        String target = e.service() + " " + e.version() + " in " + e.environment();
+        if (e.outcome() == Outcome.PASSED) {
+            String text = "Analysis passed" + (e.samples() != null ? " after " + e.samples() + " samples" : "")
+                    + (e.reason() != null ? ": " + e.reason() : "");
+            return content(e, e.service() + " " + e.version() + " verified in " + e.environment(), sentence(text),
+                    List.of());
+        }
+        List<MetricVerdict> deciding = e.decidingMetrics();
+        String title = "Analysis " + e.outcome().label() + " for " + target + (deciding.isEmpty() ? ""
+                : ": " + deciding.stream().map(MetricVerdict::metric).collect(Collectors.joining(", ")));
+        StringBuilder text = new StringBuilder(sentence(e.reason() != null ? e.reason()
+                : "The analysis of " + target + " " + e.outcome().label()));
+        if (!deciding.isEmpty()) {
+            String label = e.outcome() == Outcome.FAILED ? "Deciding metric" : "Undecided metric";
+            text.append(' ').append(label).append(deciding.size() > 1 ? "s" : "").append(": ")
+                    .append(deciding.stream().map(metric -> metricLine(metric, e.reason()))
+                            .collect(Collectors.joining("; ")))
+                    .append('.');
+        }
+        if (e.outcome() == Outcome.FAILED) {
+            if (e.stableVersion() != null) {
+                text.append(" Last good version: ").append(e.stableVersion()).append('.');
+            }
+        } else {
+            text.append(' ').append(inconclusiveAdvice(e));
+        }
+        return content(e, title, text.toString(), List.of());
+    }
+
+    /** "error_rate failed (threshold, statistic 0.40, evidence 0.21, 0.34, 0.40): why", the reason only if new. */
+    private static String metricLine(MetricVerdict metric, String overallReason) {
+        List<String> facts = new ArrayList<>();
+        if (metric.detector() != null) {
+            facts.add(metric.detector());
+        }
+        if (metric.statistic() != null) {
+            facts.add("statistic " + statistic(metric.statistic()));
+        }
+        if (!metric.evidence().isEmpty()) {
+            facts.add("evidence " + numbers(metric.evidence()));
+        }
+        if (metric.providerErrors() > 0) {
+            facts.add(metric.providerErrors() + " provider error" + (metric.providerErrors() > 1 ? "s" : ""));
+        }
+        String line = metric.metric() + " " + metric.verdict().label() + (facts.isEmpty() ? ""
+                : " (" + String.join(", ", facts) + ")");
+        boolean newReason = metric.reason() != null && (overallReason == null || !overallReason.contains(metric.reason()));
+        return newReason ? line + ": " + metric.reason() : line;
+    }
+
+    /** What ended an undecided analysis, and whether the version still runs unverified. */
+    private static String inconclusiveAdvice(AnalysisFinishedEvent e) {
+        String running = e.service() + " " + e.version() + " runs unverified in " + e.environment()
+                + ": check its metrics before relying on it.";
+        if (e.endedBy() == null) {
+            return running;
+        }
+        return switch (e.endedBy()) {
+            case "superseded" -> "A newer deployment replaced it before the analysis could decide.";
+            case "rollback" -> "It was rolled back before the analysis could decide.";
+            case "provider-errors" -> "The metric providers failed " + e.providerErrors()
+                    + " time(s): check that they answer. " + running;
+            case "window" -> "The analysis window ended without enough evidence. " + running;
+            default -> running;
+        };
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
+    }
+
     private static NotificationContent content(NotifiableEvent event, String title, String text, List<Link> links) {
         return new NotificationContent(event.service(), event.environment(), title, text, links, event.cloudEvent(),
                 event.chainId());
@@ -89,6 +174,14 @@ public class NotificationComposer {
 
     private static String numbers(List<Double> values) {
         return values.stream().map(NotificationComposer::number).collect(Collectors.joining(", "));
+    }
+
+    /** Like {@link #number}, but a small statistic (a p-value) keeps two significant digits: 0.00012, not 0.00. */
+    private static String statistic(double value) {
+        if (value == 0 || Math.abs(value) >= 0.01) {
+            return number(value);
+        }
+        return new BigDecimal(value).round(new MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     /** Two decimals at least, four at most: 0.4 reads "0.40", 0.12345 reads "0.1235". */

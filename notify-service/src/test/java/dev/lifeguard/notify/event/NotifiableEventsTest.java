@@ -1,8 +1,11 @@
 package dev.lifeguard.notify.event;
 
 import dev.lifeguard.notify.GoldenEvents;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent.MetricVerdict;
+import dev.lifeguard.notify.event.AnalysisFinishedEvent.Outcome;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.MalformedEventException;
+import dev.lifeguard.testsupport.EventContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,6 +33,50 @@ class NotifiableEventsTest {
         assertThat(event.environment()).isEqualTo("production");
         assertThat(event.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
         assertThat(event.cloudEvent().id()).isEqualTo(cloudEvent.id());
+    }
+
+    @ParameterizedTest
+    @MethodSource("readTypes")
+    void goldenExampleMeetsItsSchema(String type) {
+        assertThat(EventContract.violations(GoldenEvents.json(type))).isEmpty();
+    }
+
+    @Test
+    void analysisVerdictCarriesOutcomeReasonAndEvidencePerMetric() {
+        AnalysisFinishedEvent analysis = (AnalysisFinishedEvent) read(GoldenEvents.ANALYSIS);
+
+        assertThat(analysis.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(analysis.version()).isEqualTo("2.0.0");
+        assertThat(analysis.stableVersion()).isEqualTo("1.0.0");
+        assertThat(analysis.deploymentId()).isEqualTo("d-0002");
+        assertThat(analysis.reason())
+                .isEqualTo("error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0 in production");
+        assertThat(analysis.endedBy()).isEqualTo("failure");
+        assertThat(analysis.samples()).isEqualTo(5);
+        assertThat(analysis.anomalyId()).isEqualTo("5a7e9c10-0003-4d2b-8f31-000000000003");
+        assertThat(analysis.metrics()).containsExactly(
+                new MetricVerdict("error_rate", "threshold", Outcome.FAILED, 0.4,
+                        "error_rate above 0.05 for 3 consecutive samples", List.of(0.21, 0.34, 0.4), 0),
+                new MetricVerdict("latency_p99", "canary", Outcome.INCONCLUSIVE, null,
+                        "2 intervals so far, the canary detector needs 3", List.of(), 0));
+        assertThat(analysis.decidingMetrics()).extracting(MetricVerdict::metric).containsExactly("error_rate");
+    }
+
+    @Test
+    void analysisWithAnUnknownOutcomeIsMalformedAndSaysWhy() {
+        String json = GoldenEvents.json(GoldenEvents.ANALYSIS).replace("\"outcome\": \"failed\"", "\"outcome\": \"bad\"");
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(json)))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("subject.content.outcome")
+                .hasMessageContaining("'bad'");
+    }
+
+    @Test
+    void analysisWithoutVersionIsMalformed() {
+        String json = GoldenEvents.json(GoldenEvents.ANALYSIS).replace("\"version\": \"2.0.0\",", "");
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(json)))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("subject.content.version");
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.lifeguard.notify.event;
+
+import dev.lifeguard.support.event.CloudEvent;
+
+import java.util.List;
+
+/**
+ * monitor-service's {@code lifeguard-analysis.finished}: the verdict on one deployment (one per deployment), its
+ * reason and what each metric showed. Only the outcome and the version are required; the rest may be missing.
+ */
+public record AnalysisFinishedEvent(CloudEvent cloudEvent, String service, String environment, String deploymentId,
+                                    String version, String stableVersion, Outcome outcome, String reason,
+                                    String endedBy, Integer samples, String anomalyId, List<MetricVerdict> metrics)
+        implements NotifiableEvent {
+
+    public AnalysisFinishedEvent {
+        metrics = List.copyOf(metrics);
+    }
+
+    /** The metrics that decided the outcome: those whose own verdict is the analysis' verdict. */
+    public List<MetricVerdict> decidingMetrics() {
+        return metrics.stream().filter(metric -> metric.verdict() == outcome).toList();
+    }
+
+    /** Provider errors summed over all metrics. */
+    public int providerErrors() {
+        return metrics.stream().mapToInt(MetricVerdict::providerErrors).sum();
+    }
+
+    public enum Outcome {
+        PASSED, FAILED, INCONCLUSIVE;
+
+        /** The contract's spelling ("passed", ...), or null when it is none of them. */
+        static Outcome parse(String text) {
+            for (Outcome outcome : values()) {
+                if (outcome.name().equalsIgnoreCase(text)) {
+                    return outcome;
+                }
+            }
+            return null;
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * One metric's part: its own verdict, the detector that judged it, the statistic it computed (a failed
+     * threshold's deciding value, a canary test's p-value...), and the samples that decided it, oldest first.
+     */
+    public record MetricVerdict(String metric, String detector, Outcome verdict, Double statistic, String reason,
+                                List<Double> evidence, int providerErrors) {
+
+        public MetricVerdict {
+            evidence = List.copyOf(evidence);
+        }
+    }
+}
