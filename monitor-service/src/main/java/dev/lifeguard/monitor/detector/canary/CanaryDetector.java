@@ -207,12 +207,12 @@ public class CanaryDetector implements Detector {
         }
 
         String describe() {
-            String change = Double.isInfinite(effect) ? "from 0" : (effect >= 0 ? "+" : "") + round(100 * effect) + "%";
+            String change = Double.isInfinite(effect) ? "from 0" : (effect >= 0 ? "+" : "") + Math.round(100 * effect) + "%";
             double alpha = 1 - track.parameter("confidence", DEFAULT_CONFIDENCE);
             return track.metric + " median " + round(canaryMedian) + " vs " + round(stableMedian) + " of the stable version "
                     + (alongside ? "alongside" : "before the deploy") + " (" + change + ", tolerance "
                     + format(100 * track.parameter("tolerance", DEFAULT_TOLERANCE)) + "%) over " + canary.size()
-                    + " and " + stable.size() + " intervals: Mann-Whitney p = " + round(p)
+                    + " and " + stable.size() + " intervals: Mann-Whitney p " + (p < 0.0001 ? "< 0.0001" : "= " + round(p))
                     + (p <= alpha ? " ≤ " : " > ") + round(alpha);
         }
 
