@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A deployment broke the rule inside its verification window; the fields are the evidence. */
+/** A deployment's analysis failed; the fields are the evidence (read model of the engine's incident.detected). */
 @Entity
 @Table(name = "anomaly")
 public class Anomaly extends PanacheEntityBase {
@@ -51,6 +51,14 @@ public class Anomaly extends PanacheEntityBase {
 
     @Column(nullable = false)
     public double threshold;
+
+    /** The detector that judged it (threshold, canary, cusum); null for anomalies older than the streaming engine. */
+    @Column(length = 50)
+    public String detector;
+
+    /** The detector's statistic when it decided (the last value, a p-value, a CUSUM sum). */
+    @Column
+    public Double statistic;
 
     @Column(name = "consecutive_samples")
     public Integer consecutiveSamples;

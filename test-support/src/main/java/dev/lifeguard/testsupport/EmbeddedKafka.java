@@ -40,6 +40,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("num.partitions", "3")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "3")
+                    // monitor-service's engine writes with Kafka transactions (exactly_once_v2)
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "3")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .build();
             cluster.format();

@@ -1,7 +1,7 @@
 package dev.lifeguard.monitor.config;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.ConfigMapping;
 
 import java.time.Duration;
 
@@ -15,28 +15,42 @@ public interface MonitorConfig {
     /** Topic the anomalies ({@code incident.detected}) go to. */
     String anomaliesTopic();
 
-    /** How long after its deployment time a deployment's samples are judged. */
-    @WithDefault("30m")
-    Duration verificationWindow();
+    /** Topic the verdicts ({@code lifeguard-analysis.finished}) go to. */
+    String analysesTopic();
 
-    /** Name ({@code @Identifier}) of the {@code Detector} that judges the samples. */
-    @WithDefault("consecutive-threshold")
-    String detector();
+    /** Where samples arrive (and where pulled samples are put). */
+    String metricsTopic();
 
-    /** The rule the threshold detector applies. */
-    Rule rule();
+    /** deploy-service's deployment lifecycle. */
+    String deploymentsTopic();
 
-    interface Rule {
+    /** Compacted topic of spec changes, written through the outbox, read by every engine instance. */
+    String specsTopic();
 
-        @WithDefault("error_rate")
-        String metric();
+    /** Internal: snapshots of analyses for the REST read model. */
+    String progressTopic();
 
-        /** A sample is bad when its value is strictly above this. */
-        @WithDefault("0.05")
-        double threshold();
+    /** The spec of targets that have none of their own. */
+    @WithDefault("{\"window\":\"30m\",\"minSamples\":3,\"metrics\":[{\"metric\":\"error_rate\",\"provider\":\"stream\",\"detector\":\"threshold\",\"max\":0.05,\"failureLimit\":3}]}")
+    String defaultSpec();
 
-        /** How many bad samples in a row make an anomaly. */
-        @WithDefault("3")
-        int consecutiveSamples();
-    }
+    /** How far a sample's timestamp may lie ahead of this clock, or before its deployment, and still be believed. */
+    @WithDefault("2m")
+    Duration clockSkew();
+
+    /** How often windows are closed and progress is published (wall-clock punctuation). */
+    @WithDefault("1s")
+    Duration tick();
+
+    /** Samples of a version no deployment announced yet, kept per target for when the deployment event is late. */
+    @WithDefault("100")
+    int earlySamplesPerTarget();
+
+    /** How long such samples wait for their deployment. */
+    @WithDefault("10m")
+    Duration earlySamplesTtl();
+
+    /** Raw values of the stable version kept per metric as the baseline of the next analysis. */
+    @WithDefault("240")
+    int baselineValues();
 }

@@ -1,7 +1,11 @@
 package dev.lifeguard.monitor.detector;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
 
-/** One sample value and when it was measured. */
-public record Observation(double value, OffsetDateTime at) {
+/** One sample value and when it was measured (epoch milliseconds: compact in the analysis state). */
+public record Observation(double value, long at) {
+
+    public Instant instant() {
+        return Instant.ofEpochMilli(at);
+    }
 }

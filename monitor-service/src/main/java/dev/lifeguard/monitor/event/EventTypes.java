@@ -4,6 +4,9 @@ package dev.lifeguard.monitor.event;
 public final class EventTypes {
 
     public static final String INCIDENT_DETECTED = "dev.cdevents.incident.detected.0.3.0";
+    public static final String ANALYSIS_FINISHED = "dev.cdeventsx.lifeguard-analysis.finished.0.1.0";
+    /** Internal to monitor-service (its compacted specs topic), not part of the contract between services. */
+    public static final String ANALYSIS_SPEC_CHANGED = "dev.cdeventsx.lifeguard-analysis-spec.changed.0.1.0";
 
     private EventTypes() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.monitor.service.ReportedSample;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,6 +24,20 @@ public class MetricSampleReader {
 
     public MetricSampleReader(ObjectMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** Also refuses timestamps later than {@code notAfter} (a clock far ahead, or a unit mistake). */
+    public List<ReportedSample> read(String json, Instant notAfter) {
+        List<ReportedSample> samples = read(json);
+        for (int i = 0; i < samples.size(); i++) {
+            OffsetDateTime timestamp = samples.get(i).timestamp();
+            if (timestamp != null && timestamp.toInstant().isAfter(notAfter)) {
+                String field = (samples.size() == 1 && !json.stripLeading().startsWith("[") ? "" : "[" + i + "].") + "timestamp";
+                throw new InvalidSampleException(field, "field '" + field + "' lies in the future: " + timestamp
+                        + " is later than " + notAfter + " (clock skew allowed)");
+            }
+        }
+        return samples;
     }
 
     public List<ReportedSample> read(String json) {
@@ -56,14 +71,25 @@ public class MetricSampleReader {
     }
 
     private static ReportedSample sample(JsonNode sample, String prefix) {
-        return new ReportedSample(
-                text(sample, prefix, "service", 100),
-                text(sample, prefix, "environment", 100),
-                text(sample, prefix, "version", 200),
-                text(sample, prefix, "metric", 200),
-                value(sample, prefix),
-                timestamp(sample, prefix),
-                source(sample, prefix));
+        String service = text(sample, prefix, "service", 100);
+        String environment = text(sample, prefix, "environment", 100);
+        String version = text(sample, prefix, "version", 200);
+        String metric = text(sample, prefix, "metric", 200);
+        String provider = optionalText(sample, prefix, "provider", 100);
+        String query = optionalText(sample, prefix, "query", 2000);
+        // A pull provider's report that it could not measure: counted toward inconclusive, never judged as a value.
+        String error = sample.has("value") ? null : optionalText(sample, prefix, "error", 2000);
+        if (error != null && provider == null) {
+            throw new InvalidSampleException(prefix + "provider",
+                    "field '" + prefix + "provider' is required when '" + prefix + "error' reports a failed measurement");
+        }
+        return new ReportedSample(service, environment, version, metric, error != null ? null : value(sample, prefix),
+                timestamp(sample, prefix), source(sample, prefix), provider, query, error);
+    }
+
+    private static String optionalText(JsonNode sample, String prefix, String name, int maxLength) {
+        JsonNode node = sample.get(name);
+        return node == null || node.isNull() ? null : text(sample, prefix, name, maxLength);
     }
 
     /** {@code source}, or Prometheus' {@code instance} label; optional. */

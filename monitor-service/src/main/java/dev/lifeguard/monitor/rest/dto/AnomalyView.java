@@ -7,13 +7,14 @@ import java.util.List;
 
 /** An anomaly and its evidence, as in the customData of its {@code incident.detected} event. */
 public record AnomalyView(String id, String deploymentId, String service, String environment, String version,
-                          String description, String rule, String metric, double threshold,
+                          String description, String rule, String metric, String detector, double threshold, Double statistic,
                           Integer consecutiveSamples, List<Double> observedValues, OffsetDateTime firstSampleAt,
                           OffsetDateTime lastSampleAt, OffsetDateTime detectedAt, String chainId, String eventId) {
 
     public static AnomalyView of(Anomaly anomaly) {
         return new AnomalyView(anomaly.id, anomaly.deploymentId, anomaly.service, anomaly.environment, anomaly.version,
-                anomaly.description, anomaly.rule, anomaly.metric, anomaly.threshold, anomaly.consecutiveSamples,
+                anomaly.description, anomaly.rule, anomaly.metric, anomaly.detector, anomaly.threshold, anomaly.statistic,
+                anomaly.consecutiveSamples,
                 anomaly.observedValues, anomaly.firstSampleAt, anomaly.lastSampleAt, anomaly.detectedAt,
                 anomaly.chainId, anomaly.eventId);
     }

@@ -1,0 +1,227 @@
+package dev.lifeguard.monitor.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.monitor.detector.MetricTrack;
+import dev.lifeguard.monitor.detector.Observation;
+import dev.lifeguard.monitor.detector.Outcome;
+import dev.lifeguard.monitor.stream.AnalysisState;
+import dev.lifeguard.support.event.CdEventBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * The events an analysis causes, as structured CloudEvents JSON: {@code incident.detected} when it fails and
+ * {@code lifeguard-analysis.finished} when it ends, plus the internal progress snapshot the read model is built
+ * from. Event and anomaly ids derive from the deployment id: one analysis per deployment, so an analysis replayed
+ * after a crash emits the very same ids and every consumer recognises the repeat.
+ */
+@ApplicationScoped
+public class AnalysisEvents {
+
+    private final ObjectMapper mapper;
+    private final String source;
+
+    public AnalysisEvents(ObjectMapper mapper, dev.lifeguard.monitor.config.MonitorConfig config) {
+        this(mapper, config.eventSource());
+    }
+
+    public AnalysisEvents(ObjectMapper mapper, String source) {
+        this.mapper = mapper;
+        this.source = source;
+    }
+
+    public static String anomalyId(String deploymentId) {
+        return derivedId("anomaly", deploymentId);
+    }
+
+    public static String verdictEventId(String deploymentId) {
+        return derivedId("analysis-finished", deploymentId);
+    }
+
+    static String anomalyEventId(String deploymentId) {
+        return derivedId("incident-detected", deploymentId);
+    }
+
+    private static String derivedId(String kind, String deploymentId) {
+        return UUID.nameUUIDFromBytes((kind + ":" + deploymentId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The anomaly of a failed analysis; its evidence is the failing metric's. */
+    public String anomalyDetected(String service, String environment, AnalysisState analysis, MetricTrack failing) {
+        String key = service + "/" + environment;
+        String description = failing.reason + " on " + service + " " + analysis.version + " in " + environment;
+        ObjectNode content = mapper.createObjectNode();
+        content.put("description", description);
+        content.putObject("environment").put("id", environment);
+        content.putObject("service").put("id", service);
+        content.put("artifactId", analysis.artifactId);
+
+        ObjectNode evidence = mapper.createObjectNode();
+        evidence.put("anomalyId", analysis.anomalyId);
+        evidence.put("deploymentId", analysis.deploymentId);
+        evidence.put("service", service);
+        evidence.put("environment", environment);
+        evidence.put("version", analysis.version);
+        evidence.put("rule", failing.reason);
+        evidence.put("metric", failing.metric);
+        evidence.put("detector", failing.detector);
+        evidence.put("threshold", decisionBound(failing));
+        if (failing.statistic != null) {
+            evidence.put("statistic", failing.statistic);
+        }
+        if ("threshold".equals(failing.detector)) {
+            evidence.put("consecutiveSamples", failing.evidence.size());
+        }
+        ArrayNode values = evidence.putArray("observedValues");
+        failing.evidence.forEach(observation -> values.add(observation.value()));
+        if (failing.evidence.isEmpty()) {
+            values.add(failing.statistic != null ? failing.statistic : Double.NaN);
+        }
+        long first = failing.evidence.isEmpty() ? analysis.startedAt : failing.evidence.get(0).at();
+        long last = failing.evidence.isEmpty() ? at(analysis) : failing.evidence.get(failing.evidence.size() - 1).at();
+        evidence.put("firstSampleAt", Instant.ofEpochMilli(first).toString());
+        evidence.put("lastSampleAt", Instant.ofEpochMilli(last).toString());
+        evidence.put("analysisStartedAt", Instant.ofEpochMilli(analysis.startedAt).toString());
+
+        return json(CdEventBuilder.event(EventTypes.INCIDENT_DETECTED)
+                .id(anomalyEventId(analysis.deploymentId))
+                .source(source)
+                .chainId(analysis.chainId)
+                .triggeredBy(analysis.eventId)
+                .subjectId(analysis.anomalyId)
+                .cloudEventSubject(key)
+                .time(time(at(analysis)))
+                .content(content)
+                .customData(evidence)
+                .build(mapper).toStructuredJson(mapper));
+    }
+
+    /** The verdict of an ended analysis. */
+    public String analysisFinished(String service, String environment, AnalysisState analysis) {
+        ObjectNode content = summary(service, environment, analysis, true);
+        return json(CdEventBuilder.event(EventTypes.ANALYSIS_FINISHED)
+                .id(verdictEventId(analysis.deploymentId))
+                .source(source)
+                .chainId(analysis.chainId)
+                .triggeredBy(analysis.anomalyId != null ? anomalyEventId(analysis.deploymentId) : analysis.eventId)
+                .subjectId(analysis.deploymentId)
+                .cloudEventSubject(service + "/" + environment)
+                .time(time(at(analysis)))
+                .content(content)
+                .build(mapper).toStructuredJson(mapper));
+    }
+
+    /** Internal snapshot for the REST read model ({@code lifeguard.monitor.analysis-progress}); not a contract event. */
+    public String progress(String service, String environment, AnalysisState analysis) {
+        ObjectNode snapshot = summary(service, environment, analysis, false);
+        snapshot.put("revision", analysis.revision);
+        snapshot.put("chainId", analysis.chainId);
+        snapshot.put("status", analysis.outcome.name());
+        if (analysis.anomalyId != null) {
+            MetricTrack failing = analysis.metrics.stream().filter(track -> track.outcome == Outcome.FAILED).findFirst()
+                    .orElse(null);
+            if (failing != null) {
+                ObjectNode anomaly = snapshot.putObject("anomaly");
+                anomaly.put("id", analysis.anomalyId);
+                anomaly.put("eventId", anomalyEventId(analysis.deploymentId));
+                anomaly.put("description", failing.reason + " on " + service + " " + analysis.version + " in " + environment);
+                anomaly.put("rule", failing.reason);
+                anomaly.put("metric", failing.metric);
+                anomaly.put("detector", failing.detector);
+                anomaly.put("threshold", decisionBound(failing));
+                if (failing.statistic != null) {
+                    anomaly.put("statistic", failing.statistic);
+                }
+                if ("threshold".equals(failing.detector)) {
+                    anomaly.put("consecutiveSamples", failing.evidence.size());
+                }
+            }
+        }
+        return json(snapshot);
+    }
+
+    private ObjectNode summary(String service, String environment, AnalysisState analysis, boolean wireOutcome) {
+        ObjectNode content = mapper.createObjectNode();
+        content.put("service", service);
+        content.put("environment", environment);
+        content.put("deploymentId", analysis.deploymentId);
+        content.put("version", analysis.version);
+        content.put("stableVersion", analysis.stableVersion);
+        if (wireOutcome) {
+            content.put("outcome", analysis.outcome.wireName());
+        }
+        content.put("reason", analysis.reason != null ? analysis.reason : "running");
+        if (analysis.endedBy != null) {
+            content.put("endedBy", analysis.endedBy);
+        }
+        content.put("startedAt", Instant.ofEpochMilli(analysis.startedAt).toString());
+        content.put("endsAt", Instant.ofEpochMilli(analysis.endsAt).toString());
+        if (analysis.endedAt != null) {
+            content.put("endedAt", Instant.ofEpochMilli(analysis.endedAt).toString());
+        }
+        content.put("samples", analysis.samples);
+        content.put("anomalyId", analysis.anomalyId);
+        ArrayNode metrics = content.putArray("metrics");
+        for (MetricTrack track : analysis.metrics) {
+            ObjectNode metric = metrics.addObject();
+            metric.put("metric", track.metric);
+            metric.put("provider", track.provider);
+            metric.put("detector", track.detector);
+            metric.put("samples", track.samples);
+            metric.put("verdict", wireOutcome || track.outcome != Outcome.RUNNING
+                    ? (track.outcome == Outcome.RUNNING ? Outcome.INCONCLUSIVE : track.outcome).wireName() : "running");
+            if (track.statistic != null && Double.isFinite(track.statistic)) {
+                metric.put("statistic", track.statistic);
+            } else {
+                metric.putNull("statistic");
+            }
+            metric.put("reason", track.reason);
+            ArrayNode evidence = metric.putArray("evidence");
+            for (Observation observation : track.evidence) {
+                evidence.addObject().put("value", observation.value()).put("at", observation.instant().toString());
+            }
+            if (track.lastQuery != null) {
+                metric.put("query", track.lastQuery);
+            }
+            if (track.lastError != null) {
+                metric.put("lastError", track.lastError);
+            }
+            metric.put("providerErrors", track.providerErrors);
+        }
+        return content;
+    }
+
+    /** The bound the failing detector compared its statistic with, for readers that expect a threshold. */
+    private static double decisionBound(MetricTrack track) {
+        return switch (track.detector) {
+            case "threshold" -> track.parameters.hasNonNull("max") ? track.parameter("max", 0) : track.parameter("min", 0);
+            case "canary" -> 1 - track.parameter("confidence", 0.98);
+            case "cusum" -> track.parameter("h", 5);
+            default -> track.statistic != null ? track.statistic : 0;
+        };
+    }
+
+    private static long at(AnalysisState analysis) {
+        return analysis.endedAt != null ? analysis.endedAt : analysis.startedAt;
+    }
+
+    private static OffsetDateTime time(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC);
+    }
+
+    private String json(Object node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write an analysis event", e);
+        }
+    }
+}

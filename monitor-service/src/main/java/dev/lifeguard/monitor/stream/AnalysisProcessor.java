@@ -1,0 +1,552 @@
+package dev.lifeguard.monitor.stream;
+
+import dev.lifeguard.monitor.detector.Baseline;
+import dev.lifeguard.monitor.detector.Detector;
+import dev.lifeguard.monitor.detector.IntervalStats;
+import dev.lifeguard.monitor.detector.Judgement;
+import dev.lifeguard.monitor.detector.MetricTrack;
+import dev.lifeguard.monitor.detector.Observation;
+import dev.lifeguard.monitor.detector.Outcome;
+import dev.lifeguard.monitor.event.AnalysisEvents;
+import dev.lifeguard.monitor.spec.AnalysisPlan;
+import dev.lifeguard.monitor.spec.MetricPlan;
+import dev.lifeguard.monitor.stream.EngineMetrics.SampleOutcome;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The analysis engine, one instance per stream task (so per set of partitions): takes deployment changes and
+ * samples of its targets in partition order, keeps each target's analysis in the {@code targets} store, and closes
+ * windows on wall-clock punctuation. Everything it emits (verdicts, anomalies, progress) leaves in the same Kafka
+ * transaction as the state change that caused it (exactly_once_v2), so a crash neither loses nor repeats a verdict.
+ */
+final class AnalysisProcessor implements Processor<String, AnalysisInput, String, Outbound> {
+
+    private static final Logger LOG = Logger.getLogger(AnalysisProcessor.class);
+    private static final String DEADLINE_WINDOW = "w";
+    private static final String DEADLINE_EARLY = "e";
+
+    private final EngineContext engine;
+    private ProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, TargetState> targets;
+    private KeyValueStore<String, BaselineValues> baselines;
+    private KeyValueStore<String, String> deadlines;
+    private KeyValueStore<String, PullPlan> pulls;
+    private TimestampedKeyValueStore<String, String> specs;
+    /** Targets whose progress changed since the last snapshot; lost in a crash, which only delays a snapshot. */
+    private final Set<String> dirty = new LinkedHashSet<>();
+
+    AnalysisProcessor(EngineContext engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        this.targets = context.getStateStore(AnalysisTopology.TARGETS_STORE);
+        this.baselines = context.getStateStore(AnalysisTopology.BASELINES_STORE);
+        this.deadlines = context.getStateStore(AnalysisTopology.DEADLINES_STORE);
+        this.pulls = context.getStateStore(AnalysisTopology.PULLS_STORE);
+        this.specs = context.getStateStore(AnalysisTopology.SPECS_STORE);
+        context.schedule(engine.config().tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void process(Record<String, AnalysisInput> record) {
+        long now = context.currentSystemTimeMs();
+        if (record.value().deployment() != null) {
+            DeploymentChange change = record.value().deployment();
+            if (change.kind() == DeploymentChange.Kind.STARTED) {
+                started(change, now);
+            } else {
+                rolledBack(change, now);
+            }
+        } else {
+            samples(record.value().samples(), now);
+        }
+    }
+
+    // ---- deployments -------------------------------------------------------------------------------------------
+
+    private void started(DeploymentChange deployment, long now) {
+        String target = deployment.target();
+        TargetState state = targets.get(target);
+        if (state == null) {
+            state = new TargetState();
+            state.service = deployment.service();
+            state.environment = deployment.environment();
+        }
+        if (state.seenDeployments.contains(deployment.deploymentId())) {
+            LOG.debugf("Deployment %s of %s seen before: nothing to do", deployment.deploymentId(), target);
+            return;
+        }
+        state.seen(deployment.deploymentId(), deployment.version());
+        AnalysisState previous = state.analysis;
+        if (previous != null && deployment.at() < previous.startedAt) {
+            // An event that overtook a newer one: that deployment was replaced before this one was heard of.
+            LOG.infof("Deployment %s of %s (%s) is older than the analysed %s: not analysed", deployment.deploymentId(),
+                    target, deployment.version(), previous.version);
+            targets.put(target, state);
+            return;
+        }
+        if (previous != null && previous.running()) {
+            end(state, previous, Outcome.INCONCLUSIVE, "superseded", "superseded by deployment "
+                    + deployment.deploymentId() + " (" + deployment.version() + ") before its window closed", now);
+        }
+        String stable = deployment.stableVersion() != null ? deployment.stableVersion()
+                : previous != null && previous.outcome == Outcome.PASSED ? previous.version : state.runningVersion;
+        AnalysisPlan plan = engine.plan(ValueAndTimestamp.getValueOrNull(specs.get(target)));
+        AnalysisState analysis = new AnalysisState();
+        analysis.deploymentId = deployment.deploymentId();
+        analysis.eventId = deployment.eventId();
+        analysis.chainId = deployment.chainId();
+        analysis.artifactId = deployment.artifactId();
+        analysis.version = deployment.version();
+        analysis.stableVersion = stable;
+        analysis.startedAt = deployment.at();
+        analysis.endsAt = deployment.at() + plan.window().toMillis();
+        analysis.intervalMillis = plan.interval().toMillis();
+        analysis.minSamples = plan.minSamples();
+        analysis.inconclusiveLimit = plan.inconclusiveLimit();
+        analysis.anomalyId = null;
+        for (MetricPlan metric : plan.metrics()) {
+            MetricTrack track = new MetricTrack();
+            track.metric = metric.metric();
+            track.provider = metric.provider();
+            track.detector = metric.detector();
+            track.parameters = metric.parameters().deepCopy();
+            if (metric.query() != null) {
+                track.parameters.put("query", metric.query());
+            }
+            track.baseline = baseline(target, metric.metric(), stable, analysis);
+            analysis.metrics.add(track);
+        }
+        state.analysis = analysis;
+        state.runningVersion = deployment.version();
+        state.stableVersion = stable;
+        state.baselineMetrics = plan.metrics().stream().map(MetricPlan::metric).toList();
+        deadlines.put(deadline(DEADLINE_WINDOW, analysis.endsAt, target), target);
+        if (plan.pulls(engine::pulls)) {
+            pulls.put(target, PullPlan.of(state, analysis, plan, engine::pulls));
+        }
+        LOG.infof("Analysing deployment %s: %s %s against %s until %s (%d metric(s))", analysis.deploymentId, target,
+                analysis.version, stable, Instant.ofEpochMilli(analysis.endsAt), analysis.metrics.size());
+        Long rolledBackAt = state.earlyRollbacks.remove(deployment.deploymentId());
+        if (rolledBackAt != null) {
+            end(state, analysis, Outcome.INCONCLUSIVE, "rollback", "rolled back at " + Instant.ofEpochMilli(rolledBackAt)
+                    + " before its window closed", now);
+        } else {
+            replayEarlySamples(state, now);
+        }
+        publish(state, analysis);
+        targets.put(target, state);
+    }
+
+    private void rolledBack(DeploymentChange rollback, long now) {
+        String target = rollback.target();
+        TargetState state = targets.get(target);
+        if (state == null) {
+            state = new TargetState();
+            state.service = rollback.service();
+            state.environment = rollback.environment();
+        }
+        AnalysisState analysis = state.analysis;
+        if (analysis != null && analysis.deploymentId.equals(rollback.deploymentId())) {
+            if (rollback.version() != null) {
+                state.runningVersion = rollback.version();
+            }
+            if (analysis.running()) {
+                end(state, analysis, Outcome.INCONCLUSIVE, "rollback", "rolled back at "
+                        + Instant.ofEpochMilli(rollback.at()) + " before its window closed", now);
+                publish(state, analysis);
+            }
+        } else if (!state.seenDeployments.contains(rollback.deploymentId())) {
+            state.earlyRollbacks.put(rollback.deploymentId(), rollback.at());
+            while (state.earlyRollbacks.size() > TargetState.REMEMBERED_DEPLOYMENTS) {
+                state.earlyRollbacks.remove(state.earlyRollbacks.keySet().iterator().next());
+            }
+            deadlines.put(deadline(DEADLINE_EARLY, now + engine.config().earlySamplesTtl().toMillis(), target), target);
+            LOG.infof("Rollback of deployment %s (%s) arrived before the deployment: applied when it arrives",
+                    rollback.deploymentId(), target);
+        }
+        targets.put(target, state);
+    }
+
+    // ---- samples -----------------------------------------------------------------------------------------------
+
+    private void samples(SampleBatch batch, long now) {
+        String target = batch.target();
+        TargetState state = targets.get(target);
+        if (state == null) {
+            // Nobody analyses this target (yet): hold a few in case its first deployment event is on its way.
+            holdEarlyOfUnknownTarget(target, batch.samples(), now);
+            return;
+        }
+        boolean changed = false;
+        for (TargetSample sample : batch.samples()) {
+            changed |= sample(state, sample, now);
+        }
+        if (changed) {
+            targets.put(target, state);
+        }
+    }
+
+    /** Takes one sample of a known target; true when the target's state changed. */
+    private boolean sample(TargetState state, TargetSample sample, long now) {
+        AnalysisState analysis = state.analysis;
+        boolean running = analysis != null && analysis.running();
+        boolean ofAnalysed = running && sample.version().equals(analysis.version);
+        boolean ofStableBeside = running && sample.version().equals(analysis.stableVersion);
+        boolean ofRunningStable = !running && sample.version().equals(state.runningVersion);
+        if (!ofAnalysed && !ofStableBeside && !ofRunningStable) {
+            if (state.seenVersions.contains(sample.version())) {
+                engine.metrics().count(SampleOutcome.LATE, 1);
+                return false;
+            }
+            return holdEarly(state, sample, now);
+        }
+        if (!state.advance(sample)) {
+            engine.metrics().count(SampleOutcome.DUPLICATE, 1);
+            return false;
+        }
+        if (ofAnalysed) {
+            return analysed(state, analysis, sample, now);
+        }
+        if (sample.isProviderError()) {
+            engine.metrics().count(SampleOutcome.PROVIDER_ERROR, 1);
+            return true;
+        }
+        if (ofStableBeside) {
+            MetricTrack track = analysis.track(sample.metric());
+            if (track == null || sample.at() < analysis.startedAt || sample.at() > analysis.endsAt) {
+                engine.metrics().count(SampleOutcome.UNANALYSED, 1);
+                return true;
+            }
+            interval(track.stableIntervals, analysis.intervalIndex(sample.at())).add(sample.value());
+            engine.metrics().count(SampleOutcome.STABLE, 1);
+            return true;
+        }
+        keepBaseline(state, sample);
+        return true;
+    }
+
+    private boolean analysed(TargetState state, AnalysisState analysis, TargetSample sample, long now) {
+        String target = state.service + "/" + state.environment;
+        if (sample.at() > analysis.endsAt) {
+            // measured after the window: the punctuation is about to close it
+            engine.metrics().count(SampleOutcome.LATE, 1);
+            return true;
+        }
+        MetricTrack track = analysis.track(sample.metric());
+        if (track == null) {
+            engine.metrics().count(SampleOutcome.UNANALYSED, 1);
+            return true;
+        }
+        if (sample.isProviderError()) {
+            engine.metrics().count(SampleOutcome.PROVIDER_ERROR, 1);
+            track.providerErrors++;
+            track.lastError = sample.error();
+            track.lastQuery = sample.query();
+            dirty.add(target);
+            if (track.providerErrors > analysis.inconclusiveLimit) {
+                track.outcome = Outcome.INCONCLUSIVE;
+                track.reason = track.providerErrors + " failed measurements by " + track.provider + " (limit "
+                        + analysis.inconclusiveLimit + "), the last: " + sample.error();
+                end(state, analysis, Outcome.INCONCLUSIVE, "provider-errors", sample.metric() + ": " + track.reason, now);
+                publish(state, analysis);
+            }
+            return true;
+        }
+        if (sample.at() < analysis.startedAt - engine.config().clockSkew().toMillis()) {
+            // The version cannot have been measured before it was deployed: a wrong clock or a mislabelled sample.
+            deadLetterSample(target, sample, "sample of " + sample.version() + " measured at "
+                    + Instant.ofEpochMilli(sample.at()) + ", before its deployment at " + Instant.ofEpochMilli(analysis.startedAt)
+                    + " (field 'timestamp')");
+            return true;
+        }
+        Observation observation = new Observation(sample.value(), sample.at());
+        track.samples++;
+        track.stats.add(sample.value());
+        track.recent.add(observation);
+        if (track.recent.size() > MetricTrack.RECENT) {
+            track.recent.remove(0);
+        }
+        if (sample.query() != null) {
+            track.lastQuery = sample.query();
+        }
+        interval(track.canaryIntervals, Math.max(0, analysis.intervalIndex(sample.at()))).add(sample.value());
+        analysis.samples++;
+        engine.metrics().count(SampleOutcome.ANALYSED, 1);
+        dirty.add(target);
+        Judgement judgement = engine.detector(track.detector).observe(track, observation);
+        record(track, judgement);
+        if (judgement.outcome() == Outcome.FAILED) {
+            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId);
+            end(state, analysis, Outcome.FAILED, "failure", track.metric + ": " + judgement.reason(), now);
+            publish(state, analysis);
+        }
+        return true;
+    }
+
+    private void keepBaseline(TargetState state, TargetSample sample) {
+        if (!state.baselineMetrics.contains(sample.metric())) {
+            engine.metrics().count(SampleOutcome.UNANALYSED, 1);
+            return;
+        }
+        String key = baselineKey(state.service + "/" + state.environment, sample.metric());
+        BaselineValues values = baselines.get(key);
+        if (values == null || !sample.version().equals(values.version)) {
+            values = new BaselineValues();
+            values.version = sample.version();
+        }
+        values.add(new Observation(sample.value(), sample.at()), engine.config().baselineValues());
+        baselines.put(key, values);
+        engine.metrics().count(SampleOutcome.BASELINE, 1);
+    }
+
+    private Baseline baseline(String target, String metric, String stableVersion, AnalysisState analysis) {
+        Baseline baseline = new Baseline();
+        baseline.version = stableVersion;
+        BaselineValues values = baselines.get(baselineKey(target, metric));
+        if (values == null || stableVersion == null || !stableVersion.equals(values.version)) {
+            return baseline;
+        }
+        for (Observation observation : values.values) {
+            if (observation.at() <= analysis.startedAt) {
+                baseline.values.add(observation);
+                interval(baseline.intervals, analysis.intervalIndex(observation.at())).add(observation.value());
+            }
+        }
+        return baseline;
+    }
+
+    private boolean holdEarly(TargetState state, TargetSample sample, long now) {
+        if (state.early.size() >= engine.config().earlySamplesPerTarget()) {
+            engine.metrics().count(SampleOutcome.EARLY_EXPIRED, 1);
+            return false;
+        }
+        if (state.early.isEmpty()) {
+            deadlines.put(deadline(DEADLINE_EARLY, now + engine.config().earlySamplesTtl().toMillis(),
+                    state.service + "/" + state.environment), state.service + "/" + state.environment);
+        }
+        state.early.add(sample);
+        engine.metrics().count(SampleOutcome.EARLY, 1);
+        return true;
+    }
+
+    private void holdEarlyOfUnknownTarget(String target, List<TargetSample> samples, long now) {
+        if (engine.config().earlySamplesPerTarget() == 0) {
+            engine.metrics().count(SampleOutcome.UNANALYSED, samples.size());
+            return;
+        }
+        TargetState state = new TargetState();
+        int slash = target.indexOf('/');
+        state.service = target.substring(0, slash);
+        state.environment = target.substring(slash + 1);
+        boolean held = false;
+        for (TargetSample sample : samples) {
+            held |= holdEarly(state, sample, now);
+        }
+        if (held) {
+            targets.put(target, state);
+        }
+    }
+
+    private void replayEarlySamples(TargetState state, long now) {
+        if (state.early.isEmpty()) {
+            return;
+        }
+        List<TargetSample> early = new ArrayList<>(state.early);
+        state.early.clear();
+        int replayed = 0;
+        for (TargetSample sample : early) {
+            if (sample.version().equals(state.runningVersion) || sample.version().equals(state.stableVersion)) {
+                sample(state, sample, now);
+                replayed++;
+            } else {
+                state.early.add(sample);
+            }
+        }
+        if (replayed > 0) {
+            LOG.infof("%d sample(s) of %s/%s that came before their deployment taken into its analysis", replayed,
+                    state.service, state.environment);
+        }
+    }
+
+    // ---- endings -----------------------------------------------------------------------------------------------
+
+    private void tick(long now) {
+        String upTo = String.format("%013d~", now);
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> iterator = deadlines.range("", upTo)) {
+            iterator.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> deadline : due) {
+            deadlines.delete(deadline.key);
+            TargetState state = targets.get(deadline.value);
+            if (state == null) {
+                continue;
+            }
+            if (deadline.key.split("\\|", 3)[1].equals(DEADLINE_WINDOW)) {
+                closeWindow(state, now);
+            } else {
+                expireEarly(state, now);
+            }
+            if (state.analysis == null && state.isEmpty()) {
+                targets.delete(deadline.value);
+            } else {
+                targets.put(deadline.value, state);
+            }
+        }
+        for (Iterator<String> iterator = dirty.iterator(); iterator.hasNext(); ) {
+            String target = iterator.next();
+            iterator.remove();
+            TargetState state = targets.get(target);
+            if (state != null && state.analysis != null) {
+                publish(state, state.analysis);
+                targets.put(target, state);
+            }
+        }
+    }
+
+    private void closeWindow(TargetState state, long now) {
+        AnalysisState analysis = state.analysis;
+        if (analysis == null || !analysis.running() || analysis.endsAt > now) {
+            return;
+        }
+        List<String> inconclusive = new ArrayList<>();
+        MetricTrack failed = null;
+        for (MetricTrack track : analysis.metrics) {
+            if (track.outcome.isFinal()) {
+                continue;
+            }
+            Judgement judgement = track.samples == 0
+                    ? Judgement.inconclusive(null, "no samples of " + track.metric + " in the window")
+                    : track.samples < analysis.minSamples
+                    ? Judgement.inconclusive(null, "only " + track.samples + " sample(s) of " + track.metric + ", "
+                    + analysis.minSamples + " needed")
+                    : engine.detector(track.detector).conclude(track);
+            record(track, judgement);
+            if (judgement.outcome() == Outcome.FAILED && failed == null) {
+                failed = track;
+            } else if (judgement.outcome() == Outcome.INCONCLUSIVE) {
+                inconclusive.add(judgement.reason());
+            }
+        }
+        if (failed != null) {
+            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId);
+            end(state, analysis, Outcome.FAILED, "window", failed.metric + ": " + failed.reason, now);
+        } else if (!inconclusive.isEmpty()) {
+            end(state, analysis, Outcome.INCONCLUSIVE, "window", String.join("; ", inconclusive), now);
+        } else {
+            end(state, analysis, Outcome.PASSED, "window", "all " + analysis.metrics.size() + " metric(s) passed over "
+                    + analysis.samples + " sample(s)", now);
+            state.stableVersion = analysis.version;
+        }
+        publish(state, analysis);
+    }
+
+    private void expireEarly(TargetState state, long now) {
+        long ttl = engine.config().earlySamplesTtl().toMillis();
+        int before = state.early.size();
+        state.early.removeIf(sample -> sample.at() < now - ttl);
+        engine.metrics().count(SampleOutcome.EARLY_EXPIRED, before - state.early.size());
+        state.earlyRollbacks.values().removeIf(at -> at < now - ttl);
+        if (!state.early.isEmpty() || !state.earlyRollbacks.isEmpty()) {
+            String target = state.service + "/" + state.environment;
+            deadlines.put(deadline(DEADLINE_EARLY, now + ttl, target), target);
+        }
+    }
+
+    /** Ends the analysis; a failure also raises the anomaly, and every ending emits the verdict. */
+    private void end(TargetState state, AnalysisState analysis, Outcome outcome, String endedBy, String reason, long now) {
+        analysis.outcome = outcome;
+        analysis.endedBy = endedBy;
+        analysis.reason = reason;
+        analysis.endedAt = now;
+        for (MetricTrack track : analysis.metrics) {
+            if (!track.outcome.isFinal() && outcome != Outcome.PASSED) {
+                track.reason = track.reason != null ? track.reason : "not judged: the analysis ended (" + endedBy + ")";
+            }
+        }
+        String target = state.service + "/" + state.environment;
+        deadlines.delete(deadline(DEADLINE_WINDOW, analysis.endsAt, target));
+        pulls.delete(target);
+        if (outcome == Outcome.FAILED) {
+            MetricTrack failing = analysis.metrics.stream().filter(track -> track.outcome == Outcome.FAILED).findFirst()
+                    .orElseThrow();
+            context.forward(new Record<>(target, Outbound.of(Outbound.Kind.ANOMALY,
+                    engine.events().anomalyDetected(state.service, state.environment, analysis, failing)), now));
+            LOG.warnf("Analysis of %s %s failed: %s", target, analysis.version, reason);
+        } else {
+            LOG.infof("Analysis of %s %s %s: %s", target, analysis.version, outcome.wireName(), reason);
+        }
+        context.forward(new Record<>(target, Outbound.of(Outbound.Kind.VERDICT,
+                engine.events().analysisFinished(state.service, state.environment, analysis)), now));
+        engine.metrics().ended(outcome);
+    }
+
+    private void publish(TargetState state, AnalysisState analysis) {
+        String target = state.service + "/" + state.environment;
+        analysis.revision++;
+        dirty.remove(target);
+        context.forward(new Record<>(target, Outbound.of(Outbound.Kind.PROGRESS,
+                engine.events().progress(state.service, state.environment, analysis)), context.currentSystemTimeMs()));
+    }
+
+    private void deadLetterSample(String target, TargetSample sample, String reason) {
+        engine.metrics().deadLettered(1);
+        context.forward(new Record<>(target, new Outbound(Outbound.Kind.DEAD_SAMPLE, engine.sampleJson(target, sample),
+                reason), context.currentSystemTimeMs(), DeadLetterHeaders.of(null, SampleReadProcessor.CONSUMER, reason,
+                "dev.lifeguard.monitor.event.InvalidSampleException", context.recordMetadata())));
+    }
+
+    private static void record(MetricTrack track, Judgement judgement) {
+        track.outcome = judgement.outcome();
+        track.statistic = judgement.statistic();
+        if (judgement.outcome().isFinal()) {
+            track.reason = judgement.reason();
+            track.evidence = new ArrayList<>(judgement.evidence());
+        }
+    }
+
+    private static IntervalStats interval(List<IntervalStats> intervals, long index) {
+        for (int i = intervals.size() - 1; i >= 0; i--) {
+            IntervalStats interval = intervals.get(i);
+            if (interval.index == index) {
+                return interval;
+            }
+            if (interval.index < index) {
+                IntervalStats added = new IntervalStats(index);
+                intervals.add(i + 1, added);
+                return added;
+            }
+        }
+        IntervalStats added = new IntervalStats(index);
+        intervals.add(0, added);
+        return added;
+    }
+
+    static String deadline(String kind, long at, String target) {
+        return String.format("%013d|%s|%s", at, kind, target);
+    }
+
+    static String baselineKey(String target, String metric) {
+        return target + "|" + metric;
+    }
+}

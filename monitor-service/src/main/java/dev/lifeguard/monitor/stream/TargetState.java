@@ -1,0 +1,74 @@
+package dev.lifeguard.monitor.stream;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the engine keeps about one target ({@code <service>/<environment>}): which version runs and which is
+ * stable, the current or last analysis, and small bounded memories that make replays, duplicates and events that
+ * overtake each other harmless. The stable version's baseline lives in its own store (it is bigger and changes less).
+ */
+public final class TargetState {
+
+    static final int REMEMBERED_DEPLOYMENTS = 32;
+    static final int REMEMBERED_SERIES = 512;
+
+    public String service;
+    public String environment;
+    /** The version running now, as the last deployment or rollback said. */
+    public String runningVersion;
+    /** The version the next analysis compares against. */
+    public String stableVersion;
+    /** Metrics whose baseline is kept: those the target's last spec analyses. */
+    public List<String> baselineMetrics = new ArrayList<>();
+    public AnalysisState analysis;
+    /** Deployments already seen (started or rolled back), newest last: a replayed event changes nothing. */
+    public List<String> seenDeployments = new ArrayList<>();
+    /** Rollbacks of deployments not seen yet: the deployment starts rolled back when it arrives. */
+    public Map<String, Long> earlyRollbacks = new LinkedHashMap<>();
+    /** Newest timestamp taken per series; older or equal ones are duplicates or out of order. */
+    public Map<String, Long> seriesWatermarks = new HashMap<>();
+    /** Samples of versions no deployment announced yet, oldest first. */
+    public List<TargetSample> early = new ArrayList<>();
+
+    /** Versions of those deployments: their samples, once their analysis is over, are late. */
+    public List<String> seenVersions = new ArrayList<>();
+
+    public void seen(String deploymentId, String version) {
+        remember(seenDeployments, deploymentId);
+        remember(seenVersions, version);
+    }
+
+    private static void remember(List<String> memory, String value) {
+        memory.remove(value);
+        memory.add(value);
+        while (memory.size() > REMEMBERED_DEPLOYMENTS) {
+            memory.remove(0);
+        }
+    }
+
+    /** True when the sample is newer than everything taken from its series, which then moves on to it. */
+    public boolean advance(TargetSample sample) {
+        String series = sample.series();
+        Long watermark = seriesWatermarks.get(series);
+        if (watermark != null && sample.at() <= watermark) {
+            return false;
+        }
+        if (watermark == null && seriesWatermarks.size() >= REMEMBERED_SERIES) {
+            seriesWatermarks.keySet().removeIf(key -> !key.startsWith(currentVersionPrefix()));
+        }
+        seriesWatermarks.put(series, sample.at());
+        return true;
+    }
+
+    private String currentVersionPrefix() {
+        return (analysis != null ? analysis.version : String.valueOf(runningVersion)) + '\u0000';
+    }
+
+    public boolean isEmpty() {
+        return analysis == null && early.isEmpty() && earlyRollbacks.isEmpty();
+    }
+}
