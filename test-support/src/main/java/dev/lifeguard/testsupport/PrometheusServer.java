@@ -40,12 +40,19 @@ public final class PrometheusServer implements AutoCloseable {
     private final Path workDir;
     private final URI url;
     private final HttpClient http;
+    /** A test JVM that ends without {@link #close()} (killed run, forgotten close) must not leave a server behind. */
+    private final Thread cleanupAtExit;
 
     private PrometheusServer(Process process, Path workDir, URI url, HttpClient http) {
         this.process = process;
         this.workDir = workDir;
         this.url = url;
         this.http = http;
+        this.cleanupAtExit = new Thread(() -> {
+            stop(process);
+            deleteRecursively(workDir);
+        }, "prometheus-server-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupAtExit);
     }
 
     /** One sample of a series: its value at a time (Prometheus keeps millisecond precision). */
@@ -118,6 +125,11 @@ public final class PrometheusServer implements AutoCloseable {
     public void close() {
         stop(process);
         deleteRecursively(workDir);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupAtExit);
+        } catch (IllegalStateException e) {
+            // closed while the JVM is already shutting down: the hook runs anyway and finds nothing left to do
+        }
     }
 
     private static PrometheusServer startOnce(Path binary, HttpClient http) {
