@@ -105,20 +105,15 @@ public final class NotifiableEvents {
     }
 
     private static AnalysisFinishedEvent analysisFinished(CloudEvent event) {
+        EventTarget target = EventTarget.of(event);
         CdEvent cd = event.cdEvent();
         JsonNode content = cd.content();
-        String outcomeText = text(content, "outcome");
-        Outcome outcome = Outcome.parse(outcomeText);
-        if (outcome == null) {
-            throw new MalformedEventException("field 'subject.content.outcome' must be passed, failed or inconclusive: '"
-                    + outcomeText + "'");
-        }
+        Outcome outcome = outcome(text(content, "outcome"), "subject.content.outcome");
         List<MetricVerdict> metrics = new ArrayList<>();
         for (JsonNode metric : content.path("metrics")) {
             metrics.add(metricVerdict(metric, metrics.size()));
         }
         JsonNode samples = content.path("samples");
-        EventTarget target = EventTarget.of(event);
         return new AnalysisFinishedEvent(event, target.service(), target.environment(),
                 firstText(text(content, "deploymentId"), text(cd.subject(), "id")),
                 required(text(content, "version"), "subject.content.version"), text(content, "stableVersion"),
@@ -128,12 +123,7 @@ public final class NotifiableEvents {
 
     private static MetricVerdict metricVerdict(JsonNode metric, int index) {
         String field = "subject.content.metrics[" + index + "]";
-        String verdictText = text(metric, "verdict");
-        Outcome verdict = Outcome.parse(verdictText);
-        if (verdict == null) {
-            throw new MalformedEventException("field '" + field + ".verdict' must be passed, failed or inconclusive: '"
-                    + verdictText + "'");
-        }
+        Outcome verdict = outcome(text(metric, "verdict"), field + ".verdict");
         List<Double> evidence = new ArrayList<>();
         metric.path("evidence").forEach(sample -> {
             if (sample.path("value").isNumber()) {
@@ -145,6 +135,15 @@ public final class NotifiableEvents {
         return new MetricVerdict(required(text(metric, "metric"), field + ".metric"), text(metric, "detector"),
                 verdict, statistic.isNumber() ? statistic.asDouble() : null, text(metric, "reason"), evidence,
                 providerErrors.canConvertToInt() ? providerErrors.intValue() : 0);
+    }
+
+    private static Outcome outcome(String text, String field) {
+        Outcome outcome = Outcome.parse(required(text, field));
+        if (outcome == null) {
+            throw new MalformedEventException("field '" + field + "' must be passed, failed or inconclusive: '" + text
+                    + "'");
+        }
+        return outcome;
     }
 
     /** The version in a package URL ({@code pkg:type/name@version?...}), if it has one. */

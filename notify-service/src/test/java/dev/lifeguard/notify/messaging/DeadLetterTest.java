@@ -8,6 +8,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,6 +40,7 @@ class DeadLetterTest {
             lifeguard.topics.deployments | dev.cdevents.service.upgraded.0.3.0
             lifeguard.topics.anomalies   | dev.cdevents.incident.detected.0.3.0
             lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.requested.0.1.0
+            lifeguard.topics.analyses    | dev.cdeventsx.lifeguard-analysis.finished.0.1.0
             """)
     void malformedRecordIsDeadLetteredAndTheNextOneIsNotified(String topicProperty, String goodType) {
         String topic = config.getValue(topicProperty, String.class);
@@ -63,5 +65,28 @@ class DeadLetterTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(team).stream()
                 .anyMatch(delivery -> goodId.equals(delivery.get("eventId"))));
+    }
+
+    @Test
+    void verdictWithAnUnknownOutcomeIsDeadLetteredWithTheReasonAndTheNextOneIsNotified() {
+        String topic = config.getValue("lifeguard.topics.analyses", String.class);
+        String team = unique("team");
+        String service = unique("svc");
+        subscribe(team, List.of(service), "webhook", "http://localhost:9/unused");
+        String badId = UUID.randomUUID().toString();
+        String unknownOutcome = GoldenEvents.about(GoldenEvents.ANALYSIS, service, badId)
+                .replace("\"outcome\": \"failed\"", "\"outcome\": \"maybe\"");
+        String goodId = UUID.randomUUID().toString();
+
+        kafka.send(topic, service + "/production", unknownOutcome);
+        kafka.send(topic, service + "/production", GoldenEvents.about(GoldenEvents.ANALYSIS, service, goodId));
+
+        ConsumerRecord<String, String> letter = kafka.awaitRecord(topic + ".dlq",
+                record -> unknownOutcome.equals(record.value()));
+        assertThat(KafkaTestClient.header(letter, "dead-letter-reason"))
+                .contains("subject.content.outcome", "'maybe'");
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(team).stream()
+                .anyMatch(delivery -> goodId.equals(delivery.get("eventId"))));
+        assertThat(deliveries(team)).noneMatch(delivery -> badId.equals(delivery.get("eventId")));
     }
 }

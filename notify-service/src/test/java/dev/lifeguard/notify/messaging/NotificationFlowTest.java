@@ -49,6 +49,8 @@ class NotificationFlowTest {
     String anomaliesTopic;
     @ConfigProperty(name = "lifeguard.topics.rollbacks")
     String rollbacksTopic;
+    @ConfigProperty(name = "lifeguard.topics.analyses")
+    String analysesTopic;
     @ConfigProperty(name = "lifeguard.topics.notifications")
     String notificationsTopic;
 
@@ -159,6 +161,59 @@ class NotificationFlowTest {
         assertThat(message.path("text").asText())
                 .isEqualTo("Rolling back " + service + " in production from 2.0.0 to 1.0.0");
         assertThat(message.at("/blocks/1/text/text").asText()).contains("error_rate above 0.05");
+    }
+
+    @Test
+    void failedAnalysisReachesTheTeamWithItsDecidingMetric() {
+        String service = unique("svc");
+        JsonNode message = slackMessageAbout(analysesTopic, GoldenEvents.ANALYSIS, service);
+
+        assertThat(message.path("text").asText())
+                .isEqualTo("Analysis failed for " + service + " 2.0.0 in production: error_rate");
+        assertThat(message.at("/blocks/1/text/text").asText()).isEqualTo("error_rate above 0.05 for 3 consecutive samples"
+                + " on " + service + " 2.0.0 in production. Deciding metric: error_rate failed (threshold, statistic 0.40,"
+                + " evidence 0.21, 0.34, 0.40). Last good version: 1.0.0.");
+    }
+
+    @Test
+    void inconclusiveAnalysisReachesTheTeamAndSaysTheVersionIsUnverified() {
+        String service = unique("svc");
+        String slackPath = "/services/T/B/" + UUID.randomUUID();
+        subscribe(unique("team"), List.of(service), "slack", channels.baseUrl() + slackPath);
+
+        kafka.send(analysesTopic, service + "/production",
+                GoldenEvents.inconclusiveAnalysis(service, UUID.randomUUID().toString()));
+
+        JsonNode message = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        assertThat(message.path("text").asText())
+                .isEqualTo("Analysis inconclusive for " + service + " 2.0.0 in production: latency_p99");
+        assertThat(message.at("/blocks/1/text/text").asText())
+                .contains("latency_p99 inconclusive (canary): 2 intervals so far, the canary detector needs 3")
+                .endsWith(service + " 2.0.0 runs unverified in production: check its metrics before relying on it.");
+    }
+
+    @Test
+    void sameVerdictTwiceIsNotifiedOnce() {
+        String team = unique("team");
+        String service = unique("svc");
+        String hookPath = "/hooks/" + UUID.randomUUID();
+        subscribe(team, List.of(service), "webhook", channels.baseUrl() + hookPath);
+        String verdictId = UUID.randomUUID().toString();
+        String verdict = GoldenEvents.about(GoldenEvents.ANALYSIS, service, verdictId);
+        String markerId = UUID.randomUUID().toString();
+
+        kafka.send(analysesTopic, service + "/production", verdict);
+        kafka.send(analysesTopic, service + "/production", verdict);
+        kafka.send(analysesTopic, service + "/production", GoldenEvents.passedAnalysis(service, markerId));
+
+        // The marker comes after both copies on the same partition: once it is recorded, so are they.
+        await().atMost(WAIT).until(() -> deliveries(team).stream()
+                .anyMatch(delivery -> markerId.equals(delivery.get("eventId"))));
+        assertThat(deliveries(team)).extracting(delivery -> delivery.get("eventId"))
+                .containsExactlyInAnyOrder(verdictId, markerId);
+        await().atMost(WAIT).until(() -> channels.findAll(postRequestedFor(urlEqualTo(hookPath))).size() == 2);
+        assertThat(channels.findAll(postRequestedFor(urlEqualTo(hookPath)))).extracting(request -> request.getHeader("ce-id"))
+                .containsExactlyInAnyOrder(verdictId, markerId);
     }
 
     /** Subscribes a new team's Slack channel to the service, sends the golden event, returns what Slack got. */
