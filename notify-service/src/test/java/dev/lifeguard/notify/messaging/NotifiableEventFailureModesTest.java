@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The failure-mode checklist for {@link NotifiableEventConsumer} on each of its channels (deployments, anomalies,
- * rollbacks): an event arriving twice, out of order, after a topic reset, while the database is down, handled by two
+ * rollbacks, analyses): an event arriving twice, out of order, after a topic reset, while the database is down, handled by two
  * instances at once, and across a broker restart. "Exactly once" is asserted as exact counts of deliveries, webhook
  * POSTs (WireMock) and queued notification.published events.
  */
@@ -87,7 +87,7 @@ class NotifiableEventFailureModesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {Channels.DEPLOYMENTS, Channels.ANOMALIES, Channels.ROLLBACKS})
+    @ValueSource(strings = {Channels.DEPLOYMENTS, Channels.ANOMALIES, Channels.ROLLBACKS, Channels.ANALYSES})
     void eventRedeliveredAfterItWasDeliveredIsNotDeliveredOrPostedAgain(String channel) {
         ConsumedStream stream = stream(channel);
         Subscriber subscriber = subscriber(1);
@@ -110,9 +110,10 @@ class NotifiableEventFailureModesTest {
     @Test
     void chainEventsArrivingInReverseOrderAcrossAllChannelsAreEachDeliveredOnce() {
         Subscriber subscriber = subscriber(1);
-        // The chain runs deployed -> anomaly -> rollback requested -> rolled back; it arrives the other way round.
-        List<String> reversed = List.of(GoldenEvents.ROLLEDBACK, GoldenEvents.ROLLBACK_REQUESTED, GoldenEvents.ANOMALY,
-                GoldenEvents.UPGRADED);
+        // The chain runs deployed -> anomaly -> verdict -> rollback requested -> rolled back; it arrives the other
+        // way round.
+        List<String> reversed = List.of(GoldenEvents.ROLLEDBACK, GoldenEvents.ROLLBACK_REQUESTED, GoldenEvents.ANALYSIS,
+                GoldenEvents.ANOMALY, GoldenEvents.UPGRADED);
         Map<String, String> eventIds = new LinkedHashMap<>();
         for (String type : reversed) {
             String eventId = UUID.randomUUID().toString();
@@ -184,7 +185,7 @@ class NotifiableEventFailureModesTest {
 
             Map<String, String> stuck = await().atMost(WAIT).until(ServiceHealth::stuckChannels,
                     channels -> channels.keySet().containsAll(List.of(Channels.DEPLOYMENTS, Channels.ANOMALIES,
-                            Channels.ROLLBACKS)));
+                            Channels.ROLLBACKS, Channels.ANALYSES)));
             for (ConsumedStream stream : streams) {
                 assertThat(stuck.get(stream.channel())).startsWith("retrying " + stream.topic() + "-");
             }
@@ -210,7 +211,7 @@ class NotifiableEventFailureModesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {Channels.DEPLOYMENTS, Channels.ANOMALIES, Channels.ROLLBACKS})
+    @ValueSource(strings = {Channels.DEPLOYMENTS, Channels.ANOMALIES, Channels.ROLLBACKS, Channels.ANALYSES})
     void sameRecordHandledByTwoInstancesAtOnceIsDeliveredOncePerSubscription(String channel) throws Exception {
         ConsumedStream stream = stream(channel);
         Subscriber subscriber = subscriber(2);
@@ -249,17 +250,22 @@ class NotifiableEventFailureModesTest {
     void afterABrokerRestartNewEventsAreDeliveredAndTheOutboxDrains() {
         Subscriber subscriber = subscriber(1);
         ConsumedStream anomalies = stream(Channels.ANOMALIES);
+        ConsumedStream analyses = stream(Channels.ANALYSES);
         String duringId = UUID.randomUUID().toString();
+        String verdictDuringId = UUID.randomUUID().toString();
         String afterId = UUID.randomUUID().toString();
+        String verdictAfterId = UUID.randomUUID().toString();
         boolean stopped = false;
         try {
             KafkaBrokerResource.broker().stopBroker();
             stopped = true;
-            // A record fetched just before the broker went away is handled while it is away: its notifications can
+            // Records fetched just before the broker went away are handled while it is away: their notifications can
             // only wait in the outbox.
             anomalies.handler().accept(new ConsumerRecord<>(anomalies.topic(), 0, 0L, subscriber.key(),
                     GoldenEvents.about(anomalies.type(), subscriber.service(), duringId)));
-            assertThat(unsentNotifications(subscriber.teamTopic(0))).isEqualTo(1);
+            analyses.handler().accept(new ConsumerRecord<>(analyses.topic(), 0, 0L, subscriber.key(),
+                    GoldenEvents.about(analyses.type(), subscriber.service(), verdictDuringId)));
+            assertThat(unsentNotifications(subscriber.teamTopic(0))).isEqualTo(2);
             KafkaBrokerResource.broker().startBroker();
             stopped = false;
         } finally {
@@ -271,10 +277,12 @@ class NotifiableEventFailureModesTest {
         ConsumedStream deployments = stream(Channels.DEPLOYMENTS);
         kafka.send(deployments.topic(), subscriber.key(), GoldenEvents.about(deployments.type(), subscriber.service(),
                 afterId));
+        kafka.send(analyses.topic(), subscriber.key(), GoldenEvents.about(analyses.type(), subscriber.service(),
+                verdictAfterId));
 
-        awaitDelivered(subscriber, afterId);
-        awaitDelivered(subscriber, duringId);
-        for (String eventId : List.of(duringId, afterId)) {
+        List<String> eventIds = List.of(duringId, verdictDuringId, afterId, verdictAfterId);
+        eventIds.forEach(eventId -> awaitDelivered(subscriber, eventId));
+        for (String eventId : eventIds) {
             assertThat(deliveries(eventId, subscriber.ids().get(0))).isEqualTo(1);
             assertThat(posts(subscriber, 0, eventId)).isEqualTo(1);
             for (String topic : List.of(subscriber.teamTopic(0), config.getValue("lifeguard.topics.notifications",
@@ -320,23 +328,27 @@ class NotifiableEventFailureModesTest {
         Map<String, String> types = Map.of(
                 Channels.DEPLOYMENTS, GoldenEvents.UPGRADED,
                 Channels.ANOMALIES, GoldenEvents.ANOMALY,
-                Channels.ROLLBACKS, GoldenEvents.ROLLBACK_REQUESTED);
+                Channels.ROLLBACKS, GoldenEvents.ROLLBACK_REQUESTED,
+                Channels.ANALYSES, GoldenEvents.ANALYSIS);
         Map<String, Consumer<ConsumerRecord<String, String>>> handlers = Map.of(
                 Channels.DEPLOYMENTS, consumer::consumeDeployment,
                 Channels.ANOMALIES, consumer::consumeAnomaly,
-                Channels.ROLLBACKS, consumer::consumeRollback);
+                Channels.ROLLBACKS, consumer::consumeRollback,
+                Channels.ANALYSES, consumer::consumeAnalysis);
         return new ConsumedStream(channel, config.getValue("lifeguard.topics." + channel, String.class), types.get(channel),
                 handlers.get(channel));
     }
 
     private List<ConsumedStream> allStreams() {
-        return List.of(stream(Channels.DEPLOYMENTS), stream(Channels.ANOMALIES), stream(Channels.ROLLBACKS));
+        return List.of(stream(Channels.DEPLOYMENTS), stream(Channels.ANOMALIES), stream(Channels.ROLLBACKS),
+                stream(Channels.ANALYSES));
     }
 
     private String topicFor(String type) {
         String channel = switch (type) {
             case GoldenEvents.ANOMALY -> Channels.ANOMALIES;
             case GoldenEvents.ROLLBACK_REQUESTED -> Channels.ROLLBACKS;
+            case GoldenEvents.ANALYSIS -> Channels.ANALYSES;
             default -> Channels.DEPLOYMENTS;
         };
         return stream(channel).topic();
