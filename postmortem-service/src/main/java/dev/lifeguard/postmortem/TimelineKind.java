@@ -1,9 +1,13 @@
 package dev.lifeguard.postmortem;
 
-/** What a timeline entry is about; {@link #label()} is the {@code type} shown in timelines and post-mortems. */
+/**
+ * What a timeline entry is about; {@link #label()} is the {@code type} shown in timelines and post-mortems. Declared in
+ * the order a chain happens in, which orders entries of the same instant (an anomaly and the verdict it decided).
+ */
 public enum TimelineKind {
     DEPLOYMENT("deployment"),
     ANOMALY("anomaly"),
+    ANALYSIS("analysis"),
     ROLLBACK_REQUESTED("rollback-requested"),
     ROLLBACK("rollback"),
     NOTIFICATION("notification");
@@ -16,5 +20,15 @@ public enum TimelineKind {
 
     public String label() {
         return label;
+    }
+
+    /** Where an entry of this label falls among entries of the same instant; unknown labels come last. */
+    public static int rankOf(String label) {
+        for (TimelineKind kind : values()) {
+            if (kind.label.equals(label)) {
+                return kind.ordinal();
+            }
+        }
+        return values().length;
     }
 }

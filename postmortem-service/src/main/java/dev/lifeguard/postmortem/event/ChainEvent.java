@@ -61,6 +61,9 @@ public record ChainEvent(CloudEvent cloudEvent, String service, String environme
         if (type.startsWith(EventTypes.INCIDENT_DETECTED_PREFIX)) {
             return AnomalyDetected::from;
         }
+        if (type.startsWith(EventTypes.ANALYSIS_FINISHED_PREFIX)) {
+            return AnalysisFinished::from;
+        }
         if (type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX)) {
             return RollbackRequested::from;
         }

@@ -11,6 +11,7 @@ public final class EventTypes {
     public static final String SERVICE_ROLLEDBACK_PREFIX = "dev.cdevents.service.rolledback.";
     public static final String INCIDENT_DETECTED_PREFIX = "dev.cdevents.incident.detected.";
     public static final String ROLLBACK_REQUESTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.requested.";
+    public static final String ANALYSIS_FINISHED_PREFIX = "dev.cdeventsx.lifeguard-analysis.finished.";
     public static final String NOTIFICATION_PUBLISHED_PREFIX = "dev.cdeventsx.lifeguard-notification.published.";
 
     public static final String INCIDENT_RESOLVED = "dev.cdevents.incident.resolved.0.3.0";

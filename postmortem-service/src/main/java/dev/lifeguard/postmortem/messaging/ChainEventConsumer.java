@@ -45,6 +45,12 @@ public class ChainEventConsumer {
         consume(Channels.ROLLBACKS, record);
     }
 
+    @Incoming(Channels.ANALYSES)
+    @Blocking
+    public void consumeAnalysis(ConsumerRecord<String, String> record) {
+        consume(Channels.ANALYSES, record);
+    }
+
     @Incoming(Channels.NOTIFICATIONS)
     @Blocking
     public void consumeNotification(ConsumerRecord<String, String> record) {

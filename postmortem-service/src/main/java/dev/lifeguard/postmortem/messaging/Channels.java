@@ -9,6 +9,8 @@ public final class Channels {
     public static final String ANOMALIES = "anomalies";
     /** rollback-service's requests (lifeguard.rollbacks). */
     public static final String ROLLBACKS = "rollbacks";
+    /** monitor-service's verdicts, one per deployment (lifeguard.analyses). */
+    public static final String ANALYSES = "analyses";
     /** notify-service's notifications to all teams (lifeguard.notifications). */
     public static final String NOTIFICATIONS = "notifications";
 

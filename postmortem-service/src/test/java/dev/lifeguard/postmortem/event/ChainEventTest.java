@@ -26,6 +26,7 @@ class ChainEventTest {
             "dev.cdevents.service.deployed.0.3.0, DEPLOYMENT",
             "dev.cdevents.service.upgraded.0.3.0, DEPLOYMENT",
             "dev.cdevents.incident.detected.0.3.0, ANOMALY",
+            "dev.cdeventsx.lifeguard-analysis.finished.0.1.0, ANALYSIS",
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0, ROLLBACK_REQUESTED",
             "dev.cdevents.service.rolledback.0.3.0, ROLLBACK",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0, NOTIFICATION"})
@@ -37,6 +38,49 @@ class ChainEventTest {
         assertThat(event.service()).isEqualTo("checkout");
         assertThat(event.environment()).isEqualTo("production");
         assertThat(event.time()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "dev.cdevents.service.deployed.0.3.0",
+            "dev.cdevents.service.upgraded.0.3.0",
+            "dev.cdevents.incident.detected.0.3.0",
+            "dev.cdeventsx.lifeguard-analysis.finished.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
+            "dev.cdevents.service.rolledback.0.3.0",
+            "dev.cdeventsx.lifeguard-notification.published.0.1.0"})
+    void goldenExamplesReadHereMeetTheirSchema(String type) {
+        assertThat(EventContract.violations(example(type))).isEmpty();
+    }
+
+    @Test
+    void analysisVerdictCarriesItsOutcomeReasonAndMetrics() {
+        ChainEvent event = read(example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")).orElseThrow();
+        AnalysisFinished analysis = (AnalysisFinished) event.details();
+
+        assertThat(event.time()).isEqualTo(OffsetDateTime.parse("2026-11-26T10:01:21Z"));
+        assertThat(analysis.deploymentId()).isEqualTo("d-0002");
+        assertThat(analysis.version()).isEqualTo("2.0.0");
+        assertThat(analysis.outcome()).isEqualTo("failed");
+        assertThat(analysis.reason())
+                .isEqualTo("error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0 in production");
+        assertThat(analysis.endedBy()).isEqualTo("failure");
+        assertThat(analysis.metrics()).containsExactly(
+                new AnalysisFinished.MetricVerdict("error_rate", "threshold", "failed", 0.4,
+                        "error_rate above 0.05 for 3 consecutive samples"),
+                new AnalysisFinished.MetricVerdict("latency_p99", "canary", "inconclusive", null,
+                        "2 intervals so far, the canary detector needs 3"));
+        assertThat(analysis.decidingMetrics()).extracting(AnalysisFinished.MetricVerdict::metric)
+                .containsExactly("error_rate");
+    }
+
+    @Test
+    void analysisWithAnUnknownOutcomeIsMalformedAndNamed() {
+        String analysis = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replace("\"outcome\": \"failed\"", "\"outcome\": \"maybe\"");
+
+        assertThatThrownBy(() -> read(analysis)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/outcome").hasMessageContaining("'maybe'");
     }
 
     @Test

@@ -41,6 +41,8 @@ class PostmortemRendererTest {
                 |---|---|---|
                 | 2026-11-26 10:00:00 UTC | deployment | checkout upgraded from 1.0.0 to 2.0.0 in production |
                 | 2026-11-26 10:01:21 UTC | anomaly | Anomaly on checkout 2.0.0 in production: error_rate \\| latency |
+                | 2026-11-26 10:01:21 UTC | analysis | Analysis of checkout 2.0.0 in production failed: error_rate above 0.05 \
+                for 3 consecutive samples (threshold, statistic 0.4) |
                 | 2026-11-26 10:01:23 UTC | rollback | checkout rolled back from 2.0.0 to 1.0.0 in production |
 
                 ## Trigger
@@ -153,6 +155,8 @@ class PostmortemRendererTest {
         return List.of(
                 entry("2026-11-26T10:00:00Z", "deployment", "checkout upgraded from 1.0.0 to 2.0.0 in production"),
                 entry("2026-11-26T10:01:21Z", "anomaly", "Anomaly on checkout 2.0.0 in production: error_rate | latency"),
+                entry("2026-11-26T10:01:21Z", "analysis", "Analysis of checkout 2.0.0 in production failed: error_rate"
+                        + " above 0.05 for 3 consecutive samples (threshold, statistic 0.4)"),
                 entry("2026-11-26T10:01:23Z", "rollback", "checkout rolled back from 2.0.0 to 1.0.0\nin production"));
     }
 

@@ -19,6 +19,7 @@ class TimelineSummarizerTest {
             "dev.cdevents.service.deployed.0.3.0 | checkout 1.0.0 deployed to production (commit a1b2c3d, team payments)",
             "dev.cdevents.service.upgraded.0.3.0 | checkout upgraded from 1.0.0 to 2.0.0 in production (commit e4f5a6b, team payments)",
             "dev.cdevents.incident.detected.0.3.0 | Anomaly on checkout 2.0.0 in production: error_rate > 0.05 for 3 consecutive samples; observed 0.21, 0.34, 0.4",
+            "dev.cdeventsx.lifeguard-analysis.finished.0.1.0 | Analysis of checkout 2.0.0 in production failed: error_rate above 0.05 for 3 consecutive samples (threshold, statistic 0.4)",
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 requested: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
             "dev.cdevents.service.rolledback.0.3.0 | checkout rolled back from 2.0.0 to 1.0.0 in production (executor record)",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0 | Team payments notified via webhook: checkout rolled back to 1.0.0 in production"})
@@ -39,6 +40,23 @@ class TimelineSummarizerTest {
         assertThat(TimelineSummarizer.summarize(event(anomalyWithoutRule))).isEqualTo(
                 "Anomaly on checkout 2.0.0 in production: error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0"
                         + " in production; observed 0.21, 0.34, 0.4");
+    }
+
+    @Test
+    void undecidedAnalysisNamesTheUndecidedMetricAndWhatEndedIt() {
+        String inconclusive = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replace("\"outcome\": \"failed\"", "\"outcome\": \"inconclusive\"")
+                .replace("\"endedBy\": \"failure\"", "\"endedBy\": \"superseded\"")
+                .replace("\"verdict\": \"failed\"", "\"verdict\": \"passed\"");
+        String passed = inconclusive.replace("\"outcome\": \"inconclusive\"", "\"outcome\": \"passed\"")
+                .replace("\"verdict\": \"inconclusive\"", "\"verdict\": \"passed\"")
+                .replace("\"reason\": \"error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0 in production\"",
+                        "\"reason\": \"every metric stayed within its bounds\"");
+
+        assertThat(TimelineSummarizer.summarize(event(inconclusive))).isEqualTo("Analysis of checkout 2.0.0 in production"
+                + " inconclusive: 2 intervals so far, the canary detector needs 3 (canary); ended by superseded");
+        assertThat(TimelineSummarizer.summarize(event(passed)))
+                .isEqualTo("Analysis of checkout 2.0.0 in production passed: every metric stayed within its bounds");
     }
 
     private static String example(String type) {
