@@ -82,7 +82,7 @@ public record QualityReport(long seed, int deployments, Settings settings, List<
         }
         out.append(System.lineSeparator()).append("Targets").append(System.lineSeparator());
         for (TargetCheck target : targets) {
-            out.append(String.format(Locale.ROOT, "  %-9s %-44s %-28s %s%n", target.detector(), target.target(), target.measured(),
+            out.append(String.format(Locale.ROOT, "  %-10s %-44s %-28s %s%n", target.detector(), target.target(), target.measured(),
                     target.met() ? "met" : "MISSED"));
         }
         return out.toString();
