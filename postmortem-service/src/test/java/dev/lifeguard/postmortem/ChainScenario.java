@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The golden example chain of contracts/events/examples (checkout 2.0.0 deployed, anomaly, rollback
- * requested, rolled back to 1.0.0, team notified), re-keyed to a fresh service, chain id and event ids so
+ * The golden example chain of contracts/events/examples (checkout 2.0.0 deployed, anomaly, analysis failed,
+ * rollback requested, rolled back to 1.0.0, team notified), re-keyed to a fresh service, chain id and event ids so
  * tests sharing one broker and database stay independent. Links between the events stay consistent.
  */
 public final class ChainScenario {
@@ -19,6 +19,7 @@ public final class ChainScenario {
     public static final String ANOMALY = "dev.cdevents.incident.detected.0.3.0";
     public static final String ROLLBACK_REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
     public static final String ROLLEDBACK = "dev.cdevents.service.rolledback.0.3.0";
+    public static final String ANALYSIS = "dev.cdeventsx.lifeguard-analysis.finished.0.1.0";
     public static final String NOTIFICATION = "dev.cdeventsx.lifeguard-notification.published.0.1.0";
 
     private static final String EXAMPLE_SERVICE = "checkout";

@@ -23,6 +23,7 @@ public final class ReadModelTestClient {
             ChainScenario.ROLLEDBACK, "deployments",
             ChainScenario.ANOMALY, "anomalies",
             ChainScenario.ROLLBACK_REQUESTED, "rollbacks",
+            ChainScenario.ANALYSIS, "analyses",
             ChainScenario.NOTIFICATION, "notifications");
 
     private ReadModelTestClient() {

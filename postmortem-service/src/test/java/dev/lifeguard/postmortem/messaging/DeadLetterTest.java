@@ -29,6 +29,7 @@ class DeadLetterTest {
             "deployments, dev.cdevents.service.upgraded.0.3.0",
             "anomalies, dev.cdevents.incident.detected.0.3.0",
             "rollbacks, dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
+            "analyses, dev.cdeventsx.lifeguard-analysis.finished.0.1.0",
             "notifications, dev.cdeventsx.lifeguard-notification.published.0.1.0"})
     void recordThatIsNotJsonIsDeadLetteredAndTheNextOneProcessed(String topicName, String goodType) {
         ChainScenario chain = new ChainScenario();
@@ -55,6 +56,21 @@ class DeadLetterTest {
         ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
                 .awaitRecord(topic("anomalies") + ".dlq", record -> anomaly.equals(record.value()));
         assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("missing chain id");
+        awaitTimelineEntry(nextEventId);
+    }
+
+    @Test
+    void verdictWithAnUnknownOutcomeIsDeadLetteredWithTheReason() {
+        ChainScenario chain = new ChainScenario();
+        String verdict = chain.event(ChainScenario.ANALYSIS).replace("\"outcome\": \"failed\"", "\"outcome\": \"maybe\"");
+        KafkaTestClient.forTestBroker().send(topic("analyses"), chain.key(), verdict);
+        ChainScenario next = new ChainScenario();
+        String nextEventId = publish(next, ChainScenario.ANALYSIS);
+
+        ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
+                .awaitRecord(topic("analyses") + ".dlq", record -> verdict.equals(record.value()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason"))
+                .contains("/subject/content/outcome", "'maybe'");
         awaitTimelineEntry(nextEventId);
     }
 }

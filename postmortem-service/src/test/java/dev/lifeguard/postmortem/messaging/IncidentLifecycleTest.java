@@ -12,9 +12,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static dev.lifeguard.postmortem.ReadModelTestClient.WAIT;
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
@@ -135,6 +142,62 @@ class IncidentLifecycleTest {
                 .body("timeline.type", contains(TIMELINE_IN_EVENT_ORDER.toArray())));
         assertThat(given().get("/api/v1/incidents/{id}/postmortem", incidentId).then().extract().asString())
                 .contains("- Previous version: 1.0.0", "- Commit: `e4f5a6b`", "- Team: payments", "- CI event: `ci-0002`");
+    }
+
+    @Test
+    void analysisVerdictJoinsTheIncidentTimelineAndPostmortemOnceWhenDeliveredTwice() {
+        ChainScenario chain = new ChainScenario();
+        publish(chain, ChainScenario.UPGRADED);
+        String verdictId = publish(chain, ChainScenario.ANALYSIS);
+        publish(chain, ChainScenario.ANALYSIS);
+        publish(chain, ChainScenario.ANOMALY);
+        // Another chain's verdict on the same key, so the same partition: once it is in, both copies were handled.
+        ChainScenario marker = new ChainScenario();
+        KafkaTestClient.forTestBroker().send(topic("analyses"), chain.key(), marker.event(ChainScenario.ANALYSIS));
+        awaitTimelineEntry(marker.eventId(ChainScenario.ANALYSIS));
+
+        String incidentId = awaitIncident(chain, "OPEN");
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/incidents/{id}", incidentId).then()
+                .statusCode(200)
+                .body("timeline.type", contains("deployment", "anomaly", "analysis"))
+                .body("timeline[2].eventId", equalTo(verdictId))
+                .body("timeline[2].summary", equalTo("Analysis of " + chain.service() + " 2.0.0 in production failed:"
+                        + " error_rate above 0.05 for 3 consecutive samples (threshold, statistic 0.4)")));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                        "SELECT count(*) FROM timeline_entry WHERE event_id = :id")
+                .setParameter("id", verdictId).getSingleResult()).longValue())).isEqualTo(1);
+
+        assertThat(given().get("/api/v1/incidents/{id}/postmortem", incidentId).then().statusCode(200)
+                .extract().asString())
+                .contains("| 2026-11-26 10:01:21 UTC | analysis | Analysis of " + chain.service() + " 2.0.0 in production"
+                        + " failed: error_rate above 0.05 for 3 consecutive samples (threshold, statistic 0.4) |");
+    }
+
+    @Test
+    void verdictOfAnAbortedTransactionNeverReachesTheTimeline() throws Exception {
+        ChainScenario aborted = new ChainScenario();
+        ChainScenario committed = new ChainScenario();
+
+        // monitor-service writes verdicts in transactions; one that aborted is in the log but must stay unread.
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-aborting-" + UUID.randomUUID());
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic("analyses"), aborted.key(), aborted.event(ChainScenario.ANALYSIS)))
+                    .get(30, TimeUnit.SECONDS);
+            producer.abortTransaction();
+        }
+        // Same key, so same partition: once the committed verdict is recorded, the aborted one was passed over.
+        KafkaTestClient.forTestBroker().send(topic("analyses"), aborted.key(), committed.event(ChainScenario.ANALYSIS));
+        awaitTimelineEntry(committed.eventId(ChainScenario.ANALYSIS));
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                        "SELECT count(*) FROM timeline_entry WHERE chain_id = :chain")
+                .setParameter("chain", aborted.chainId()).getSingleResult()).longValue())).isZero();
     }
 
     /** The chain's incident.resolved, checked against the contract. */
