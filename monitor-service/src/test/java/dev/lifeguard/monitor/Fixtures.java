@@ -103,13 +103,19 @@ public final class Fixtures {
         return sample(service, version, "error_rate", value, timestamp);
     }
 
-    /** Waits until the target's verification view matches, e.g. on {@code status} or {@code samplesInWindow}. */
-    public static ValidatableResponse awaitVerification(String service, String path, Matcher<?> matcher) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
-                .get("/api/v1/deployments/{service}/{environment}", service, ENVIRONMENT).then()
+    /** Waits until the target's current analysis matches, e.g. on {@code status} or {@code samples}. */
+    public static ValidatableResponse awaitAnalysis(String service, String path, Matcher<?> matcher) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given()
+                .get("/api/v1/analyses/{service}/{environment}", service, ENVIRONMENT).then()
                 .statusCode(200)
                 .body(path, matcher));
-        return given().get("/api/v1/deployments/{service}/{environment}", service, ENVIRONMENT).then();
+        return given().get("/api/v1/analyses/{service}/{environment}", service, ENVIRONMENT).then();
+    }
+
+    /** Sets the target's analysis spec over REST. */
+    public static void putSpec(String service, String spec) {
+        given().contentType("application/json").body(spec)
+                .put("/api/v1/analysis-specs/{service}/{environment}", service, ENVIRONMENT).then().statusCode(200);
     }
 
     public static ValidatableResponse anomalies(String service) {

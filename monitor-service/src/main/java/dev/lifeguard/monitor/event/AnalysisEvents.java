@@ -10,6 +10,7 @@ import dev.lifeguard.monitor.detector.Outcome;
 import dev.lifeguard.monitor.stream.AnalysisState;
 import dev.lifeguard.support.event.CdEventBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,6 +30,7 @@ public class AnalysisEvents {
     private final ObjectMapper mapper;
     private final String source;
 
+    @Inject
     public AnalysisEvents(ObjectMapper mapper, dev.lifeguard.monitor.config.MonitorConfig config) {
         this(mapper, config.eventSource());
     }

@@ -11,6 +11,7 @@ import dev.lifeguard.monitor.provider.MetricProvider;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public class SpecReader {
     private final MonitorConfig config;
     private volatile AnalysisPlan defaultPlan;
 
+    @Inject
     public SpecReader(ObjectMapper mapper, @Any Instance<Detector> detectors, @Any Instance<MetricProvider> providers,
                       MonitorConfig config) {
         this(mapper, detectors.stream().toList(), providers.stream().toList(), config);

@@ -212,7 +212,10 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         boolean running = analysis != null && analysis.running();
         boolean ofAnalysed = running && sample.version().equals(analysis.version);
         boolean ofStableBeside = running && sample.version().equals(analysis.stableVersion);
-        boolean ofRunningStable = !running && sample.version().equals(state.runningVersion);
+        // Between analyses the stable version's samples become the next baseline; a version whose analysis failed
+        // never does, even while it still runs (until its rollback).
+        boolean ofRunningStable = !running && (sample.version().equals(state.stableVersion)
+                || sample.version().equals(state.runningVersion) && (analysis == null || analysis.outcome != Outcome.FAILED));
         if (!ofAnalysed && !ofStableBeside && !ofRunningStable) {
             if (state.seenVersions.contains(sample.version())) {
                 engine.metrics().count(SampleOutcome.LATE, 1);

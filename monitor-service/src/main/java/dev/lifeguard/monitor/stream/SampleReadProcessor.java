@@ -57,7 +57,7 @@ final class SampleReadProcessor implements Processor<String, String, String, Sam
             byTarget.computeIfAbsent(sample.target(), target -> new ArrayList<>()).add(new TargetSample(sample.version(),
                     sample.metric(), sample.value(),
                     sample.timestamp() != null ? sample.timestamp().toInstant().toEpochMilli() : record.timestamp(),
-                    sample.source(), sample.provider(), sample.query(), sample.error()));
+                    sample.timestamp() != null, sample.source(), sample.provider(), sample.query(), sample.error()));
             firstOfTarget.putIfAbsent(sample.target(), sample);
         }
         byTarget.forEach((target, targetSamples) -> {

@@ -52,6 +52,9 @@ public final class TargetState {
 
     /** True when the sample is newer than everything taken from its series, which then moves on to it. */
     public boolean advance(TargetSample sample) {
+        if (!sample.dated()) {
+            return true;
+        }
         String series = sample.series();
         Long watermark = seriesWatermarks.get(series);
         if (watermark != null && sample.at() <= watermark) {
