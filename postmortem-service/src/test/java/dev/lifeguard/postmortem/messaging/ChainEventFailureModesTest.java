@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The failure-mode checklist for {@link ChainEventConsumer} on each of its channels (deployments, anomalies,
- * rollbacks, notifications): an event arriving twice, out of order, after a topic reset, while the database is
+ * analyses, rollbacks, notifications): an event arriving twice, out of order, after a topic reset, while the database is
  * down, handled by two instances at once, and across a broker restart. Effects are counted exactly: timeline
  * entries, incidents per chain and incident.resolved events. Channel names double as topic names in the
  * configuration ({@code lifeguard.topics.<channel>}).
@@ -55,6 +55,7 @@ class ChainEventFailureModesTest {
     private static final Map<String, String> CHAIN = orderedMap(
             ChainScenario.UPGRADED, Channels.DEPLOYMENTS,
             ChainScenario.ANOMALY, Channels.ANOMALIES,
+            ChainScenario.ANALYSIS, Channels.ANALYSES,
             ChainScenario.ROLLBACK_REQUESTED, Channels.ROLLBACKS,
             ChainScenario.ROLLEDBACK, Channels.DEPLOYMENTS,
             ChainScenario.NOTIFICATION, Channels.NOTIFICATIONS);
@@ -111,8 +112,11 @@ class ChainEventFailureModesTest {
                 assertThat(incident.getString("triggerVersion")).isEqualTo("2.0.0");
                 assertThat(incident.getString("restoredVersion")).isEqualTo("1.0.0");
                 assertThat(incident.getList("timeline.type"))
-                        .containsExactly("deployment", "anomaly", "rollback-requested", "rollback", "notification");
-                assertThat(outcome).contains("- Commit: `e4f5a6b`", "- Rollback decision: `rollback-0004`");
+                        .containsExactly("deployment", "anomaly", "analysis", "rollback-requested", "rollback",
+                                "notification");
+                assertThat(outcome).contains("- Commit: `e4f5a6b`", "- Rollback decision: `rollback-0004`",
+                        "| analysis | Analysis of <service> 2.0.0 in production failed: error_rate above 0.05 for 3"
+                                + " consecutive samples (threshold, statistic 0.4) |");
             }
             assertThat(outcome).as("incident of order %s", orders.get(i)).isEqualTo(expected);
         }
@@ -173,6 +177,7 @@ class ChainEventFailureModesTest {
             "deployments, dev.cdevents.service.rolledback.0.3.0",
             "anomalies, dev.cdevents.incident.detected.0.3.0",
             "rollbacks, dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
+            "analyses, dev.cdeventsx.lifeguard-analysis.finished.0.1.0",
             "notifications, dev.cdeventsx.lifeguard-notification.published.0.1.0"})
     void sameRecordHandledByTwoInstancesAtOnceIsRecordedOnce(String channel, String type) throws Exception {
         ChainScenario chain = new ChainScenario();
@@ -217,8 +222,10 @@ class ChainEventFailureModesTest {
             // Records fetched just before the broker went away are handled while it is away: the incident.resolved
             // they cause can only wait in the outbox.
             handle(Channels.ANOMALIES, during, ChainScenario.ANOMALY);
+            handle(Channels.ANALYSES, during, ChainScenario.ANALYSIS);
             handle(Channels.DEPLOYMENTS, during, ChainScenario.ROLLEDBACK);
             assertThat(unsentResolvedEvents(during)).isEqualTo(1);
+            assertThat(entries(during)).isEqualTo(3);
             KafkaBrokerResource.broker().startBroker();
             stopped = false;
         } finally {
@@ -248,6 +255,7 @@ class ChainEventFailureModesTest {
             case Channels.DEPLOYMENTS -> consumer::consumeDeployment;
             case Channels.ANOMALIES -> consumer::consumeAnomaly;
             case Channels.ROLLBACKS -> consumer::consumeRollbackRequest;
+            case Channels.ANALYSES -> consumer::consumeAnalysis;
             case Channels.NOTIFICATIONS -> consumer::consumeNotification;
             default -> throw new IllegalArgumentException(channel);
         };
@@ -266,8 +274,8 @@ class ChainEventFailureModesTest {
     private void awaitRedeliveriesHandled(ChainScenario chain) {
         ChainScenario marker = new ChainScenario();
         List<String> markerIds = new ArrayList<>();
-        for (String type : List.of(ChainScenario.UPGRADED, ChainScenario.ANOMALY, ChainScenario.ROLLBACK_REQUESTED,
-                ChainScenario.NOTIFICATION)) {
+        for (String type : List.of(ChainScenario.UPGRADED, ChainScenario.ANOMALY, ChainScenario.ANALYSIS,
+                ChainScenario.ROLLBACK_REQUESTED, ChainScenario.NOTIFICATION)) {
             kafka.send(topic(CHAIN.get(type)), chain.key(), marker.event(type));
             markerIds.add(marker.eventId(type));
         }
@@ -356,7 +364,7 @@ class ChainEventFailureModesTest {
 
     /**
      * Every rotation of the items and of their reverse: each item arrives in each position, and each pair of items
-     * arrives in both orders, at a tenth of the cost of all 120 orders.
+     * arrives in both orders, at a sixtieth of the cost of all 720 orders.
      */
     private static List<List<String>> rotationsBothWays(List<String> items) {
         List<String> reversed = new ArrayList<>(items);
