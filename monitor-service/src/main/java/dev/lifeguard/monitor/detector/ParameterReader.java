@@ -33,11 +33,11 @@ public final class ParameterReader {
             return OptionalDouble.empty();
         }
         if (!node.isNumber()) {
-            throw new InvalidSpecException(field(name), name + " must be a number, not " + describe(node));
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be a number, not " + describe(node));
         }
         double value = node.asDouble();
         if (!Double.isFinite(value)) {
-            throw new InvalidSpecException(field(name), name + " must be a finite number");
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be a finite number");
         }
         return OptionalDouble.of(value);
     }
@@ -50,7 +50,7 @@ public final class ParameterReader {
         }
         double number = value.getAsDouble();
         if (number < min || number > max) {
-            throw new InvalidSpecException(field(name), name + " must be " + range(min, max) + ", not " + format(number));
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be " + range(min, max) + ", not " + format(number));
         }
         return number;
     }
@@ -63,10 +63,10 @@ public final class ParameterReader {
         }
         double number = value.getAsDouble();
         if (number != Math.rint(number) || number > Integer.MAX_VALUE) {
-            throw new InvalidSpecException(field(name), name + " must be a whole number, not " + format(number));
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be a whole number, not " + format(number));
         }
         if (number < min) {
-            throw new InvalidSpecException(field(name), name + " must be at least " + min + ", not " + format(number));
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be at least " + min + ", not " + format(number));
         }
         return (int) number;
     }
@@ -78,12 +78,12 @@ public final class ParameterReader {
             return orElse;
         }
         if (!node.isTextual()) {
-            throw new InvalidSpecException(field(name), name + " must be one of " + String.join(", ", allowed)
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be one of " + String.join(", ", allowed)
                     + ", not " + describe(node));
         }
         String word = node.asText().trim().toLowerCase();
         if (!allowed.contains(word)) {
-            throw new InvalidSpecException(field(name), name + " must be one of " + String.join(", ", allowed)
+            throw new InvalidSpecException(field(name), "field '" + field(name) + "' must be one of " + String.join(", ", allowed)
                     + ", not \"" + node.asText() + "\"");
         }
         return word;

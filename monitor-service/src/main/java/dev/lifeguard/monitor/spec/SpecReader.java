@@ -129,7 +129,8 @@ public class SpecReader {
             }
             MetricPlan plan = metric((ObjectNode) metric, path);
             if (!names.add(plan.metric())) {
-                throw new InvalidSpecException(path + ".metric", "metric '" + plan.metric() + "' is listed twice");
+                throw new InvalidSpecException(path + ".metric", "field '" + path + ".metric' names '" + plan.metric()
+                        + "', which an earlier metric of the spec already analyses");
             }
             plans.add(plan);
         }

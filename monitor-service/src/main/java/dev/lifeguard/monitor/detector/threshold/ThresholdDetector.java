@@ -40,10 +40,12 @@ public class ThresholdDetector implements Detector {
         OptionalDouble max = reader.optionalNumber("max");
         if (min.isEmpty() && max.isEmpty()) {
             throw new InvalidSpecException(reader.field("max"),
-                    "the threshold detector needs max, min or both: the bounds the metric must stay within");
+                    "field '" + reader.field("max") + "' is required: the threshold detector needs max, min or both, "
+                            + "the bounds the metric must stay within");
         }
         if (min.isPresent() && max.isPresent() && min.getAsDouble() > max.getAsDouble()) {
-            throw new InvalidSpecException(reader.field("min"), "min (" + format(min.getAsDouble())
+            throw new InvalidSpecException(reader.field("min"), "field '" + reader.field("min") + "' ("
+                    + format(min.getAsDouble())
                     + ") must not be greater than max (" + format(max.getAsDouble()) + ")");
         }
         int failureLimit = reader.wholeNumber("failureLimit", DEFAULT_FAILURE_LIMIT, 1);

@@ -33,12 +33,12 @@ class CanaryDetectorTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "{\"confidence\":0.3}          | metrics[0].confidence   | confidence must be between 0.5 and 0.9999, not 0.3",
+            "{\"confidence\":0.3}          | metrics[0].confidence   | confidence' must be between 0.5 and 0.9999, not 0.3",
             "{\"confidence\":1}            | metrics[0].confidence   | between 0.5 and 0.9999",
-            "{\"tolerance\":-0.1}          | metrics[0].tolerance    | tolerance must be at least 0",
+            "{\"tolerance\":-0.1}          | metrics[0].tolerance    | tolerance' must be at least 0",
             "{\"tolerance\":\"25%\"}       | metrics[0].tolerance    | must be a number",
-            "{\"direction\":\"up\"}        | metrics[0].direction    | direction must be one of increase, decrease, either",
-            "{\"direction\":1}             | metrics[0].direction    | direction must be one of",
+            "{\"direction\":\"up\"}        | metrics[0].direction    | direction' must be one of increase, decrease, either",
+            "{\"direction\":1}             | metrics[0].direction    | direction' must be one of",
             "{\"minIntervals\":0}          | metrics[0].minIntervals | at least 1"})
     void rejectsBadParametersNamingTheField(String json, String field, String message) {
         assertThatThrownBy(() -> detector.parameters(spec(json), "metrics[0]"))

@@ -30,9 +30,9 @@ class CusumDetectorTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "{\"k\":-0.5}                   | metrics[2].k           | k must be at least 0",
-            "{\"h\":\"5\"}                  | metrics[2].h           | h must be a number",
-            "{\"direction\":\"sideways\"}   | metrics[2].direction   | direction must be one of increase, decrease",
+            "{\"k\":-0.5}                   | metrics[2].k           | k' must be at least 0",
+            "{\"h\":\"5\"}                  | metrics[2].h           | h' must be a number",
+            "{\"direction\":\"sideways\"}   | metrics[2].direction   | direction' must be one of increase, decrease",
             "{\"direction\":\"either\"}     | metrics[2].direction   | not \"either\"",
             "{\"minBaseline\":1}            | metrics[2].minBaseline | at least 2",
             "{\"minBaseline\":20.5}         | metrics[2].minBaseline | whole number"})

@@ -29,8 +29,8 @@ class ThresholdDetectorTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "{}                                  | metrics[1].max          | needs max, min or both",
-            "{\"max\":\"high\"}                  | metrics[1].max          | max must be a number",
-            "{\"min\":true}                      | metrics[1].min          | min must be a number",
+            "{\"max\":\"high\"}                  | metrics[1].max          | max' must be a number",
+            "{\"min\":true}                      | metrics[1].min          | min' must be a number",
             "{\"min\":0.5,\"max\":0.1}           | metrics[1].min          | must not be greater than max",
             "{\"max\":1,\"failureLimit\":0}      | metrics[1].failureLimit | at least 1",
             "{\"max\":1,\"failureLimit\":2.5}    | metrics[1].failureLimit | whole number",
