@@ -11,6 +11,10 @@ import dev.lifeguard.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -214,6 +220,39 @@ class NotificationFlowTest {
         await().atMost(WAIT).until(() -> channels.findAll(postRequestedFor(urlEqualTo(hookPath))).size() == 2);
         assertThat(channels.findAll(postRequestedFor(urlEqualTo(hookPath)))).extracting(request -> request.getHeader("ce-id"))
                 .containsExactlyInAnyOrder(verdictId, markerId);
+    }
+
+    @Test
+    void verdictOfAnAbortedTransactionIsNeverNotified() throws Exception {
+        String team = unique("team");
+        String service = unique("svc");
+        subscribe(team, List.of(service), "webhook", channels.baseUrl() + "/hooks/" + UUID.randomUUID());
+        String abortedId = UUID.randomUUID().toString();
+        String committedId = UUID.randomUUID().toString();
+
+        // monitor-service writes verdicts in transactions; one that aborted is in the log but must stay unread.
+        try (KafkaProducer<String, String> producer = transactionalProducer()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(analysesTopic, service + "/production",
+                    GoldenEvents.about(GoldenEvents.ANALYSIS, service, abortedId))).get(30, TimeUnit.SECONDS);
+            producer.abortTransaction();
+        }
+        kafka.send(analysesTopic, service + "/production", GoldenEvents.about(GoldenEvents.ANALYSIS, service, committedId));
+
+        // Same key, so same partition: once the committed verdict is recorded, the aborted one was passed over.
+        await().atMost(WAIT).until(() -> deliveries(team).stream()
+                .anyMatch(delivery -> committedId.equals(delivery.get("eventId"))));
+        assertThat(deliveries(team)).extracting(delivery -> delivery.get("eventId")).containsExactly(committedId);
+    }
+
+    private static KafkaProducer<String, String> transactionalProducer() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-aborting-" + UUID.randomUUID());
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(properties);
     }
 
     /** Subscribes a new team's Slack channel to the service, sends the golden event, returns what Slack got. */
