@@ -109,9 +109,10 @@ public final class NotifiableEvents {
         CdEvent cd = event.cdEvent();
         JsonNode content = cd.content();
         Outcome outcome = outcome(text(content, "outcome"), "subject.content.outcome");
+        // A metric entry the message cannot name is left out rather than losing the team's word on the verdict.
         List<MetricVerdict> metrics = new ArrayList<>();
         for (JsonNode metric : content.path("metrics")) {
-            metrics.add(metricVerdict(metric, metrics.size()));
+            metricVerdict(metric).ifPresent(metrics::add);
         }
         JsonNode samples = content.path("samples");
         return new AnalysisFinishedEvent(event, target.service(), target.environment(),
@@ -121,9 +122,12 @@ public final class NotifiableEvents {
                 samples.canConvertToInt() ? samples.intValue() : null, text(content, "anomalyId"), metrics);
     }
 
-    private static MetricVerdict metricVerdict(JsonNode metric, int index) {
-        String field = "subject.content.metrics[" + index + "]";
-        Outcome verdict = outcome(text(metric, "verdict"), field + ".verdict");
+    private static Optional<MetricVerdict> metricVerdict(JsonNode metric) {
+        String name = text(metric, "metric");
+        Outcome verdict = Outcome.parse(text(metric, "verdict"));
+        if (name == null || verdict == null) {
+            return Optional.empty();
+        }
         List<Double> evidence = new ArrayList<>();
         metric.path("evidence").forEach(sample -> {
             if (sample.path("value").isNumber()) {
@@ -132,9 +136,9 @@ public final class NotifiableEvents {
         });
         JsonNode statistic = metric.path("statistic");
         JsonNode providerErrors = metric.path("providerErrors");
-        return new MetricVerdict(required(text(metric, "metric"), field + ".metric"), text(metric, "detector"),
-                verdict, statistic.isNumber() ? statistic.asDouble() : null, text(metric, "reason"), evidence,
-                providerErrors.canConvertToInt() ? providerErrors.intValue() : 0);
+        return Optional.of(new MetricVerdict(name, text(metric, "detector"), verdict,
+                statistic.isNumber() ? statistic.asDouble() : null, text(metric, "reason"), evidence,
+                providerErrors.canConvertToInt() ? providerErrors.intValue() : 0));
     }
 
     private static Outcome outcome(String text, String field) {

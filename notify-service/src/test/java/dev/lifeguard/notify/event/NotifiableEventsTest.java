@@ -72,6 +72,16 @@ class NotifiableEventsTest {
     }
 
     @Test
+    void analysisMetricThatCannotBeNamedIsLeftOutButTheVerdictStillReads() {
+        String json = GoldenEvents.json(GoldenEvents.ANALYSIS).replace("\"verdict\": \"inconclusive\"", "\"verdict\": \"?\"");
+
+        AnalysisFinishedEvent analysis = (AnalysisFinishedEvent) NotifiableEvents.from(GoldenEvents.read(json)).orElseThrow();
+
+        assertThat(analysis.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(analysis.metrics()).extracting(MetricVerdict::metric).containsExactly("error_rate");
+    }
+
+    @Test
     void analysisWithoutVersionIsMalformed() {
         String json = GoldenEvents.json(GoldenEvents.ANALYSIS).replace("\"version\": \"2.0.0\",", "");
         assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(json)))
