@@ -25,16 +25,17 @@ public record AnalysisFinished(String deploymentId, String version, String outco
     static AnalysisFinished from(CdEvent event) {
         JsonNode document = event.document();
         JsonNode content = event.content();
+        // A metric entry without a name or a known verdict is left out: the verdict itself still belongs on the timeline.
         List<MetricVerdict> metrics = new ArrayList<>();
         for (JsonNode metric : content.path("metrics")) {
-            String path = "/subject/content/metrics/" + metrics.size();
+            String name = CdEvent.textOrNull(metric.get("metric"));
+            String verdict = CdEvent.textOrNull(metric.get("verdict"));
+            if (name == null || !OUTCOMES.contains(verdict)) {
+                continue;
+            }
             JsonNode statistic = metric.path("statistic");
-            metrics.add(new MetricVerdict(
-                    CdEvent.requiredText(document, path + "/metric"),
-                    CdEvent.textOrNull(metric.get("detector")),
-                    outcome(document, path + "/verdict"),
-                    statistic.isNumber() ? statistic.doubleValue() : null,
-                    CdEvent.textOrNull(metric.get("reason"))));
+            metrics.add(new MetricVerdict(name, CdEvent.textOrNull(metric.get("detector")), verdict,
+                    statistic.isNumber() ? statistic.doubleValue() : null, CdEvent.textOrNull(metric.get("reason"))));
         }
         return new AnalysisFinished(
                 CdEvent.textOrNull(content.get("deploymentId")),

@@ -84,6 +84,17 @@ class ChainEventTest {
     }
 
     @Test
+    void analysisMetricWithoutAKnownVerdictIsLeftOutButTheVerdictStillReads() {
+        String analysis = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replace("\"verdict\": \"inconclusive\"", "\"verdict\": \"?\"");
+
+        AnalysisFinished read = (AnalysisFinished) read(analysis).orElseThrow().details();
+
+        assertThat(read.outcome()).isEqualTo("failed");
+        assertThat(read.metrics()).extracting(AnalysisFinished.MetricVerdict::metric).containsExactly("error_rate");
+    }
+
+    @Test
     void anomalyCarriesItsEvidence() {
         AnomalyDetected anomaly = (AnomalyDetected) read(example("dev.cdevents.incident.detected.0.3.0")).orElseThrow().details();
 
