@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** Tolerant read of monitor-service's {@code incident.detected}: which deployment broke which rule, with the evidence. */
 public record AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId,
                                    String service, String environment, String version, String metric,
-                                   double threshold, List<Double> observedValues) {
+                                   double threshold, List<Double> observedValues, String detector, String rule) {
 
     /** Enough samples to show the pattern; the rest would only make the reason unreadable. */
     private static final int SHOWN_VALUES = 10;
@@ -27,11 +27,19 @@ public record AnomalyDetectedEvent(String eventId, String chainId, String anomal
                 EventFields.text(document, "/customData/version", 200),
                 EventFields.text(document, "/customData/metric", 100),
                 number(document.at("/customData/threshold"), "/customData/threshold"),
-                observedValues(document.at("/customData/observedValues")));
+                observedValues(document.at("/customData/observedValues")),
+                EventFields.optionalText(document, "/customData/detector", 50),
+                EventFields.optionalText(document, "/customData/rule", 500));
     }
 
     /** The evidence in one line, e.g. {@code error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0}. */
     public String evidence() {
+        if (detector != null && !"threshold".equals(detector) && rule != null) {
+            // canary and cusum state their own rule (a p-value, a CUSUM sum), not "above a threshold"
+            return rule + " (" + detector + ": " + observedValues.stream().limit(SHOWN_VALUES)
+                    .map(AnomalyDetectedEvent::plain).collect(Collectors.joining(", "))
+                    + (observedValues.size() > SHOWN_VALUES ? ", ..." : "") + ") on " + version;
+        }
         String shown = observedValues.stream().limit(SHOWN_VALUES).map(AnomalyDetectedEvent::plain)
                 .collect(Collectors.joining(", "));
         if (observedValues.size() > SHOWN_VALUES) {

@@ -106,6 +106,42 @@ class ConsumerFailureModesTest {
         assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
     }
 
+    @Test
+    void anAnomalyOfATransactionTheEngineAbortedIsNeverActedOn() throws Exception {
+        Scenario aborted = new Scenario();
+        aborted.deploy("1.0.0", null);
+        String abortedV2 = aborted.deploy("2.0.0", "1.0.0");
+        Scenario committed = new Scenario();
+        committed.deploy("1.0.0", null);
+        String committedV2 = committed.deploy("2.0.0", "1.0.0");
+        awaitStatus(abortedV2, DeploymentStatus.RUNNING);
+        awaitStatus(committedV2, DeploymentStatus.RUNNING);
+
+        // as monitor-service's engine writes: in a transaction, which a crash may abort after the send
+        java.util.Properties settings = new java.util.Properties();
+        settings.put("bootstrap.servers", KafkaBrokerResource.bootstrapServers());
+        settings.put("transactional.id", "engine-like-" + UUID.randomUUID());
+        settings.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        settings.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(settings)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Scenario.ANOMALIES, aborted.key(),
+                    aborted.anomaly(abortedV2, "2.0.0").toString())).get();
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Scenario.ANOMALIES, committed.key(),
+                    committed.anomaly(committedV2, "2.0.0").toString())).get();
+            producer.commitTransaction();
+        }
+
+        committed.awaitRollbackRequest();
+        Scenario.awaitAllEarlierEventsHandled();
+        assertThat(decisionsFor(abortedV2)).isEmpty();
+        assertThat(decisionsFor(committedV2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+    }
+
     // --- out of order -----------------------------------------------------------------------------------------
 
     @Test

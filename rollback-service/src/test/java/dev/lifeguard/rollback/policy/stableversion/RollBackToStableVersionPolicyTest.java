@@ -19,7 +19,7 @@ class RollBackToStableVersionPolicyTest {
 
     private static final String EVIDENCE = "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0";
     private static final AnomalyDetectedEvent ANOMALY = new AnomalyDetectedEvent("event-3", "chain-1", "anomaly-3",
-            "d-2", "checkout", "production", "2.0.0", "error_rate", 0.05, List.of(0.21, 0.34, 0.4));
+            "d-2", "checkout", "production", "2.0.0", "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, null);
 
     static Stream<Arguments> cases() {
         return Stream.of(
