@@ -142,6 +142,7 @@ public final class Main {
     private static int infra(String[] args) {
         Map<String, String> options = options(args);
         new Infrastructure(Path.of(required(options, "--kafka-dir")),
+                Path.of(required(options, "--kafka-streams-dir")),
                 Integer.parseInt(required(options, "--kafka-port")),
                 Path.of(required(options, "--postgres-dir")),
                 Integer.parseInt(required(options, "--postgres-port")),

@@ -26,6 +26,7 @@ public final class Infrastructure {
     private static final Duration WATCH_EVERY = Duration.ofMillis(200);
 
     private final Path kafkaDirectory;
+    private final Path kafkaStreamsDirectory;
     private final int kafkaPort;
     private final Path postgresDirectory;
     private final int postgresPort;
@@ -33,9 +34,14 @@ public final class Infrastructure {
     private final Path kafkaRestartRequest;
     private final PrintStream out;
 
-    public Infrastructure(Path kafkaDirectory, int kafkaPort, Path postgresDirectory, int postgresPort, Path readyFile,
+    /**
+     * @param kafkaStreamsDirectory the Kafka Streams state of the platform's engine instances: wiped together with
+     *                              Kafka's log directory, because that state caches changelog topics of this broker
+     */
+    public Infrastructure(Path kafkaDirectory, Path kafkaStreamsDirectory, int kafkaPort, Path postgresDirectory, int postgresPort, Path readyFile,
                           Path kafkaRestartRequest, PrintStream out) {
         this.kafkaDirectory = kafkaDirectory;
+        this.kafkaStreamsDirectory = kafkaStreamsDirectory;
         this.kafkaPort = kafkaPort;
         this.postgresDirectory = postgresDirectory;
         this.postgresPort = postgresPort;
@@ -60,7 +66,9 @@ public final class Infrastructure {
                     Arrays.stream(LifeguardService.values()).map(LifeguardService::database).toList());
             say("PostgreSQL ready on port " + postgresPort);
             say("starting Kafka (KRaft, single node) on localhost:" + kafkaPort + " (log directory wiped: "
-                    + kafkaDirectory + ")");
+                    + kafkaDirectory + "; Kafka Streams state wiped with it: " + kafkaStreamsDirectory + ")");
+            // a new broker has none of the old changelogs: state restored from them would be taken for the new ones
+            KafkaBroker.deleteRecursively(kafkaStreamsDirectory);
             broker = KafkaBroker.start(kafkaDirectory, kafkaPort, out);
         } catch (RuntimeException e) {
             postgres.close();

@@ -531,6 +531,7 @@ public final class Platform implements AutoCloseable {
             Processes.deleteQuietly(readyFile(settings));
             List<String> command = List.of(javaExecutable(), homeMarker(settings), MAIN_CLASS, INFRA,
                     "--kafka-dir", settings.kafkaDataDirectory().toString(),
+                    "--kafka-streams-dir", settings.kafkaStreamsDirectory().toString(),
                     "--kafka-port", Integer.toString(settings.kafkaPort()),
                     "--postgres-dir", settings.postgresDataDirectory().toString(),
                     "--postgres-port", Integer.toString(settings.postgresPort()),
@@ -542,8 +543,9 @@ public final class Platform implements AutoCloseable {
                     settings.logFile(INFRA));
             started.put(INFRA, process);
             Processes.writePid(settings.pidFile(INFRA), process.pid());
-            progress.accept("  → starting kafka + postgres (infra pid " + process.pid() + "); Kafka's data is wiped at"
-                    + " each start (kept across restarts), PostgreSQL's is kept in " + settings.postgresDataDirectory());
+            progress.accept("  → starting kafka + postgres (infra pid " + process.pid() + "); Kafka's data (and monitor-service's"
+                    + " Kafka Streams state with it) is wiped at each start (kept across restarts), PostgreSQL's is"
+                    + " kept in " + settings.postgresDataDirectory());
             awaitInfra(process.toHandle());
         }
 

@@ -24,7 +24,9 @@ import java.util.stream.IntStream;
  * {@code with…} methods return changed copies.
  *
  * @param repositoryRoot       the checkout holding {@code <service>/target/quarkus-app/quarkus-run.jar}
- * @param home                 state of one running platform: {@code logs/}, {@code run/}, {@code kafka/}, {@code postgres/}
+ * @param home                 state of one running platform: {@code logs/}, {@code run/}, {@code kafka/},
+ *                             {@code kafka-streams/} (monitor-service's engine state, one directory per instance),
+ *                             {@code postgres/}
  * @param servicePorts         the port of each service's first instance
  * @param services             the services to start (all five by default)
  * @param instanceCounts       how many instances of each service to run (1 by default, at most 9)
@@ -54,6 +56,11 @@ public record PlatformSettings(Path repositoryRoot, Path home, int kafkaPort, in
     public static final String INSTANCE_PORT_BASE_VARIABLE = "LIFEGUARD_INSTANCE_PORT_BASE";
     /** Set for every service process: its component name, e.g. {@code rollback-service-2}. */
     public static final String INSTANCE_ID_VARIABLE = "LIFEGUARD_INSTANCE_ID";
+    /**
+     * Set for every monitor-service process: its Kafka Streams state directory ({@code kafka-streams.state.dir}),
+     * {@code <home>/kafka-streams/<instance>}, wiped with Kafka's data.
+     */
+    public static final String KAFKA_STREAMS_STATE_DIR_VARIABLE = "KAFKA_STREAMS_STATE_DIR";
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_POSTGRES_PORT = 5432;
@@ -360,6 +367,20 @@ public record PlatformSettings(Path repositoryRoot, Path home, int kafkaPort, in
         return home.resolve("kafka");
     }
 
+    /**
+     * Where monitor-service's instances keep their Kafka Streams state (RocksDB stores, checkpoints), one directory
+     * each. The state is a cache of changelog topics on this platform's broker: it is wiped whenever Kafka's data
+     * is, since state that outlives its broker would be taken for the new broker's.
+     */
+    public Path kafkaStreamsDirectory() {
+        return home.resolve("kafka-streams");
+    }
+
+    /** The Kafka Streams state directory of one monitor-service instance: never shared by two instances. */
+    public Path kafkaStreamsStateDirectory(ServiceInstance instance) {
+        return kafkaStreamsDirectory().resolve(instance.componentName());
+    }
+
     public Path postgresDataDirectory() {
         return home.resolve("postgres");
     }
@@ -388,8 +409,11 @@ public record PlatformSettings(Path repositoryRoot, Path home, int kafkaPort, in
         environment.put("QUARKUS_DATASOURCE_PASSWORD", DATABASE_PASSWORD);
         environment.putAll(service.localEnvironment());
         environment.putAll(serviceEnvironment);
-        // last, so that no setting can give two instances one identity
+        // last, so that no setting can give two instances one identity (or one engine state)
         environment.put(INSTANCE_ID_VARIABLE, instance.componentName());
+        if (service == LifeguardService.MONITOR) {
+            environment.put(KAFKA_STREAMS_STATE_DIR_VARIABLE, kafkaStreamsStateDirectory(instance).toString());
+        }
         return environment;
     }
 

@@ -199,6 +199,26 @@ class PlatformSettingsTest {
     }
 
     @Test
+    void everyMonitorInstanceKeepsItsKafkaStreamsStateInItsOwnDirectoryOfTheHome() {
+        PlatformSettings settings = PlatformSettings.defaults(ROOT).withHome(Path.of("/tmp/lg"))
+                .withInstances(LifeguardService.MONITOR, 2)
+                // a setting for every service process cannot give two engines one state directory
+                .withServiceEnvironment(Map.of("KAFKA_STREAMS_STATE_DIR", "/tmp/shared"));
+
+        List<ServiceInstance> monitor = settings.instances(LifeguardService.MONITOR);
+        assertThat(settings.serviceEnvironment(monitor.get(0)))
+                .containsEntry("KAFKA_STREAMS_STATE_DIR", "/tmp/lg/kafka-streams/monitor-service")
+                .containsEntry("LIFEGUARD_INSTANCE_ID", "monitor-service")
+                .containsEntry("QUARKUS_HTTP_PORT", "8082");
+        assertThat(settings.serviceEnvironment(monitor.get(1)))
+                .containsEntry("KAFKA_STREAMS_STATE_DIR", "/tmp/lg/kafka-streams/monitor-service-2")
+                .containsEntry("LIFEGUARD_INSTANCE_ID", "monitor-service-2")
+                .containsEntry("QUARKUS_HTTP_PORT", "8086");
+        assertThat(PlatformSettings.defaults(ROOT).serviceEnvironment(LifeguardService.DEPLOY))
+                .as("only monitor-service runs a Kafka Streams engine").doesNotContainKey("KAFKA_STREAMS_STATE_DIR");
+    }
+
+    @Test
     void instanceCountsOutsideOneToNineAreRejected() {
         PlatformSettings settings = PlatformSettings.defaults(ROOT);
 
