@@ -15,6 +15,7 @@ public final class TargetState {
 
     static final int REMEMBERED_DEPLOYMENTS = 32;
     static final int REMEMBERED_SERIES = 512;
+    static final int REMEMBERED_TIMESTAMPS = 16;
 
     public String service;
     public String environment;
@@ -29,8 +30,11 @@ public final class TargetState {
     public List<String> seenDeployments = new ArrayList<>();
     /** Rollbacks of deployments not seen yet: the deployment starts rolled back when it arrives. */
     public Map<String, Long> earlyRollbacks = new LinkedHashMap<>();
-    /** Newest timestamp taken per series; older or equal ones are duplicates or out of order. */
-    public Map<String, Long> seriesWatermarks = new HashMap<>();
+    /**
+     * Per series, the newest timestamps taken (ascending, at most {@link #REMEMBERED_TIMESTAMPS}): a sample with one of
+     * them is a repeat; one older than all of them cannot be told from a repeat and is not taken either.
+     */
+    public Map<String, List<Long>> seriesTaken = new HashMap<>();
     /** Samples of versions no deployment announced yet, oldest first. */
     public List<TargetSample> early = new ArrayList<>();
 
@@ -50,20 +54,31 @@ public final class TargetState {
         }
     }
 
-    /** True when the sample is newer than everything taken from its series, which then moves on to it. */
+    /**
+     * True when the sample was not taken before, and is now remembered. Samples of one series may arrive out of
+     * measurement order (two transports, retries) as long as they are among its newest {@link #REMEMBERED_TIMESTAMPS}.
+     */
     public boolean advance(TargetSample sample) {
         if (!sample.dated()) {
             return true;
         }
         String series = sample.series();
-        Long watermark = seriesWatermarks.get(series);
-        if (watermark != null && sample.at() <= watermark) {
+        List<Long> taken = seriesTaken.get(series);
+        if (taken == null) {
+            if (seriesTaken.size() >= REMEMBERED_SERIES) {
+                seriesTaken.keySet().removeIf(key -> !key.startsWith(currentVersionPrefix()));
+            }
+            taken = new ArrayList<>();
+            seriesTaken.put(series, taken);
+        }
+        int position = java.util.Collections.binarySearch(taken, sample.at());
+        if (position >= 0 || (taken.size() >= REMEMBERED_TIMESTAMPS && -position - 1 == 0)) {
             return false;
         }
-        if (watermark == null && seriesWatermarks.size() >= REMEMBERED_SERIES) {
-            seriesWatermarks.keySet().removeIf(key -> !key.startsWith(currentVersionPrefix()));
+        taken.add(-position - 1, sample.at());
+        if (taken.size() > REMEMBERED_TIMESTAMPS) {
+            taken.remove(0);
         }
-        seriesWatermarks.put(series, sample.at());
         return true;
     }
 

@@ -168,6 +168,20 @@ class AnalysisTopologyTest {
     }
 
     @Test
+    void samplesOfOneSeriesArrivingOutOfMeasurementOrderAreEachTakenOnce() {
+        engine.deploy("ledger", "d-19", "2.0.0", "1.0.0", engine.at(0));
+        engine.sample("ledger", "2.0.0", "error_rate", 0.5, engine.at(30));
+        engine.sample("ledger", "2.0.0", "error_rate", 0.5, engine.at(10));
+        engine.sample("ledger", "2.0.0", "error_rate", 0.5, engine.at(30));
+        assertThat(engine.anomalyEvents()).isEmpty();
+
+        engine.sample("ledger", "2.0.0", "error_rate", 0.5, engine.at(20));
+
+        assertThat(engine.anomalyEvents()).hasSize(1);
+        assertThat(engine.engineMetrics.samples(SampleOutcome.DUPLICATE)).isEqualTo(1);
+    }
+
+    @Test
     void anOlderDeploymentArrivingAfterANewerOneIsNotAnalysed() {
         engine.deploy("feed", "d-13", "3.0.0", "2.0.0", engine.at(60));
         engine.deploy("feed", "d-12", "2.0.0", "1.0.0", engine.at(0));
