@@ -42,6 +42,13 @@ public interface MonitorConfig {
     @WithDefault("1s")
     Duration tick();
 
+    /**
+     * How often a running analysis's progress (its sample count, statistics) is published to the read model at most;
+     * starts and ends are published at once. Bounds the read model's write rate with many analyses at once.
+     */
+    @WithDefault("5s")
+    Duration progressInterval();
+
     /** Samples of a version no deployment announced yet, kept per target for when the deployment event is late. */
     @WithDefault("100")
     int earlySamplesPerTarget();

@@ -26,7 +26,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,6 +52,8 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
     private TimestampedKeyValueStore<String, String> specs;
     /** Targets whose progress changed since the last snapshot; lost in a crash, which only delays a snapshot. */
     private final Set<String> dirty = new LinkedHashSet<>();
+    /** When each target's progress was last published (wall clock), to publish running progress at most every interval. */
+    private final Map<String, Long> publishedAt = new HashMap<>();
 
     AnalysisProcessor(EngineContext engine) {
         this.engine = engine;
@@ -416,8 +420,13 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
                 targets.put(deadline.value, state);
             }
         }
+        long progressDue = now - engine.config().progressInterval().toMillis();
         for (Iterator<String> iterator = dirty.iterator(); iterator.hasNext(); ) {
             String target = iterator.next();
+            Long last = publishedAt.get(target);
+            if (last != null && last > progressDue) {
+                continue;
+            }
             iterator.remove();
             TargetState state = targets.get(target);
             if (state != null && state.analysis != null) {
@@ -508,6 +517,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         String target = state.service + "/" + state.environment;
         analysis.revision++;
         dirty.remove(target);
+        if (analysis.running()) {
+            publishedAt.put(target, context.currentSystemTimeMs());
+        } else {
+            publishedAt.remove(target);
+        }
         context.forward(new Record<>(target, Outbound.of(Outbound.Kind.PROGRESS,
                 engine.events().progress(state.service, state.environment, analysis)), context.currentSystemTimeMs()));
     }

@@ -188,6 +188,7 @@ final class EngineDriver implements AutoCloseable {
         }
         @Override public Duration clockSkew() { return Duration.ofMinutes(2); }
         @Override public Duration tick() { return Duration.ofSeconds(1); }
+        @Override public Duration progressInterval() { return Duration.ofSeconds(1); }
         @Override public int earlySamplesPerTarget() { return 100; }
         @Override public Duration earlySamplesTtl() { return Duration.ofMinutes(10); }
         @Override public int baselineValues() { return 240; }
