@@ -48,15 +48,21 @@ class PlatformFaultsTest {
     private static final List<String> progress = new CopyOnWriteArrayList<>();
     private static final HttpClient http = HttpClient.newHttpClient();
     private static Platform platform;
+    /** Kafka Streams state left by an earlier platform of this home, whose broker is gone. */
+    private static Path staleStreamsState;
 
     @BeforeAll
-    static void startInfraAndTwoInstances() {
+    static void startInfraAndTwoInstances() throws IOException {
         FakeService.packageAs(LifeguardService.ROLLBACK, root);
         PlatformSettings settings = PlatformSettings.defaults(root).withHome(root.resolve("home"))
                 .withServices(EnumSet.of(LifeguardService.ROLLBACK)).withInstances(LifeguardService.ROLLBACK, 2)
                 .withJavaOptions(List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
                 .withStopTimeout(Duration.ofSeconds(10))
                 .withEphemeralPorts();
+        staleStreamsState = settings.kafkaStreamsStateDirectory(settings.instances(LifeguardService.MONITOR).get(0))
+                .resolve("lifeguard-monitor-analysis/0_0/.checkpoint");
+        Files.createDirectories(staleStreamsState.getParent());
+        Files.writeString(staleStreamsState, "offsets of a broker that is gone\n");
         platform = Platform.start(settings, line -> {
             progress.add(line);
             System.out.println(line);
@@ -120,8 +126,18 @@ class PlatformFaultsTest {
     }
 
     @Test
+    @Order(1)
+    void kafkaStreamsStateIsWipedWithKafkasData() {
+        assertThat(staleStreamsState).doesNotExist();
+        assertThat(platform.settings().kafkaStreamsDirectory()).doesNotExist();
+    }
+
+    @Test
     @Order(3)
     void restartingKafkaKeepsTopicsRecordsAndCommittedOffsets() throws Exception {
+        Path streamsState = platform.settings().kafkaStreamsDirectory().resolve("monitor-service/.checkpoint");
+        Files.createDirectories(streamsState.getParent());
+        Files.writeString(streamsState, "offsets of this broker\n");
         KafkaCheck topic = new KafkaCheck(platform.kafkaBootstrapServers(), "lifeguard.restart-test");
         topic.createTopic(3);
         topic.send("before restart");
@@ -138,6 +154,7 @@ class PlatformFaultsTest {
         topic.send("after restart");
         assertThat(topic.consumeAndCommit("restart-test")).containsExactly("after restart");
         assertThat(Files.readString(platform.settings().logFile(Platform.INFRA))).contains("Kafka ready again");
+        assertThat(streamsState).as("a broker restart keeps its data, so the state that caches it stays").exists();
     }
 
     @Test
