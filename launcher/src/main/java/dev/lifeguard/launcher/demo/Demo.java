@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -35,7 +36,8 @@ import java.util.stream.Collectors;
 /**
  * {@code ./lifeguard demo}: the failure scenario, played live against a running platform. A uniquely named service
  * gets v1 (through REST) and v2 (as CI sends it: a CDEvent on {@code lifeguard.ci}); v2's error rate spikes; the
- * platform detects it, rolls back to v1, tells the team's webhook, and writes the incident's post-mortem.
+ * platform detects it, rolls back to v1, tells the team's webhook, and writes the incident's post-mortem; last, the
+ * verdict that ended v2's analysis on {@code lifeguard.analyses}.
  * Every step is printed when it happens; a step that does not happen within the bound fails the demo.
  */
 public final class Demo {
@@ -54,14 +56,21 @@ public final class Demo {
     static final String ROLLBACKS = "lifeguard.rollbacks";
     static final String NOTIFICATIONS = "lifeguard.notifications";
     static final String INCIDENTS = "lifeguard.incidents";
-    /** Consumer groups that must have read v2's deployment before its metrics mean anything to them. */
-    static final List<String> DEPLOYMENT_READERS = List.of("lifeguard-monitor-service", "lifeguard-rollback-service");
+    static final String ANALYSES = "lifeguard.analyses";
+    static final List<String> WATCHED = List.of(DEPLOYMENTS, ANOMALIES, ANALYSES, ROLLBACKS, NOTIFICATIONS, INCIDENTS);
+    /**
+     * Consumer groups that must have read v2's deployment before its metrics mean anything to them: monitor-service's
+     * analysis engine (its Kafka Streams application id) and rollback-service.
+     */
+    static final List<String> DEPLOYMENT_READERS = List.of("lifeguard-monitor-analysis", "lifeguard-rollback-service");
 
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CONSUMED_BOUND = Duration.ofSeconds(20);
     /** How long a webhook delivery waits for its notification event (title and text) before it is shown as is. */
     private static final Duration CHAT_GRACE = Duration.ofSeconds(3);
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /** How long the demo waits, after the verdict, for notify-service's chat message about it (if it sends one). */
+    private static final Duration VERDICT_CHAT_GRACE = Duration.ofSeconds(5);
 
     /** What the demo measured. */
     public record Result(String service, long badMetricToRollbackMillis, long totalMillis, String incidentId) {
@@ -84,6 +93,8 @@ public final class Demo {
     private final List<ChatMessage> chats = new ArrayList<>();
     private TopicWatcher watcher;
     private WebhookReceiver webhook;
+    /** The newest sample time used: monitor-service takes a sample only when it is newer than the last of its series. */
+    private Instant lastSampleTime = Instant.EPOCH;
 
     public Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout) {
         this(settings, out, stepTimeout, randomServiceName(new SecureRandom()));
@@ -110,14 +121,13 @@ public final class Demo {
                 + "; watch the platform roll it back.\n");
         String subscriptionId = null;
         try (WebhookReceiver receiver = new WebhookReceiver("/hooks/" + TEAM);
-             TopicWatcher topics = new TopicWatcher(settings.kafkaBootstrapServers(),
-                     List.of(DEPLOYMENTS, ANOMALIES, ROLLBACKS, NOTIFICATIONS, INCIDENTS), service, stepTimeout);
+             TopicWatcher topics = new TopicWatcher(settings.kafkaBootstrapServers(), WATCHED, service, stepTimeout);
              KafkaProducer<String, String> ci = producer()) {
             this.webhook = receiver;
             this.watcher = topics;
             log.step("chat webhook of team " + TEAM + " listening on " + receiver.url());
-            log.step("reading " + String.join(", ", DEPLOYMENTS, ANOMALIES, ROLLBACKS, NOTIFICATIONS, INCIDENTS)
-                    + " from their end, keeping key " + service + "/*");
+            log.step("reading " + String.join(", ", WATCHED) + " from their end (read committed), keeping key "
+                    + service + "/*");
 
             subscriptionId = subscribe(receiver.url());
             deployGoodVersionByRest();
@@ -141,6 +151,7 @@ public final class Demo {
             awaitEvent("incident.resolved for " + service + " on " + INCIDENTS,
                     event -> event.topic().equals(INCIDENTS) && event.is("incident.resolved"), LifeguardService.POSTMORTEM);
             String incidentId = showPostmortem(awaitResolvedIncident(rolledBack.event().chainId()));
+            showVerdict();
             long total = log.elapsedMillis();
             log.plain("\nDemo finished in " + total + " ms. bad metric → rollback: " + rollbackMillis + " ms.");
             return new Result(service, rollbackMillis, total, incidentId);
@@ -270,7 +281,7 @@ public final class Demo {
             sample.put("version", BAD_VERSION);
             sample.put("metric", METRIC);
             sample.put("value", value);
-            sample.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+            sample.put("timestamp", nextSampleTime().toString());
             samples.add(sample);
         }
         JsonNode answer = Rest.expect(rest.post(url(LifeguardService.MONITOR, "/api/v1/metrics"), samples), 202,
@@ -289,6 +300,53 @@ public final class Demo {
             postSamples(List.of(value), "above the 0.05 threshold");
         }
         return lastPosted;
+    }
+
+    /** Now, or just after the previous sample when now is not later: a sample never repeats its series' time. */
+    private Instant nextSampleTime() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        lastSampleTime = now.isAfter(lastSampleTime) ? now : lastSampleTime.plusMillis(1);
+        return lastSampleTime;
+    }
+
+    /**
+     * The verdict that ended v2's analysis, as monitor-service published it on {@code lifeguard.analyses}: outcome,
+     * reason and each metric's statistic; then notify-service's chat message about it, when it sends one.
+     */
+    private void showVerdict() {
+        DemoEvent verdict = awaitEvent("the analysis verdict for " + service + " " + BAD_VERSION + " on " + ANALYSES,
+                event -> event.topic().equals(ANALYSES) && event.is("analysis.finished")
+                        && BAD_VERSION.equals(event.subjectContent().path("version").asText()),
+                LifeguardService.MONITOR).event();
+        JsonNode content = verdict.subjectContent();
+        log.step("analysis verdict (" + ANALYSES + ", event " + verdict.id() + "): " + service + " " + BAD_VERSION
+                + " " + DemoEvent.text(content, "outcome").toUpperCase(Locale.ROOT) + ", ended by "
+                + DemoEvent.text(content, "endedBy") + " after " + DemoEvent.text(content, "samples") + " samples"
+                + " (deployment " + DemoEvent.text(content, "deploymentId") + ", stable version "
+                + DemoEvent.text(content, "stableVersion") + ")");
+        log.detail("   reason: " + DemoEvent.text(content, "reason"));
+        for (JsonNode metric : content.path("metrics")) {
+            log.detail("   " + DemoEvent.text(metric, "metric") + " (" + DemoEvent.text(metric, "provider") + ", "
+                    + DemoEvent.text(metric, "detector") + "): " + DemoEvent.text(metric, "verdict") + ", statistic "
+                    + DemoEvent.text(metric, "statistic") + " over " + DemoEvent.text(metric, "samples")
+                    + " samples; evidence " + evidence(metric.path("evidence")));
+        }
+        // v1's analysis, superseded by v2, ended in a verdict too: the message about this one is the one with its id
+        Predicate<ChatMessage> aboutVerdict = chat -> chat.aboutEventId().equals(verdict.id());
+        long deadline = System.nanoTime() + Math.min(VERDICT_CHAT_GRACE.toNanos(), stepTimeout.toNanos());
+        while (chats.stream().noneMatch(aboutVerdict) && System.nanoTime() < deadline) {
+            pump(POLL);
+        }
+        chats.stream().filter(aboutVerdict).findFirst().ifPresentOrElse(
+                chat -> log.step("notify-service told #" + TEAM + " about the verdict: " + chat.title()),
+                () -> log.step("(no chat message about the verdict reached the webhook within "
+                        + VERDICT_CHAT_GRACE.toSeconds() + " s)"));
+    }
+
+    static String evidence(JsonNode evidence) {
+        List<String> values = new ArrayList<>();
+        evidence.forEach(point -> values.add(DemoEvent.text(point, "value") + " at " + DemoEvent.text(point, "at")));
+        return values.isEmpty() ? "none" : String.join(", ", values);
     }
 
     private void checkDeployState() {

@@ -98,6 +98,9 @@ public record DemoEvent(String topic, int partition, long offset, String key, Js
                     + text(content, "toVersion") + ": " + text(content, "reason");
             case "notification.published" -> "notification for team " + text(content, "team") + " via "
                     + text(content, "channelType") + ": " + text(content, "title");
+            case "analysis.finished" -> "analysis of " + text(content, "service") + " " + text(content, "version")
+                    + " " + text(content, "outcome") + " (ended by " + text(content, "endedBy") + " after "
+                    + text(content, "samples") + " samples): " + text(content, "reason");
             case "incident.resolved" -> "incident " + text(custom, "incidentId") + " resolved: "
                     + text(custom, "triggerVersion") + " → " + text(custom, "restoredVersion");
             default -> type() + " " + json.path("subject").asText("");

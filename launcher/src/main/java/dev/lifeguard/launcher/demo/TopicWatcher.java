@@ -23,7 +23,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Reads Lifeguard's topics from their current end (so only this run's events show), keeping the events about one
- * service (Kafka key {@code <service>/<environment>}). No consumer group: nothing is committed.
+ * service (Kafka key {@code <service>/<environment>}). No consumer group: nothing is committed. Read committed, as
+ * the services read: monitor-service's engine writes anomalies and verdicts in transactions, and an aborted one
+ * (an engine instance that died mid-transaction) never happened.
  */
 final class TopicWatcher implements AutoCloseable {
 
@@ -39,6 +41,7 @@ final class TopicWatcher implements AutoCloseable {
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lifeguard-demo");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer = new KafkaConsumer<>(properties);
         Properties adminProperties = new Properties();
         adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

@@ -23,6 +23,7 @@ class ChatMessageTest {
         assertThat(chat.title()).isEqualTo("checkout rolled back to 1.0.0 in production");
         assertThat(chat.text()).startsWith("checkout was rolled back from 2.0.0 to 1.0.0 in production: error_rate");
         assertThat(chat.isAbout("service.rolledback")).isTrue();
+        assertThat(chat.aboutEventId()).as("the event it is about").isEqualTo(ROLLED_BACK_ID);
         assertThat(chat.render()).isEqualTo(chat.title() + "\n" + chat.text());
     }
 
@@ -37,6 +38,7 @@ class ChatMessageTest {
 
         assertThat(chat.title()).isEqualTo("checkout rolled back to 1.0.0 in production");
         assertThat(chat.isAbout("service.rolledback")).isTrue();
+        assertThat(chat.aboutEventId()).isEqualTo(ROLLED_BACK_ID);
     }
 
     @Test

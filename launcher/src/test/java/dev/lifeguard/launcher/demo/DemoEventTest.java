@@ -17,6 +17,7 @@ class DemoEventTest {
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | rollback decided 2.0.0 → 1.0.0: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0 | notification for team payments via webhook: checkout rolled back to 1.0.0 in production",
             "dev.cdevents.incident.resolved.0.3.0 | incident incident-0007 resolved: 2.0.0 → 1.0.0",
+            "dev.cdeventsx.lifeguard-analysis.finished.0.1.0 | analysis of checkout 2.0.0 failed (ended by failure after 5 samples): error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0 in production",
     })
     void summarisesEachGoldenExampleInOneLine(String type, String summary) {
         DemoEvent event = DemoEvent.parse("topic", 0, 0, "checkout/production", Examples.read(type)).orElseThrow();
@@ -33,6 +34,7 @@ class DemoEventTest {
             "dev.cdevents.incident.detected.0.3.0, incident.detected",
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0, rollback.requested",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0, notification.published",
+            "dev.cdeventsx.lifeguard-analysis.finished.0.1.0, analysis.finished",
             "com.example.thing, com.example.thing",
     })
     void shortTypeIsSubjectAndPredicate(String type, String shortType) {
