@@ -31,6 +31,7 @@ final class BenchKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         this.admin = Admin.create(properties);
     }

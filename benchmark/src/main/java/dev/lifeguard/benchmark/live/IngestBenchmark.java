@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  * <li>Saturation: records of {@code samplesPerRecord} healthy samples, each of one target (keyed by it, so
  * no repartitioning), round-robin over {@code loadTargets} targets with running analyses, sent as fast as the
- * engine takes them (the producer stays at most ~2 s of work ahead, so no backlog builds up). Throughput is the
+ * engine takes them (the producer stays about 2 s of work ahead, so no backlog builds up). Throughput is the
  * growth of {@code lifeguard_monitor_samples_total{outcome="analysed"}} summed over the instances, over a fixed
  * window after a warm-up.</li>
  * <li>Steady load at 80 % of that throughput, with bad-sample triplets (one record each, for separate targets)
@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class IngestBenchmark {
 
-    /** How far (in samples) the producer may run ahead of what the engine took. */
-    private static final long MAX_AHEAD_SAMPLES = 300_000;
+    /**
+     * How far the producer may run ahead of what the engine took: two seconds of the engine's recent rate, at least
+     * this many samples. Enough to keep it busy; little enough that the backlog drains quickly afterwards.
+     */
+    private static final long MIN_AHEAD_SAMPLES = 20_000;
     static final double STEADY_SHARE = 0.8;
 
     private final BenchContext context;
@@ -67,12 +70,13 @@ final class IngestBenchmark {
             // 1. saturation
             AtomicLong sent = new AtomicLong();
             AtomicLong taken = new AtomicLong();
+            AtomicLong ahead = new AtomicLong(MIN_AHEAD_SAMPLES);
             double analysedAtStart = context.analysed(monitors);
             AtomicBoolean saturate = new AtomicBoolean(true);
             Thread sender = new Thread(() -> {
                 int next = 0;
                 while (saturate.get()) {
-                    if (sent.get() - taken.get() > MAX_AHEAD_SAMPLES) {
+                    if (sent.get() - taken.get() > ahead.get()) {
                         BenchContext.pause(2);
                         continue;
                     }
@@ -95,6 +99,7 @@ final class IngestBenchmark {
                 double count = context.analysed(monitors);
                 long now = System.nanoTime();
                 taken.set((long) (count - analysedAtStart));
+                ahead.set(Math.max(MIN_AHEAD_SAMPLES, (long) (2 * (count - lastCount) / ((now - lastNanos) / 1e9))));
                 if (Double.isNaN(windowStartCount) && now >= warmUpEnd) {
                     windowStartCount = count;
                     windowStartNanos = now;

@@ -8,6 +8,7 @@ import dev.lifeguard.launcher.platform.Platform;
 import dev.lifeguard.launcher.platform.PlatformException;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 import dev.lifeguard.benchmark.live.Results.Figure;
+import org.apache.kafka.common.KafkaException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,7 +63,7 @@ public final class Main {
             System.err.println("✗ " + e.getMessage());
             System.err.println(USAGE_TEXT);
             code = 2;
-        } catch (PlatformException | IllegalStateException | UncheckedIOException e) {
+        } catch (PlatformException | IllegalStateException | UncheckedIOException | KafkaException e) {
             System.err.println("\n✗ the benchmark could not be completed: " + e.getMessage());
             code = 1;
         }
