@@ -21,7 +21,7 @@ public record ChaosOptions(Duration faultWindow, int targets, Duration killEvery
     public static final int MIN_TARGETS = 100;
     /**
      * As many instances down at once as there are services: the first five kills reach every service even when
-     * restarts are slow (a loaded machine), and two of the seven instances always run.
+     * restarts are slow (a loaded machine), and three of the eight instances always run.
      */
     public static final int MAX_DOWN = 5;
     public static final double WORKLOAD_SHARE = 0.8;

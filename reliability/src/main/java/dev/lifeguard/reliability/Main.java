@@ -5,6 +5,7 @@ import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.Platform;
 import dev.lifeguard.launcher.platform.PlatformException;
 import dev.lifeguard.launcher.platform.PlatformSettings;
+import dev.lifeguard.reliability.workload.Target;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code ./lifeguard chaos [--minutes N]}: starts its own platform (two deploy and two rollback instances, free
+ * {@code ./lifeguard chaos [--minutes N]}: starts its own platform (two deploy, monitor and rollback instances, free
  * ports, home {@code .lifeguard/chaos} or {@code LIFEGUARD_CHAOS_HOME}), so a developer's running platform is never
  * touched; runs N minutes of faults under load; prints the results; stops the platform. Exit code 0 when every
  * check passed, 1 when one failed or the run could not be done, 2 on a usage error.
@@ -29,11 +30,13 @@ public final class Main {
     static final int DEFAULT_MINUTES = 10;
     static final int MAX_MINUTES = 120;
     static final String HOME_VARIABLE = "LIFEGUARD_CHAOS_HOME";
+    static final String DEFAULT_SPEC_VARIABLE = "LIFEGUARD_MONITOR_DEFAULT_SPEC";
     static final String USAGE_TEXT = """
             usage: ./lifeguard chaos [--minutes N]
 
-              Starts a separate Lifeguard platform (2 deploy-service and 2 rollback-service instances, free ports,
-              state in .lifeguard/chaos or $LIFEGUARD_CHAOS_HOME), drives deployments through it for N minutes
+              Starts a separate Lifeguard platform (2 deploy-service, 2 monitor-service and 2 rollback-service
+              instances, free ports, state in .lifeguard/chaos or $LIFEGUARD_CHAOS_HOME), drives deployments through
+              it for N minutes
               (default %d, 1-%d) while killing instances with kill -9, freezing PostgreSQL, restarting Kafka and
               sending malformed records, then prints whether anything was lost or done twice. Exit code 0 when every
               check passed.""".formatted(DEFAULT_MINUTES, MAX_MINUTES);
@@ -129,11 +132,17 @@ public final class Main {
                 + value + "'");
     }
 
-    /** As {@code ./lifeguard up} starts the platform, with two deploy and two rollback instances, on free ports. */
+    /**
+     * As {@code ./lifeguard up} starts the platform, with two deploy, two monitor and two rollback instances (a
+     * killed monitor instance's analyses move to the other, state intact), on free ports; monitor-service judges
+     * with {@link Target#ANALYSIS_SPEC}.
+     */
     public static PlatformSettings settings(Path root, Path home) {
         return PlatformSettings.defaults(root).withHome(home)
                 .withInstances(LifeguardService.DEPLOY, 2)
+                .withInstances(LifeguardService.MONITOR, 2)
                 .withInstances(LifeguardService.ROLLBACK, 2)
+                .withServiceEnvironment(Map.of(DEFAULT_SPEC_VARIABLE, Target.ANALYSIS_SPEC))
                 .withEphemeralPorts();
     }
 

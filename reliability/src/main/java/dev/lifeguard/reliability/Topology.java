@@ -17,12 +17,15 @@ public final class Topology {
     public static final String METRICS = "lifeguard.metrics";
     public static final String DEPLOYMENTS = "lifeguard.deployments";
     public static final String ANOMALIES = "lifeguard.anomalies";
+    /** monitor-service's verdicts: one per ended analysis, written in the engine's transactions. */
+    public static final String ANALYSES = "lifeguard.analyses";
     public static final String ROLLBACKS = "lifeguard.rollbacks";
     public static final String NOTIFICATIONS = "lifeguard.notifications";
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
     private static final String DEPLOY = "lifeguard-deploy-service";
-    private static final String MONITOR = "lifeguard-monitor-service";
+    /** monitor-service's analysis engine: its Kafka Streams application id is its consumer group. */
+    private static final String MONITOR = "lifeguard-monitor-analysis";
     private static final String ROLLBACK = "lifeguard-rollback-service";
     private static final String NOTIFY = "lifeguard-notify-service";
     private static final String POSTMORTEM = "lifeguard-postmortem-service";
@@ -39,6 +42,7 @@ public final class Topology {
         readers.put(METRICS, List.of(MONITOR));
         readers.put(DEPLOYMENTS, List.of(MONITOR, ROLLBACK, NOTIFY, POSTMORTEM));
         readers.put(ANOMALIES, List.of(ROLLBACK, NOTIFY, POSTMORTEM));
+        readers.put(ANALYSES, List.of(NOTIFY, POSTMORTEM));
         readers.put(ROLLBACKS, List.of(DEPLOY, NOTIFY, POSTMORTEM));
         readers.put(NOTIFICATIONS, List.of(POSTMORTEM));
         return Collections.unmodifiableMap(readers);

@@ -20,9 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault-injection suite against the packaged services, started as {@code ./lifeguard up} starts them (two
- * deploy-service and two rollback-service instances) on free ports in a temporary home. 100 deployments, half of
- * them failing, go through Kafka and REST while instances are killed with kill -9, PostgreSQL is frozen, the broker
- * restarts and malformed records arrive on every consumed topic; then every check of the result table must pass.
+ * deploy-service, two monitor-service and two rollback-service instances; monitor-service judging with
+ * {@link dev.lifeguard.reliability.workload.Target#ANALYSIS_SPEC}) on free ports in a temporary home. 100
+ * deployments, half of them failing, go through Kafka and REST while instances are killed with kill -9, PostgreSQL
+ * is frozen, the broker restarts and malformed records arrive on every consumed topic; then every check of the
+ * result table must pass.
  */
 class ReliabilityIT {
 

@@ -38,7 +38,11 @@ public final class Kafka {
         return new KafkaProducer<>(properties);
     }
 
-    /** A consumer without a group, for reading whole topics with assign/seek. */
+    /**
+     * A consumer without a group, for reading whole topics with assign/seek. Read committed, as the services read:
+     * monitor-service's engine writes verdicts, anomalies and dead letters in transactions, and what an aborted one
+     * wrote (an engine instance killed mid-transaction) never happened.
+     */
     public static KafkaConsumer<String, String> reader(String bootstrapServers, String clientId) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -48,6 +52,7 @@ public final class Kafka {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(properties);
     }
 

@@ -20,6 +20,19 @@ public record Observation(Map<String, TargetView> targets, List<DeadLetter> dead
                           Map<String, Integer> outboxPending, Map<String, List<String>> outboxParked,
                           int pendingDeliveries, Map<String, Long> lag, List<WebhookRecorder.Post> posts) {
 
+    /**
+     * One verdict on {@code lifeguard.analyses} (read committed): how monitor-service's analysis of a deployment
+     * ended.
+     *
+     * @param outcome as published: passed, failed, inconclusive
+     */
+    public record Verdict(String eventId, String deploymentId, String version, String outcome, String endedBy) {
+
+        boolean failed() {
+            return "failed".equalsIgnoreCase(outcome);
+        }
+    }
+
     /** One deployment of a target in deploy-service's history. */
     public record Deployment(String version, String status, String chainId) {
     }
@@ -31,21 +44,30 @@ public record Observation(Map<String, TargetView> targets, List<DeadLetter> dead
      * @param currentVersion    deploy-service's running version, or null
      * @param status            deploy-service's status of the target (DEPLOYED, ROLLED_BACK)
      * @param history           deploy-service's deployments of it
-     * @param monitoredVersion  the version monitor-service verifies (or last verified)
-     * @param samplesInWindow   samples of that version in its window
+     * @param analysedVersion   the version of monitor-service's current (or last) analysis of the target
+     *                          ({@code GET /api/v1/analyses/{service}/{environment}}), or null before any
+     * @param analysisStatus    that analysis' status: RUNNING, PASSED, FAILED, INCONCLUSIVE; null before any
+     * @param analysedSamples   the samples that analysis counted (duplicates and late samples are not counted)
      * @param executedRollbacks deploy-service rollback rows with outcome EXECUTED
      * @param rollbackRows      all of deploy-service's rollback rows ("EXECUTED", "SKIPPED: why")
      * @param decisions         rollback-service decisions (ROLL_BACK, SKIPPED)
      * @param anomalies         monitor-service anomalies
      * @param incidents         postmortem-service incidents, as their status
+     * @param verdicts          monitor-service's verdicts about the target on {@code lifeguard.analyses}
      */
     public record TargetView(boolean reachable, String currentVersion, String status, List<Deployment> history,
-                             String monitoredVersion, long samplesInWindow, int executedRollbacks,
-                             List<String> rollbackRows, List<String> decisions, int anomalies,
-                             List<String> incidents) {
+                             String analysedVersion, String analysisStatus, long analysedSamples,
+                             int executedRollbacks, List<String> rollbackRows, List<String> decisions, int anomalies,
+                             List<String> incidents, List<Verdict> verdicts) {
 
         static TargetView unreachable() {
-            return new TargetView(false, null, null, List.of(), null, -1, 0, List.of(), List.of(), 0, List.of());
+            return new TargetView(false, null, null, List.of(), null, null, -1, 0, List.of(), List.of(), 0, List.of(),
+                    List.of());
+        }
+
+        /** The verdicts of one version whose outcome is failed. */
+        long failedVerdicts(String version) {
+            return verdicts.stream().filter(verdict -> verdict.failed() && version.equals(verdict.version())).count();
         }
 
         boolean hasDeployment(String version) {

@@ -11,12 +11,14 @@ import dev.lifeguard.reliability.fault.MalformedRecords;
 import dev.lifeguard.reliability.workload.Target;
 import dev.lifeguard.reliability.webhook.WebhookRecorder;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
@@ -42,6 +44,7 @@ final class PlatformReader implements AutoCloseable {
 
     private static final int LIST_LIMIT = 1000;
     private static final Duration DLQ_READ_BOUND = Duration.ofSeconds(30);
+    private static final Duration TOPIC_READ_BOUND = Duration.ofSeconds(30);
     private static final int READERS = 4;
 
     private final Platform platform;
@@ -70,9 +73,11 @@ final class PlatformReader implements AutoCloseable {
         lists.put("decisions", byService(LifeguardService.ROLLBACK, "/api/v1/rollbacks?limit=" + LIST_LIMIT, targets));
         lists.put("anomalies", byService(LifeguardService.MONITOR, "/api/v1/anomalies", targets));
         lists.put("incidents", byService(LifeguardService.POSTMORTEM, "/api/v1/incidents", targets));
+        Map<String, List<Observation.Verdict>> verdicts = targets.isEmpty() ? Map.of() : verdicts();
         Map<String, Future<Observation.TargetView>> reads = new LinkedHashMap<>();
         for (String service : targets) {
-            reads.put(service, pool.submit(() -> readTarget(service, lists)));
+            List<Observation.Verdict> ofTarget = verdicts.getOrDefault(service, List.of());
+            reads.put(service, pool.submit(() -> readTarget(service, lists, ofTarget)));
         }
         Map<String, Observation.TargetView> views = new HashMap<>(known);
         reads.forEach((service, read) -> views.put(service, await(read)));
@@ -85,12 +90,14 @@ final class PlatformReader implements AutoCloseable {
         return new Observation(views, deadLetters(), pending, parked, pendingDeliveries(), lag(), webhook.posts());
     }
 
-    private Observation.TargetView readTarget(String service, Map<String, Map<String, List<JsonNode>>> lists) {
+    private Observation.TargetView readTarget(String service, Map<String, Map<String, List<JsonNode>>> lists,
+                                              List<Observation.Verdict> verdicts) {
         String encoded = Http.encode(service);
         Optional<Http.Response> deploy = answer(LifeguardService.DEPLOY,
                 "/api/v1/services/" + encoded + "/environments/" + Target.ENVIRONMENT);
+        // the target's current (or last) analysis; 404 before its first deployment was analysed
         Optional<Http.Response> monitor = answer(LifeguardService.MONITOR,
-                "/api/v1/deployments/" + encoded + "/" + Target.ENVIRONMENT);
+                "/api/v1/analyses/" + encoded + "/" + Target.ENVIRONMENT);
         if (deploy.isEmpty() || monitor.isEmpty()) {
             return Observation.TargetView.unreachable();
         }
@@ -100,7 +107,7 @@ final class PlatformReader implements AutoCloseable {
             history.add(new Observation.Deployment(deployment.path("version").asText(),
                     deployment.path("status").asText(), deployment.path("chainId").asText()));
         }
-        JsonNode verification = monitor.get().status() == 200 ? monitor.get().json() : null;
+        JsonNode analysis = monitor.get().status() == 200 ? monitor.get().json() : null;
         List<JsonNode> rollbacks = perTarget(lists.get("rollbacks"), service, LifeguardService.DEPLOY,
                 "/api/v1/rollbacks?service=" + encoded);
         List<JsonNode> decisions = perTarget(lists.get("decisions"), service, LifeguardService.ROLLBACK,
@@ -111,8 +118,9 @@ final class PlatformReader implements AutoCloseable {
                 "/api/v1/incidents?service=" + encoded);
         return new Observation.TargetView(true,
                 textOrNull(state.path("currentVersion")), textOrNull(state.path("status")), List.copyOf(history),
-                verification == null ? null : textOrNull(verification.path("version")),
-                verification == null ? 0 : verification.path("samplesInWindow").asLong(),
+                analysis == null ? null : textOrNull(analysis.path("version")),
+                analysis == null ? null : textOrNull(analysis.path("status")),
+                analysis == null ? 0 : analysis.path("samples").asLong(),
                 (int) rollbacks.stream().filter(row -> "EXECUTED".equals(row.path("outcome").asText())).count(),
                 rollbacks.stream().map(row -> row.path("outcome").asText() + (row.hasNonNull("outcomeDetail")
                         && !"EXECUTED".equals(row.path("outcome").asText())
@@ -120,7 +128,55 @@ final class PlatformReader implements AutoCloseable {
                 decisions.stream().map(row -> row.path("decision").asText()).toList(),
                 anomalies.size(),
                 incidents.stream().map(row -> row.path("status").asText() + " " + row.path("triggerVersion").asText()
-                        + "→" + row.path("restoredVersion").asText()).toList());
+                        + "→" + row.path("restoredVersion").asText()).toList(),
+                verdicts);
+    }
+
+    /**
+     * Every verdict on {@code lifeguard.analyses} about this run's targets, read committed from the beginning to
+     * the end offsets of now, by target service. Records that are not verdicts (the suite's poison) are skipped.
+     */
+    private Map<String, List<Observation.Verdict>> verdicts() {
+        Map<String, List<Observation.Verdict>> verdicts = new HashMap<>();
+        for (ConsumerRecord<String, String> record : readWhole(Topology.ANALYSES, "chaos-verdict-reader")) {
+            String key = record.key() == null ? "" : record.key();
+            if (!key.startsWith(servicePrefix)) {
+                continue;
+            }
+            JsonNode event;
+            try {
+                event = Json.read(record.value());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            JsonNode content = event.at("/data/subject/content");
+            verdicts.computeIfAbsent(key.substring(0, key.indexOf('/') < 0 ? key.length() : key.indexOf('/')),
+                    ignored -> new ArrayList<>()).add(new Observation.Verdict(event.path("id").asText(),
+                    content.path("deploymentId").asText(), content.path("version").asText(),
+                    content.path("outcome").asText(), content.path("endedBy").asText()));
+        }
+        return verdicts;
+    }
+
+    /** Every record of a topic, read committed from the beginning to the (last stable) end offsets of now. */
+    private List<ConsumerRecord<String, String>> readWhole(String topic, String clientId) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = Kafka.reader(platform.kafkaBootstrapServers(), clientId)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            Instant until = Instant.now().plus(TOPIC_READ_BOUND);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                if (Instant.now().isAfter(until)) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within "
+                            + TOPIC_READ_BOUND.toSeconds() + " s");
+                }
+                consumer.poll(Kafka.pollTimeout()).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     /**
@@ -237,17 +293,24 @@ final class PlatformReader implements AutoCloseable {
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    /** Per group: end offset minus committed offset, summed over the partitions of the topics it reads. */
+    /**
+     * Per group: the records on the topics it reads that it has not committed yet. Counted as records, not as an
+     * offset difference: a transaction's commit marker takes an offset that no consumer ever gets as a record, so a
+     * caught-up consumer of a transactional topic (anomalies and verdicts come from the engine's transactions) may
+     * have committed an offset just short of the end.
+     */
     private Map<String, Long> lag() {
         Map<String, Long> lag = new LinkedHashMap<>();
-        try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers())) {
+        try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers());
+             KafkaConsumer<String, String> reader = Kafka.reader(platform.kafkaBootstrapServers(), "chaos-lag-reader")) {
             Map<String, TopicDescription> topics = admin.describeTopics(Topology.consumedTopics()).allTopicNames()
                     .get(20, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             topics.values().forEach(topic -> topic.partitions().forEach(partition ->
                     latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                    .get(20, TimeUnit.SECONDS);
+            // the last stable offset: what a read-committed consumer can reach now
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(20, TimeUnit.SECONDS);
             for (String group : Topology.groups()) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
@@ -256,7 +319,10 @@ final class PlatformReader implements AutoCloseable {
                     for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
                         if (end.getKey().topic().equals(topic)) {
                             OffsetAndMetadata offset = committed.get(end.getKey());
-                            behind += end.getValue().offset() - (offset == null ? 0 : offset.offset());
+                            long from = offset == null ? 0 : offset.offset();
+                            if (end.getValue().offset() > from) {
+                                behind += records(reader, end.getKey(), from, end.getValue().offset());
+                            }
                         }
                     }
                 }
@@ -266,6 +332,25 @@ final class PlatformReader implements AutoCloseable {
             Topology.groups().forEach(group -> lag.putIfAbsent(group, -1L));
         }
         return lag;
+    }
+
+    /** The records (read committed) between two offsets of a partition; the offset difference when not readable. */
+    private static long records(KafkaConsumer<String, String> reader, TopicPartition partition, long from, long to) {
+        reader.assign(List.of(partition));
+        reader.seek(partition, from);
+        long count = 0;
+        Instant until = Instant.now().plus(Duration.ofSeconds(10));
+        while (reader.position(partition) < to) {
+            if (Instant.now().isAfter(until)) {
+                return to - from;
+            }
+            for (ConsumerRecord<String, String> record : reader.poll(Kafka.pollTimeout())) {
+                if (record.offset() < to) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     private static String textOrNull(JsonNode node) {

@@ -115,7 +115,7 @@ public final class Verifier implements AutoCloseable {
         for (Inputs.TargetInputs target : inputs.targets()) {
             Observation.TargetView view = observation.targets().get(target.target().service());
             if (target.done() && target.fullyAcknowledged() && view != null && view.reachable()
-                    && view.samplesInWindow() >= target.ackedSamples().size()
+                    && view.analysedSamples() >= target.ackedSamples().size()
                     && (target.target().failing() ? failingDone(view) : healthyDone(view))) {
                 settled.put(target.target().service(), view);
             }
@@ -124,7 +124,8 @@ public final class Verifier implements AutoCloseable {
 
     private static boolean failingDone(Observation.TargetView view) {
         return rolledBack(view) && view.executedRollbacks() >= 1 && !view.decisions().isEmpty() && view.anomalies() >= 1
-                && view.incidents().stream().anyMatch(incident -> incident.startsWith("RESOLVED"));
+                && view.incidents().stream().anyMatch(incident -> incident.startsWith("RESOLVED"))
+                && view.failedVerdicts(Target.NEW_VERSION) >= 1;
     }
 
     private static boolean healthyDone(Observation.TargetView view) {
@@ -165,6 +166,10 @@ public final class Verifier implements AutoCloseable {
         checks.add(perTarget("failing: v2 rolled back, v1 running again", failing, views, true,
                 (target, view) -> rolledBack(view) ? null : "runs " + view.currentVersion() + " (" + view.status()
                         + "), v2 " + view.statusOf(Target.NEW_VERSION)));
+        checks.add(perTarget("failing: v2's analysis FAILED (GET /api/v1/analyses)", failing, views, true,
+                (target, view) -> Target.NEW_VERSION.equals(view.analysedVersion())
+                        && "FAILED".equals(view.analysisStatus()) ? null
+                        : "analysis of " + view.analysedVersion() + " " + view.analysisStatus()));
         checks.add(exactlyOne("failing: executed rollbacks (deploy-service)", failing, views,
                 view -> view.executedRollbacks(), view -> "rows " + view.rollbackRows()));
         checks.add(exactlyOne("failing: ROLL_BACK decisions (rollback-service)", failing, views,
@@ -172,11 +177,20 @@ public final class Verifier implements AutoCloseable {
                 view -> "decisions " + view.decisions()));
         checks.add(exactlyOne("failing: anomalies (monitor-service)", failing, views,
                 view -> view.anomalies(), view -> view.anomalies() + " anomalies"));
+        checks.add(exactlyOne("failing: FAILED verdicts of v2 on " + Topology.ANALYSES + " (read committed)", failing,
+                views, view -> (int) view.failedVerdicts(Target.NEW_VERSION), view -> "verdicts " + view.verdicts()));
         checks.add(exactlyOne("failing: incidents (postmortem-service)", failing, views,
                 view -> view.incidents().size(), view -> "incidents " + view.incidents()));
         checks.add(perTarget("failing: the incident is resolved, v2 → v1", failing, views, true,
                 (target, view) -> view.incidents().stream().anyMatch(incident -> incident.equals("RESOLVED "
                         + Target.NEW_VERSION + "→" + Target.STABLE_VERSION)) ? null : "incidents " + view.incidents()));
+        checks.add(perTarget("healthy: v2's analysis RUNNING (its window outlasts the run), no verdict failed", healthy,
+                views, false, (target, view) -> view.verdicts().stream().noneMatch(Observation.Verdict::failed)
+                        && (view.analysedVersion() == null || Target.NEW_VERSION.equals(view.analysedVersion())
+                        && "RUNNING".equals(view.analysisStatus())) ? null
+                        : "analysis of " + view.analysedVersion() + " " + view.analysisStatus() + ", verdicts "
+                        + view.verdicts()));
+        checks.add(judgedOnce(all, views));
         checks.add(perTarget("healthy: v2 running; no anomaly, decision, rollback, incident", healthy, views, true,
                 (target, view) -> healthyDone(view) && view.rollbackRows().isEmpty() && view.decisions().isEmpty()
                         && view.anomalies() == 0 && view.incidents().isEmpty() ? null
@@ -287,7 +301,43 @@ public final class Verifier implements AutoCloseable {
                 + " with exactly 1", offenders.isEmpty(), missing, offenders);
     }
 
-    /** Every acknowledged sample counted once: acked ≤ counted ≤ sent (a sample sent but not acked may count). */
+    /**
+     * Nothing judged twice: every deployment's analysis ends in at most one verdict on {@code lifeguard.analyses}
+     * (read committed, counted by deployment id), whatever was killed or restarted meanwhile. Not awaited: a second
+     * verdict never goes away.
+     */
+    private Check judgedOnce(List<Inputs.TargetInputs> targets, Map<String, Observation.TargetView> views) {
+        int verdicts = 0;
+        Set<String> deployments = new HashSet<>();
+        List<String> offenders = new ArrayList<>();
+        for (Inputs.TargetInputs target : targets) {
+            Observation.TargetView view = views.get(target.target().service());
+            if (view == null || !view.reachable()) {
+                continue;
+            }
+            verdicts += view.verdicts().size();
+            Map<String, List<Observation.Verdict>> byDeployment = view.verdicts().stream()
+                    .collect(Collectors.groupingBy(Observation.Verdict::deploymentId, LinkedHashMap::new,
+                            Collectors.toList()));
+            deployments.addAll(byDeployment.keySet());
+            byDeployment.forEach((deployment, ofDeployment) -> {
+                if (ofDeployment.size() > 1) {
+                    offenders.add(target.target().service() + " deployment " + deployment + ": "
+                            + ofDeployment.size() + " verdicts " + ofDeployment);
+                }
+            });
+        }
+        return Check.of("nothing judged twice: verdicts per deployment on " + Topology.ANALYSES, "≤ 1 each",
+                verdicts + " verdicts of " + deployments.size() + " deployments, " + offenders.size()
+                        + " judged twice", offenders.isEmpty(), false, offenders);
+    }
+
+    /**
+     * Every acknowledged sample counted once in v2's analysis: acked ≤ counted ≤ sent, so exactly acked for a target
+     * whose every sample was acknowledged (a sample sent but not acked may count). Exact for failing targets too,
+     * because the suite's platform runs with a spec whose failureLimit is the number of samples per target
+     * ({@link Target#ANALYSIS_SPEC}): a failing analysis ends with its last sample, none arrives late.
+     */
     private Check samples(List<Inputs.TargetInputs> all, Map<String, Observation.TargetView> views) {
         int acked = 0;
         int counted = 0;
@@ -300,20 +350,20 @@ public final class Verifier implements AutoCloseable {
             }
             acked += ackedHere;
             Observation.TargetView view = views.get(target.target().service());
-            long inWindow = view == null || !view.reachable() || !Target.NEW_VERSION.equals(view.monitoredVersion())
-                    ? 0 : view.samplesInWindow();
+            long inWindow = view == null || !view.reachable() || !Target.NEW_VERSION.equals(view.analysedVersion())
+                    ? 0 : view.analysedSamples();
             counted += (int) Math.min(inWindow, ackedHere);
             if (inWindow < ackedHere || inWindow > target.samplesSent()) {
                 missing |= inWindow < ackedHere;
                 offenders.add(target.target().service() + ": " + ackedHere + " acked, " + target.samplesSent()
-                        + " sent, monitor counts " + inWindow + " for " + (view == null ? "?" : view.monitoredVersion()));
+                        + " sent, monitor counts " + inWindow + " for " + (view == null ? "?" : view.analysedVersion()));
             }
         }
         long rest = all.stream().flatMap(target -> target.ackedSamples().stream())
                 .filter(sample -> sample.via() == Inputs.Transport.REST).count();
         return Check.of("acked ⊆ consumed: error-rate samples (REST + " + Topology.METRICS + ")",
                 acked + " acked (" + rest + " REST, " + (acked - rest) + " Kafka)",
-                counted + " counted by monitor-service", offenders.isEmpty(), missing, offenders);
+                counted + " counted in v2's analyses", offenders.isEmpty(), missing, offenders);
     }
 
     private Check malformedDeadLettered(Observation observation) {

@@ -31,6 +31,12 @@ class VerifierTest {
     private static final String RUN = "t0001";
     private static final Target HEALTHY = Target.of(RUN, 0);
     private static final Target FAILING = Target.of(RUN, 1);
+    private static final Observation.Verdict SUPERSEDED_V1_OF_HEALTHY =
+            new Observation.Verdict("verdict-h1", "d-0a", "1.0.0", "inconclusive", "superseded");
+    private static final Observation.Verdict SUPERSEDED_V1_OF_FAILING =
+            new Observation.Verdict("verdict-f1", "d-1a", "1.0.0", "inconclusive", "superseded");
+    private static final Observation.Verdict FAILED_V2 =
+            new Observation.Verdict("verdict-f2", "d-1b", "2.0.0", "failed", "failure");
 
     @TempDir
     Path home;
@@ -140,12 +146,67 @@ class VerifierTest {
         Builder platform = new Builder();
         Observation.TargetView healthy = platform.healthy;
         platform.healthy = new Observation.TargetView(true, healthy.currentVersion(), healthy.status(), healthy.history(),
-                healthy.monitoredVersion(), 5, 0, List.of(), List.of(), 0, List.of());
+                healthy.analysedVersion(), healthy.analysisStatus(), 5, 0, List.of(), List.of(), 0, List.of(),
+                healthy.verdicts());
 
         Check samples = check(verifier.checks(platform.build(), null, Duration.ofMinutes(3)), "acked ⊆ consumed: error");
 
         assertThat(samples.failed()).isTrue();
         assertThat(samples.details()).singleElement().asString().contains("4 acked, 4 sent, monitor counts 5");
+    }
+
+    @Test
+    void aLateSampleThatTheFailedAnalysisDidNotCountIsMissing() {
+        Builder platform = new Builder();
+        Observation.TargetView failing = platform.failing;
+        platform.failing = new Observation.TargetView(true, failing.currentVersion(), failing.status(), failing.history(),
+                failing.analysedVersion(), failing.analysisStatus(), 3, failing.executedRollbacks(),
+                failing.rollbackRows(), failing.decisions(), failing.anomalies(), failing.incidents(), failing.verdicts());
+
+        Check samples = check(verifier.checks(platform.build(), null, Duration.ofMinutes(3)), "acked ⊆ consumed: error");
+
+        assertThat(samples.failed()).isTrue();
+        assertThat(samples.details()).singleElement().asString().contains("4 acked, 4 sent, monitor counts 3 for 2.0.0");
+    }
+
+    @Test
+    void aDeploymentJudgedTwiceFailsAndIsNotWaitedFor() {
+        Builder platform = new Builder();
+        platform.failing = withVerdicts(platform.failing, List.of(SUPERSEDED_V1_OF_FAILING, FAILED_V2,
+                new Observation.Verdict("verdict-again", "d-1b", "2.0.0", "failed", "failure")));
+
+        List<Check> checks = verifier.checks(platform.build(), null, Duration.ofMinutes(3));
+
+        Check once = check(checks, "nothing judged twice");
+        assertThat(once.failed()).isTrue();
+        assertThat(once.awaited()).isFalse();
+        assertThat(once.actual()).isEqualTo("4 verdicts of 3 deployments, 1 judged twice");
+        assertThat(once.details()).singleElement().asString().startsWith(FAILING.service() + " deployment d-1b: 2");
+        assertThat(check(checks, "failing: FAILED verdicts").failed()).isTrue();
+    }
+
+    @Test
+    void aFailingTargetWithoutAFailedVerdictIsWaitedForAndAHealthyOneWithOneFails() {
+        Builder platform = new Builder();
+        platform.failing = withVerdicts(platform.failing, List.of(SUPERSEDED_V1_OF_FAILING));
+        platform.healthy = withVerdicts(platform.healthy, List.of(SUPERSEDED_V1_OF_HEALTHY,
+                new Observation.Verdict("verdict-h2", "d-0b", "2.0.0", "failed", "failure")));
+
+        List<Check> checks = verifier.checks(platform.build(), null, Duration.ofMinutes(3));
+
+        Check failed = check(checks, "failing: FAILED verdicts");
+        assertThat(failed.failed()).isTrue();
+        assertThat(failed.awaited()).isTrue();
+        Check healthy = check(checks, "healthy: v2's analysis RUNNING");
+        assertThat(healthy.failed()).isTrue();
+        assertThat(healthy.awaited()).isFalse();
+        assertThat(check(checks, "nothing judged twice").failed()).isFalse();
+    }
+
+    private static Observation.TargetView withVerdicts(Observation.TargetView view, List<Observation.Verdict> verdicts) {
+        return new Observation.TargetView(true, view.currentVersion(), view.status(), view.history(),
+                view.analysedVersion(), view.analysisStatus(), view.analysedSamples(), view.executedRollbacks(),
+                view.rollbackRows(), view.decisions(), view.anomalies(), view.incidents(), verdicts);
     }
 
     private static Check check(List<Check> checks, String prefix) {
@@ -159,8 +220,8 @@ class VerifierTest {
             rows.add("EXECUTED");
         }
         return new Observation.TargetView(true, view.currentVersion(), view.status(), view.history(),
-                view.monitoredVersion(), view.samplesInWindow(), executed, rows, decisions, view.anomalies(),
-                view.incidents());
+                view.analysedVersion(), view.analysisStatus(), view.analysedSamples(), executed, rows, decisions,
+                view.anomalies(), view.incidents(), view.verdicts());
     }
 
     private static WebhookRecorder.Post post(String key, String eventId, String type, Target target) {
@@ -173,11 +234,12 @@ class VerifierTest {
         Observation.TargetView healthy = new Observation.TargetView(true, "2.0.0", "DEPLOYED",
                 List.of(new Observation.Deployment("2.0.0", "RUNNING", "chain-0"),
                         new Observation.Deployment("1.0.0", "SUPERSEDED", "other")),
-                "2.0.0", 4, 0, List.of(), List.of(), 0, List.of());
+                "2.0.0", "RUNNING", 4, 0, List.of(), List.of(), 0, List.of(), List.of(SUPERSEDED_V1_OF_HEALTHY));
         Observation.TargetView failing = new Observation.TargetView(true, "1.0.0", "ROLLED_BACK",
                 List.of(new Observation.Deployment("2.0.0", "ROLLED_BACK", "chain-1"),
                         new Observation.Deployment("1.0.0", "RUNNING", "other")),
-                "2.0.0", 4, 1, List.of("EXECUTED"), List.of("ROLL_BACK"), 1, List.of("RESOLVED 2.0.0→1.0.0"));
+                "2.0.0", "FAILED", 4, 1, List.of("EXECUTED"), List.of("ROLL_BACK"), 1, List.of("RESOLVED 2.0.0→1.0.0"),
+                List.of(SUPERSEDED_V1_OF_FAILING, FAILED_V2));
         final List<Observation.DeadLetter> deadLetters = new ArrayList<>();
         final List<WebhookRecorder.Post> posts = new ArrayList<>();
 
