@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  * <li>Saturation: records of {@code samplesPerRecord} healthy samples, each of one target (keyed by it, so
  * no repartitioning), round-robin over {@code loadTargets} targets with running analyses, sent as fast as the
- * engine takes them (the producer stays about 2 s of work ahead, so no backlog builds up). Throughput is the
+ * engine takes them (the producer stays about 3 s of work ahead, so no backlog builds up). Throughput is the
  * growth of {@code lifeguard_monitor_samples_total{outcome="analysed"}} summed over the instances, over a fixed
  * window after a warm-up.</li>
  * <li>Steady load at 80 % of that throughput, with bad-sample triplets (one record each, for separate targets)
@@ -28,10 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IngestBenchmark {
 
     /**
-     * How far the producer may run ahead of what the engine took: two seconds of the engine's recent rate, at least
-     * this many samples. Enough to keep it busy; little enough that the backlog drains quickly afterwards.
+     * How far the producer may run ahead of what the engine took: three seconds of the engine's recent rate, at least
+     * this many samples. Enough that the engine never waits for input (the count it is throttled by is scraped four
+     * times a second); little enough that the backlog drains within seconds afterwards.
      */
-    private static final long MIN_AHEAD_SAMPLES = 20_000;
+    private static final long MIN_AHEAD_SAMPLES = 100_000;
     static final double STEADY_SHARE = 0.8;
 
     private final BenchContext context;
@@ -99,7 +100,7 @@ final class IngestBenchmark {
                 double count = context.analysed(monitors);
                 long now = System.nanoTime();
                 taken.set((long) (count - analysedAtStart));
-                ahead.set(Math.max(MIN_AHEAD_SAMPLES, (long) (2 * (count - lastCount) / ((now - lastNanos) / 1e9))));
+                ahead.set(Math.max(MIN_AHEAD_SAMPLES, (long) (3 * (count - lastCount) / ((now - lastNanos) / 1e9))));
                 if (Double.isNaN(windowStartCount) && now >= warmUpEnd) {
                     windowStartCount = count;
                     windowStartNanos = now;
