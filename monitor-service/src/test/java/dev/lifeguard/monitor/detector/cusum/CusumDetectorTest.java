@@ -129,12 +129,25 @@ class CusumDetectorTest {
         EngineSimulation simulation = simulation("").baseline(flat);
 
         Judgement same = simulation.samples(200, 200, 200);
-        Judgement higher = simulation.samples(210, 210);
+        // z = 5, clipped to 3: each adds 2.5 to S, which passes h = 5 on the third
+        Judgement higher = simulation.samples(210, 210, 210);
 
         assertThat(same.statistic()).isZero();
         assertThat(simulation.track.memory.get("sigma")).isEqualTo(2.0);
         assertThat(higher.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(higher.statistic()).isFinite();
+    }
+
+    @Test
+    void oneWildSampleCannotAlarmAloneButAClippedShiftStillAddsUp() {
+        double[] flat = new double[40];
+        Arrays.fill(flat, 200);
+        EngineSimulation spike = simulation("").baseline(flat);
+        assertThat(spike.samples(10_000).outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(spike.track.memory.get("S")).isEqualTo(2.5);
+
+        EngineSimulation unclipped = simulation(",\"clip\":0").baseline(flat);
+        assertThat(unclipped.samples(10_000).outcome()).isEqualTo(Outcome.FAILED);
     }
 
     @Test
