@@ -50,11 +50,11 @@ public final class DetectionQualityBenchmark {
                         d -> spec("threshold").put("max", d.nominalMean() + 3 * d.nominalSigma())),
                 new Configured("canary", new CanaryDetector(), "canary (defaults: confidence 0.98, tolerance 0.25, increase, minIntervals 3;"
                         + " stable alongside in ~half the deployments, else the baseline)", d -> spec("canary")),
-                new Configured("cusum", new CusumDetector(), "cusum (defaults: k 0.5, h 5, increase, minBaseline 20)",
+                new Configured("cusum", new CusumDetector(), "cusum (defaults: k 0.5, h 5, clip 3, increase, minBaseline 20)",
                         d -> spec("cusum")),
                 // sensitivity, not a default: the smallest h whose in-control ARL (Siegmund, k = 0.5) exceeds 1,440
                 // samples, i.e. one false alarm per metric-day at one sample a minute with exactly known μ and σ
-                new Configured("cusum-h5.5", new CusumDetector(), "cusum-h5.5 (sensitivity: k 0.5, h 5.5; ARL0 ≈ 1,556 > 1,440)",
+                new Configured("cusum-h5.5", new CusumDetector(), "cusum-h5.5 (sensitivity: k 0.5, h 5.5, clip 3; ARL0 ≈ 1,556 > 1,440 unclipped)",
                         d -> spec("cusum").put("h", 5.5)));
     }
 
