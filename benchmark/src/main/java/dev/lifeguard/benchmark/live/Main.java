@@ -40,6 +40,7 @@ public final class Main {
     static final double REACTION_TARGET_MILLIS = 250;
     static final double INGEST_TARGET_PER_INSTANCE = 100_000;
     static final double SPEED_UP_TARGET = 1.8;
+    static final int WARM_UP_FAILURES = 20;
     static final String USAGE_TEXT = """
             usage: ./lifeguard bench [--quick] [--only P1,P2,P3,P6]
 
@@ -173,6 +174,7 @@ public final class Main {
         results.latency(id, "reaction: conclusive sample → rollback.requested" + suffix, reaction.total(),
                 REACTION_TARGET_MILLIS);
         results.latency(id, "  engine part: sample → incident.detected" + suffix, reaction.engine(), null);
+        results.latency(id, "  … committed: sample → anomaly read (read_committed)" + suffix, reaction.visible(), null);
         results.latency(id, "  rollback-service part: → rollback.requested" + suffix, reaction.rollback(), null);
         if (reaction.missing() > 0) {
             results.note(id + suffix + ": " + reaction.missing() + " failure(s) got no rollback.requested in time;"
@@ -248,6 +250,9 @@ public final class Main {
             results.note("lifeguard.metrics had " + partitions + " partitions, not " + TOPIC_PARTITIONS
                     + " (LIFEGUARD_KAFKA_TOPIC_PARTITIONS not honoured?)");
         }
+        // freshly started JVMs (JIT, connection pools, first transactions) answer the first failures seconds late
+        System.out.println("  warm-up: " + WARM_UP_FAILURES + " failures end to end, not timed");
+        new ReactionBenchmark(context).run("warm-up", WARM_UP_FAILURES);
         return context;
     }
 

@@ -27,8 +27,12 @@ final class ReactionBenchmark {
         this.context = context;
     }
 
-    /** Engine part (sample → incident.detected), rollback part (→ rollback.requested) and the whole reaction. */
-    record Reaction(Histogram total, Histogram engine, Histogram rollback, int missing) {
+    /**
+     * The whole reaction; the engine part (sample → incident.detected's CreateTime, when the engine processed the
+     * sample); the anomaly's visibility (sample → received by a read_committed reader: the engine's transaction
+     * committed); the rollback part (incident.detected → rollback.requested, CreateTimes).
+     */
+    record Reaction(Histogram total, Histogram engine, Histogram visible, Histogram rollback, int missing) {
     }
 
     Reaction run(String phase, int failures) {
@@ -79,6 +83,7 @@ final class ReactionBenchmark {
             Histogram total = histogram();
             Histogram engine = histogram();
             Histogram rollback = histogram();
+            Histogram visible = histogram();
             int missing = 0;
             for (String target : targets) {
                 Long requested = rollbacks.timestamp(target);
@@ -91,12 +96,13 @@ final class ReactionBenchmark {
                 }
                 if (detected != null) {
                     engine.recordValue(Math.max(0, detected - sent));
+                    visible.recordValue(Math.max(0, anomalies.received(target) - sent));
                     if (requested != null) {
                         rollback.recordValue(Math.max(0, requested - detected));
                     }
                 }
             }
-            return new Reaction(total, engine, rollback, missing);
+            return new Reaction(total, engine, visible, rollback, missing);
         }
     }
 

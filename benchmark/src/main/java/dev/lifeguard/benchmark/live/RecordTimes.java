@@ -16,13 +16,15 @@ import java.util.function.Predicate;
 
 /**
  * Watches one topic from its end (read_committed) and keeps, per record key, the CreateTime of the first record
- * whose key the filter accepts: when the engine's anomaly or rollback-service's request for a target appeared.
+ * whose key the filter accepts (when the engine's anomaly or rollback-service's request for a target was produced),
+ * and when this reader received it (for the engine's records: when their transaction was committed, plus a poll).
  */
 final class RecordTimes implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
     private final Predicate<String> keys;
     private final Map<String, Long> firstTimestamps = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstReceived = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -47,6 +49,7 @@ final class RecordTimes implements AutoCloseable {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     if (record.key() != null && keys.test(record.key())) {
                         firstTimestamps.putIfAbsent(record.key(), record.timestamp());
+                        firstReceived.putIfAbsent(record.key(), System.currentTimeMillis());
                     }
                 }
             }
@@ -59,6 +62,11 @@ final class RecordTimes implements AutoCloseable {
 
     Long timestamp(String key) {
         return firstTimestamps.get(key);
+    }
+
+    /** When this reader got the key's first record: for the engine's records, once their transaction committed. */
+    Long received(String key) {
+        return firstReceived.get(key);
     }
 
     boolean seenAll(Collection<String> wanted) {

@@ -28,7 +28,7 @@ final class Results {
     record Figure(String id, String name, String target, String value, Double number, String unit, Boolean met) {
     }
 
-    static final String ROW = "%-3s %-58s %-22s %-34s %s%n";
+    static final String ROW = "%-3s %-68s %-22s %-36s %s%n";
 
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final List<Figure> figures = new ArrayList<>();

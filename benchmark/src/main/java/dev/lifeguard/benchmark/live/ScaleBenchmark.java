@@ -42,7 +42,8 @@ final class ScaleBenchmark {
         try (RecordTimes progress = new RecordTimes(context.kafka, BenchContext.PROGRESS, key -> key.startsWith(prefix));
              KafkaProducer<String, byte[]> producer = context.kafka.bulkProducer("bench-scale")) {
             context.deploy(services, phase);
-            context.awaitAnalysesStarted(services, progress, phase, Duration.ofMinutes(5));
+            // rollback-service reads deployment events one transaction each: tens a second on a small machine
+            context.awaitAnalysesStarted(services, progress, phase, Duration.ofMinutes(15));
             int started = (int) progress.seen(targets);
             for (String service : services) {
                 producer.send(new ProducerRecord<>(BenchContext.METRICS, Workload.target(service),
