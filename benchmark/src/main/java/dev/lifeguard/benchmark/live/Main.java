@@ -84,8 +84,9 @@ public final class Main {
                 ? root.resolve(environment.get(HOME_VARIABLE).trim()) : root.resolve(".lifeguard").resolve("bench");
         Results.Machine machine = machine(options);
         Results results = new Results(System.out, machine);
-        System.out.printf(Locale.ROOT, "Lifeguard benchmark (%s): %s on %d cores, %s memory, %s%n", machine.mode(),
-                String.join(",", options.only()), machine.cores(), machine.memory(), machine.jdk());
+        System.out.printf(Locale.ROOT, "Lifeguard benchmark (%s): %s on %d cores, %s memory, %s; load average %s%n",
+                machine.mode(), String.join(",", options.only()), machine.cores(), machine.memory(), machine.jdk(),
+                machine.loadAtStart());
         results.settings().put("mode", machine.mode()).put("topicPartitions", TOPIC_PARTITIONS)
                 .put("reactionFailures", options.reactionFailures()).put("loadTargets", options.loadTargets())
                 .put("samplesPerRecord", options.samplesPerRecord()).put("saturationSeconds", options.saturation().toSeconds())
@@ -148,6 +149,8 @@ public final class Main {
                         speedUp, "×", speedUp >= SPEED_UP_TARGET));
             }
         }
+        results.note("Load average (1, 5, 15 min) at the start: " + machine.loadAtStart() + "; at the end: " + loadAverage()
+                + " (" + machine.cores() + " cores).");
         Path output = root.resolve("benchmark").resolve("target");
         results.write(output);
         System.out.println("\nResults");
@@ -276,7 +279,17 @@ public final class Main {
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-                options.quick() ? "quick" : "full");
+                options.quick() ? "quick" : "full", loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages: figures measured on a busy machine are not comparable. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void deleteRecursively(Path directory) {

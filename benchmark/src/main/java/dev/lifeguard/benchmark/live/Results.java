@@ -133,8 +133,9 @@ final class Results {
 
     String markdown() {
         StringBuilder md = new StringBuilder("# Lifeguard benchmark results\n\n");
-        md.append(String.format(Locale.ROOT, "Machine: %d cores, %s memory, %s, %s; run %s (%s).%n%n", machine.cores(),
-                machine.memory(), machine.jdk(), machine.os(), machine.date(), machine.mode()));
+        md.append(String.format(Locale.ROOT, "Machine: %d cores, %s memory, %s, %s; run %s (%s); load average at the"
+                        + " start %s.%n%n", machine.cores(), machine.memory(), machine.jdk(), machine.os(), machine.date(),
+                machine.mode(), machine.loadAtStart()));
         md.append("| | figure | target | measured | |\n|---|---|---|---|---|\n");
         for (Figure figure : figures) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", figure.id(), figure.name(),
@@ -151,6 +152,6 @@ final class Results {
     }
 
     /** What the figures were measured on. */
-    record Machine(int cores, String memory, String jdk, String os, String date, String mode) {
+    record Machine(int cores, String memory, String jdk, String os, String date, String mode, String loadAtStart) {
     }
 }
