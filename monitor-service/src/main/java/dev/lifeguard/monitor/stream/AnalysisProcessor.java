@@ -68,6 +68,15 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         this.pulls = context.getStateStore(AnalysisTopology.PULLS_STORE);
         this.specs = context.getStateStore(AnalysisTopology.SPECS_STORE);
         context.schedule(engine.config().tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        // Which progress was not yet published lives only in memory: after a crash or a partition move, publish every
+        // running analysis of this task once, so the read model never stays behind the restored state.
+        try (KeyValueIterator<String, TargetState> all = targets.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.analysis != null && entry.value.analysis.running()) {
+                    dirty.add(entry.key);
+                }
+            });
+        }
     }
 
     @Override
