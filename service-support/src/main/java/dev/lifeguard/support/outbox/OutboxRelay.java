@@ -67,6 +67,8 @@ public class OutboxRelay {
     private final KafkaClients kafka;
     private final TopicProvisioner topics;
     private final ManagedExecutor executor;
+    /** A background run was asked for while one was going on. */
+    private final java.util.concurrent.atomic.AtomicBoolean runAgain = new java.util.concurrent.atomic.AtomicBoolean();
     private final OutboxConfig config;
     private final String owner;
     /** Coalesces wake-ups: while a run is pending, further commits need not schedule another. */
@@ -106,14 +108,14 @@ public class OutboxRelay {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void relayOnSchedule() {
-        runLoggingFailures();
+        runInBackground();
     }
 
     void wakeUpAfterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventsQueued queued) {
         if (wakeUpPending.compareAndSet(false, true)) {
             executor.runAsync(() -> {
                 wakeUpPending.set(false);
-                runLoggingFailures();
+                runInBackground();
             });
         }
     }
@@ -165,6 +167,23 @@ public class OutboxRelay {
             }
         } finally {
             oneRunAtATime.unlock();
+        }
+    }
+
+    /**
+     * Background runs (after a commit, on schedule) never wait for a run in progress: they ask it to go round once
+     * more and return. Waiting would park one worker thread per commit during a slow round (sends that time out take
+     * the send timeout), until the pool had no thread left for the sends themselves (seen in the fault suite).
+     */
+    private void runInBackground() {
+        runAgain.set(true);
+        while (runAgain.get() && oneRunAtATime.tryLock()) {
+            try {
+                runAgain.set(false);
+                runLoggingFailures();
+            } finally {
+                oneRunAtATime.unlock();
+            }
         }
     }
 
