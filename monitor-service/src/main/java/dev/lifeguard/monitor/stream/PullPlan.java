@@ -1,7 +1,6 @@
 package dev.lifeguard.monitor.stream;
 
 import dev.lifeguard.monitor.spec.AnalysisPlan;
-import dev.lifeguard.monitor.spec.MetricPlan;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -24,9 +23,5 @@ public record PullPlan(String service, String environment, String deploymentId, 
                 .toList();
         return new PullPlan(state.service, state.environment, analysis.deploymentId, analysis.version,
                 analysis.stableVersion, analysis.startedAt, analysis.endsAt, analysis.intervalMillis, metrics);
-    }
-
-    public static boolean anyPulled(List<MetricPlan> metrics, Predicate<String> pulls) {
-        return metrics.stream().anyMatch(metric -> pulls.test(metric.provider()));
     }
 }

@@ -57,23 +57,6 @@ public class KafkaClients {
         return producer;
     }
 
-    /**
-     * Replaces the producer when sends on it went unanswered while the broker answers (its sender stuck on stale
-     * metadata or producer state): the next send gets a fresh producer, the stuck one is closed without waiting,
-     * failing its in-flight sends (outbox rows stay pending and go again).
-     */
-    public void replaceProducer(KafkaProducer<String, String> stuck) {
-        synchronized (this) {
-            if (producer != stuck || stuck == null) {
-                return;
-            }
-            producer = null;
-        }
-        Thread closer = new Thread(() -> stuck.close(java.time.Duration.ZERO), "kafka-producer-close");
-        closer.setDaemon(true);
-        closer.start();
-    }
-
     public synchronized Admin admin() {
         if (admin == null) {
             Map<String, Object> settings = common();

@@ -97,10 +97,6 @@ public class OutboxRelay {
             return failure == null;
         }
 
-        /** No acknowledgement at all within the send timeout (as opposed to a refusal). */
-        boolean unanswered() {
-            return failure instanceof TimeoutException || failure instanceof org.apache.kafka.common.errors.TimeoutException;
-        }
     }
 
     // Not while starting or stopping: the Kafka clients and the datasource may not be there.
@@ -147,15 +143,10 @@ public class OutboxRelay {
                 if (claimed.isEmpty()) {
                     return total;
                 }
-                var producer = kafka.producer();
                 List<Outcome> outcomes = sendAll(claimed);
                 long sent = outcomes.stream().filter(Outcome::sent).count();
                 // Failures count towards parking only while the broker answers: an outage must park nothing.
                 boolean countFailures = sent > 0 || kafka.brokerReachable(BROKER_PROBE_BOUND);
-                if (countFailures && outcomes.stream().anyMatch(Outcome::unanswered)) {
-                    LOG.warnf("Outbox: sends went unanswered while the broker answers; replacing the producer");
-                    kafka.replaceProducer(producer);
-                }
                 QuarkusTransaction.requiringNew().run(() -> record(outcomes, countFailures));
                 total += (int) sent;
                 if (sent < outcomes.size()) {
