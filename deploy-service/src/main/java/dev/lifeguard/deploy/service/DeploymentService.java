@@ -153,7 +153,8 @@ public class DeploymentService {
         Deployment restored = target.get();
         rollback.executor = config.rollbackExecutor();
         rollback.outcomeDetail = executor.execute(new RollbackExecutor.RollbackPlan(rollback.id, rollback.service,
-                rollback.environment, rolledBack.version, restored.version, restored.artifactId, rollback.reason));
+                rollback.environment, rolledBack.version, restored.version, restored.artifactId, null, rollback.reason,
+                request.chainId()), new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()).detail();
         rollback.outcome = "EXECUTED";
         OffsetDateTime now = now();
         rolledBack.status = DeploymentStatus.ROLLED_BACK;

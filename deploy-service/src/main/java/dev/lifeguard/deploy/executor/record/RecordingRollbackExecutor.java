@@ -1,13 +1,15 @@
 package dev.lifeguard.deploy.executor.record;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
 import dev.lifeguard.deploy.executor.RollbackExecutor;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Records the rollback in deploy-service's state without touching a platform: the default until a
- * real executor (Kubernetes, CD webhook) is configured.
+ * Records the rollback in deploy-service's state without touching a platform: for local use and the demo, and the
+ * default until a target chooses a real executor.
  */
 @ApplicationScoped
 @Identifier(RecordingRollbackExecutor.NAME)
@@ -18,9 +20,18 @@ public class RecordingRollbackExecutor implements RollbackExecutor {
     private static final Logger LOG = Logger.getLogger(RecordingRollbackExecutor.class);
 
     @Override
-    public String execute(RollbackPlan plan) {
+    public ObjectNode validate(ObjectNode settings) {
+        if (settings.size() > 0) {
+            throw new InvalidExecutorSettingsException(settings.fieldNames().next(), "the record executor has no settings");
+        }
+        return settings;
+    }
+
+    @Override
+    public ExecutionOutcome execute(RollbackPlan plan, ObjectNode settings) {
         LOG.infof("Rollback %s: %s/%s %s -> %s recorded (no platform executor configured)",
                 plan.rollbackId(), plan.service(), plan.environment(), plan.fromVersion(), plan.toVersion());
-        return "recorded " + plan.service() + "/" + plan.environment() + " back to " + plan.toVersion();
+        return ExecutionOutcome.done("recorded " + plan.service() + "/" + plan.environment() + " back to "
+                + plan.toVersion() + " (no platform was changed)");
     }
 }
