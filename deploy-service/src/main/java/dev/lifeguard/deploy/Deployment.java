@@ -68,9 +68,42 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "status_reason", length = 2000)
     public String statusReason;
 
-    /** A running deployment whose status changed after it was deployed can only have been restored by a rollback. */
-    public boolean restoredByRollback() {
-        return status == DeploymentStatus.RUNNING && statusChangedAt.isAfter(deployedAt);
+    /** What runs now in its environment; at most one per service and environment. */
+    @Column(name = "is_current", nullable = false)
+    public boolean current;
+
+    /** An anomaly or a failed analysis named it: never a rollback target. */
+    @Column(nullable = false)
+    public boolean flagged;
+
+    /** The last analysis verdict (PASSED, FAILED, INCONCLUSIVE), null before one arrived. */
+    @Column(length = 20)
+    public String verdict;
+
+    @Column(name = "verdict_reason", length = 2000)
+    public String verdictReason;
+
+    /** The container image, when CI named one or the package URL gives one. */
+    @Column(length = 1000)
+    public String image;
+
+    /** Reported after a newer deployment of its target: history only. */
+    @Column(nullable = false)
+    public boolean late;
+
+    /** When the report reached Lifeguard; {@link #deployedAt} is the time CI reported. */
+    @Column(name = "reported_at", nullable = false)
+    public OffsetDateTime reportedAt;
+
+    /** Whether a rollback may go back to it: passed its analysis (or baked), or was replaced unflagged. */
+    public boolean isRollbackTarget() {
+        return !flagged && !late && (status == DeploymentStatus.STABLE || status == DeploymentStatus.SUPERSEDED);
+    }
+
+    public void changeStatus(DeploymentStatus newStatus, OffsetDateTime at, String reason) {
+        status = newStatus;
+        statusChangedAt = at;
+        statusReason = reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
     }
 
     public String key() {

@@ -1,17 +1,22 @@
 package dev.lifeguard.deploy;
 
-/** Lifecycle of one deployment of one version to one environment. */
+/**
+ * How one deployment of one version to one environment fared. Whether it runs now is {@link Deployment#current},
+ * not a status: a current deployment is ANALYSING, STABLE, FAILED or INCONCLUSIVE.
+ */
 public enum DeploymentStatus {
-    /** What runs now; at most one per service and environment. */
-    RUNNING,
-    /** Replaced by a newer deployment; a candidate rollback target. */
+    /** Deployed; its analysis runs (or, without one, it bakes). */
+    ANALYSING,
+    /** Its analysis passed, or it baked without an anomaly: a verified rollback target. */
+    STABLE,
+    /** Its analysis failed: never a rollback target. */
+    FAILED,
+    /** Its analysis ended without a verdict either way. */
+    INCONCLUSIVE,
+    /** A newer deployment replaced it before it became stable (or it was reported late). */
     SUPERSEDED,
-    /** Taken out by a rollback; never a rollback target again. */
+    /** A rollback replaced it: never a rollback target. */
     ROLLED_BACK,
-    /** Reported failed; never a rollback target. */
-    FAILED;
-
-    public boolean isRollbackTarget() {
-        return this == RUNNING || this == SUPERSEDED;
-    }
+    /** CI reported the service removed from the environment. */
+    RETIRED
 }

@@ -22,6 +22,8 @@ public final class DeployFixtures {
     public static final String CI_TOPIC = "lifeguard.ci";
     public static final String ROLLBACKS_TOPIC = "lifeguard.rollbacks";
     public static final String DEPLOYMENTS_TOPIC = "lifeguard.deployments";
+    public static final String ANALYSES_TOPIC = "lifeguard.analyses";
+    public static final String ANOMALIES_TOPIC = "lifeguard.anomalies";
 
     private DeployFixtures() {
     }
@@ -42,7 +44,7 @@ public final class DeployFixtures {
     /** A bare CDEvent as CI sends it: {@code service} deployed at {@code version} in production. */
     public static String ciDeployment(String eventId, String service, String version) {
         ObjectNode event = (ObjectNode) example("service-deployed.bare-cdevent.json");
-        event.with("context").put("id", eventId);
+        event.with("context").put("id", eventId).put("timestamp", java.time.Instant.now().toString());
         event.with("subject").put("id", service);
         event.with("subject").with("content").put("artifactId", "pkg:generic/" + service + "@" + version);
         return event.toString();
@@ -70,6 +72,64 @@ public final class DeployFixtures {
         content.put("deploymentId", deploymentId);
         ((ObjectNode) event.at("/data/context")).put("id", eventId).put("chainId", chainId);
         return event.toString();
+    }
+
+    /** monitor-service's verdict (the golden example) for a deployment: passed, failed or inconclusive. */
+    public static String verdict(String service, String deploymentId, String outcome, String endedBy) {
+        ObjectNode event = (ObjectNode) EventContract.parse(EventContract.read(
+                EventContract.examples("dev.cdeventsx.lifeguard-analysis.finished.0.1.0").get(0)));
+        String eventId = UUID.randomUUID().toString();
+        event.put("id", eventId);
+        event.put("subject", service + "/production");
+        ((ObjectNode) event.at("/data/context")).put("id", eventId);
+        ((ObjectNode) event.at("/data/subject")).put("id", deploymentId);
+        ObjectNode content = (ObjectNode) event.at("/data/subject/content");
+        content.put("service", service);
+        content.put("deploymentId", deploymentId);
+        content.put("outcome", outcome);
+        content.put("endedBy", endedBy);
+        content.put("reason", "analysis " + outcome + " (test)");
+        return event.toString();
+    }
+
+    /** monitor-service's anomaly (the golden example) naming a deployment. */
+    public static String anomaly(String service, String deploymentId) {
+        ObjectNode event = (ObjectNode) EventContract.parse(EventContract.read(
+                EventContract.examples("dev.cdevents.incident.detected.0.3.0").get(0)));
+        String eventId = UUID.randomUUID().toString();
+        event.put("id", eventId);
+        event.put("subject", service + "/production");
+        ((ObjectNode) event.at("/data/context")).put("id", eventId);
+        ((ObjectNode) event.at("/data/customData")).put("deploymentId", deploymentId).put("service", service);
+        return event.toString();
+    }
+
+    public static void publishVerdict(String service, String deploymentId, String outcome) {
+        kafka().send(ANALYSES_TOPIC, service + "/production", verdict(service, deploymentId, outcome, outcome));
+    }
+
+    /** A CI event of the CDEvents conformance shape for {@code service} in production: type suffix and version. */
+    public static String ciServiceEvent(String eventId, String type, String service, String version, String time) {
+        ObjectNode event = (ObjectNode) example("service-deployed.bare-cdevent.json");
+        ObjectNode context = event.with("context");
+        context.put("id", eventId);
+        context.put("type", "dev.cdevents.service." + type + ".0.3.0");
+        context.put("timestamp", time != null ? time : java.time.Instant.now().toString());
+        event.with("subject").put("id", service);
+        if (version != null) {
+            event.with("subject").with("content").put("artifactId", "pkg:generic/" + service + "@" + version);
+        } else {
+            event.with("subject").with("content").remove("artifactId");
+        }
+        return event.toString();
+    }
+
+    /** The deployment's status as the environment view shows it. */
+    public static String statusOf(String service, String deploymentId) {
+        List<Map<String, Object>> history = given().get("/api/v1/services/{s}/environments/production", service)
+                .then().statusCode(200).extract().jsonPath().getList("history");
+        return history.stream().filter(row -> deploymentId.equals(row.get("id"))).map(row -> (String) row.get("status"))
+                .findFirst().orElseThrow();
     }
 
     public static void awaitEnvironment(String service, String environment, String version) {

@@ -3,6 +3,8 @@ package dev.lifeguard.deploy.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 @ConfigMapping(prefix = "lifeguard.deploy")
 public interface DeployConfig {
 
@@ -10,10 +12,44 @@ public interface DeployConfig {
     @WithDefault("/lifeguard/deploy-service")
     String eventSource();
 
-    /** Name ({@code @Identifier}) of the {@code RollbackExecutor} that carries out rollbacks. */
+    /** Name ({@code @Identifier}) of the {@code RollbackExecutor} for targets that chose none. */
     @WithDefault("record")
     String rollbackExecutor();
 
-    /** Topic of the canonical deployment lifecycle (deployed, upgraded, rolled back). */
+    /** Topic of the canonical deployment lifecycle (deployed, upgraded, rolled back, rollback outcomes). */
     String deploymentsTopic();
+
+    /**
+     * A deployment no analysis verdict arrived for becomes STABLE after this long without an anomaly. Keep it longer
+     * than the analysis windows, so a running analysis always decides first.
+     */
+    @WithDefault("2h")
+    Duration bakeTime();
+
+    /** How often current deployments are checked for having baked long enough. */
+    @WithDefault("30s")
+    Duration bakeCheckInterval();
+
+    /** How long one executor call may take before it counts as a transient failure. */
+    @WithDefault("30s")
+    Duration executionTimeout();
+
+    /** Executor calls per rollback before it is FAILED (transient failures are retried). */
+    @WithDefault("5")
+    int executionAttempts();
+
+    /** Wait before the first retry; doubled after each further failure, up to {@link #retryBackoffMax()}. */
+    @WithDefault("5s")
+    Duration retryBackoff();
+
+    @WithDefault("2m")
+    Duration retryBackoffMax();
+
+    /** How often due rollbacks are looked for (besides the nudge right after one is accepted). */
+    @WithDefault("2s")
+    Duration executionPoll();
+
+    /** CI clocks run ahead a little; an event time further in the future than this is replaced by the arrival time. */
+    @WithDefault("5m")
+    Duration futureEventTimeTolerance();
 }

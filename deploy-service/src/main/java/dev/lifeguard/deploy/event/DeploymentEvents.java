@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.Deployment;
 import dev.lifeguard.deploy.Rollback;
 import dev.lifeguard.deploy.config.DeployConfig;
+import dev.lifeguard.deploy.service.StableVersions;
 import dev.lifeguard.support.event.CdEventBuilder;
 import dev.lifeguard.support.event.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,14 +24,16 @@ public class DeploymentEvents {
 
     /** {@code service.deployed} for the first version in an environment, {@code service.upgraded} after that. */
     public CloudEvent deployed(Deployment deployment, boolean firstInEnvironment, String previousVersion,
-                               String stableVersion) {
+                               StableVersions.Choice stable) {
         ObjectNode custom = mapper.createObjectNode();
         custom.put("deploymentId", deployment.id);
         custom.put("service", deployment.service);
         custom.put("environment", deployment.environment);
         custom.put("version", deployment.version);
         custom.put("previousVersion", previousVersion);
-        custom.put("stableVersion", stableVersion);
+        custom.put("stableVersion", stable == null ? null : stable.version());
+        custom.put("stableVerified", stable != null && stable.verified());
+        custom.put("image", deployment.image);
         custom.put("team", deployment.team);
         custom.put("commit", deployment.commit);
         custom.put("changeUrl", deployment.changeUrl);
@@ -59,6 +62,9 @@ public class DeploymentEvents {
         custom.put("toVersion", rollback.toVersion);
         custom.put("reason", rollback.reason);
         custom.put("executor", rollback.executor);
+        custom.put("restoredDeploymentId", restored.id);
+        custom.put("restoredEventId", restored.eventId);
+        custom.put("reportedBy", rollback.reportedBy);
         return CdEventBuilder.event(EventTypes.SERVICE_ROLLEDBACK)
                 .source(config.eventSource())
                 .chainId(chainId)
@@ -67,6 +73,66 @@ public class DeploymentEvents {
                 .cloudEventSubject(restored.key())
                 .content(content(restored))
                 .customData(custom)
+                .build(mapper);
+    }
+
+    public CloudEvent rollbackSkipped(Rollback rollback) {
+        return rollbackOutcome(EventTypes.ROLLBACK_SKIPPED, rollback, null);
+    }
+
+    public CloudEvent rollbackFailed(Rollback rollback) {
+        return rollbackOutcome(EventTypes.ROLLBACK_FAILED, rollback, null);
+    }
+
+    public CloudEvent rollbackAccepted(Rollback rollback, String completeUrl) {
+        return rollbackOutcome(EventTypes.ROLLBACK_ACCEPTED, rollback, completeUrl);
+    }
+
+    /** {@code service.removed}: CI retired the service in the environment; {@code retired} was current until now. */
+    public CloudEvent removed(Deployment retired, String ciEventId, String chainId) {
+        ObjectNode custom = mapper.createObjectNode();
+        custom.put("deploymentId", retired.id);
+        custom.put("service", retired.service);
+        custom.put("environment", retired.environment);
+        custom.put("version", retired.version);
+        custom.put("ciEventId", ciEventId);
+        ObjectNode content = mapper.createObjectNode();
+        content.putObject("environment").put("id", retired.environment);
+        return CdEventBuilder.event(EventTypes.SERVICE_REMOVED)
+                .source(config.eventSource())
+                .chainId(chainId)
+                .triggeredBy(ciEventId)
+                .subjectId(retired.service)
+                .cloudEventSubject(retired.key())
+                .content(content)
+                .customData(custom)
+                .build(mapper);
+    }
+
+    private CloudEvent rollbackOutcome(String type, Rollback rollback, String completeUrl) {
+        ObjectNode content = mapper.createObjectNode();
+        content.put("service", rollback.service);
+        content.put("environment", rollback.environment);
+        content.put("rollbackId", rollback.id);
+        content.put("deploymentId", rollback.deploymentId);
+        content.put("fromVersion", rollback.fromVersion);
+        content.put("toVersion", rollback.toVersion);
+        content.put("reason", rollback.reason);
+        content.put("executor", rollback.executor);
+        content.put("detail", rollback.outcomeDetail);
+        if (EventTypes.ROLLBACK_FAILED.equals(type)) {
+            content.put("attempts", Math.max(1, rollback.attempts));
+        }
+        if (completeUrl != null) {
+            content.put("completeUrl", completeUrl);
+        }
+        return CdEventBuilder.event(type)
+                .source(config.eventSource())
+                .chainId(rollback.chainId != null ? rollback.chainId : rollback.id)
+                .triggeredBy(rollback.requestEventId)
+                .subjectId(rollback.id)
+                .cloudEventSubject(rollback.service + "/" + rollback.environment)
+                .content(content)
                 .build(mapper);
     }
 

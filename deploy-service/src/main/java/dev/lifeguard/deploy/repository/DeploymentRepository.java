@@ -4,19 +4,27 @@ import dev.lifeguard.deploy.Deployment;
 import dev.lifeguard.deploy.DeploymentStatus;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 @ApplicationScoped
 public class DeploymentRepository implements PanacheRepositoryBase<Deployment, String> {
 
-    /** The running deployment, locked so concurrent deploys and rollbacks of one target serialise. */
-    public Optional<Deployment> findRunningForUpdate(String service, String environment) {
-        return find("service = ?1 and environment = ?2 and status = ?3", service, environment, DeploymentStatus.RUNNING)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .firstResultOptional();
+    /** What runs now; callers hold the target's lock ({@link #lockTarget}) when they change it. */
+    public Optional<Deployment> findCurrent(String service, String environment) {
+        return find("service = ?1 and environment = ?2 and current = true", service, environment).firstResultOptional();
+    }
+
+    /** Ids of current deployments still ANALYSING, without a verdict, deployed before {@code cutoff}. */
+    public List<String> analysingDeployedBefore(OffsetDateTime cutoff) {
+        return getEntityManager().createQuery("select d.id from Deployment d where d.current = true and d.status = :status"
+                        + " and d.verdict is null and d.flagged = false and d.deployedAt < :cutoff", String.class)
+                .setParameter("status", DeploymentStatus.ANALYSING)
+                .setParameter("cutoff", cutoff)
+                .setMaxResults(500)
+                .getResultList();
     }
 
     /**

@@ -5,8 +5,11 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 @ApplicationScoped
 public class RollbackRepository implements PanacheRepositoryBase<Rollback, String> {
@@ -17,5 +20,48 @@ public class RollbackRepository implements PanacheRepositoryBase<Rollback, Strin
                 Sort.descending("requestedAt", "id"), Parameters.with("service", service).and("environment", environment))
                 .page(0, limit)
                 .list();
+    }
+
+    /** The rollback, re-read and row-locked. */
+    public Rollback findByIdForUpdate(String id) {
+        Rollback rollback = findById(id);
+        if (rollback != null) {
+            getEntityManager().refresh(rollback, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return rollback;
+    }
+
+    /** A rollback of the target still waiting for its executor or its completion. */
+    public Optional<Rollback> openFor(String service, String environment) {
+        return find("service = ?1 and environment = ?2 and outcome in ?3 order by requestedAt desc", service,
+                environment, Rollback.OPEN).firstResultOptional();
+    }
+
+    /** Whether the deployment is current because a rollback restored it (and nothing replaced it since). */
+    public boolean lastExecutedRestored(String deploymentId) {
+        return count("restoredDeploymentId = ?1 and outcome = ?2", deploymentId, Rollback.EXECUTED) > 0;
+    }
+
+    /**
+     * The next EXECUTING rollback due for a call and not held by a live claim, row-locked; rows other instances
+     * hold are skipped, so instances never wait on each other.
+     */
+    public Optional<Rollback> lockNextDue(OffsetDateTime now) {
+        @SuppressWarnings("unchecked")
+        List<String> ids = getEntityManager().createNativeQuery("""
+                        SELECT id FROM rollback
+                        WHERE outcome = 'EXECUTING' AND next_attempt_at <= :now
+                          AND (claimed_until IS NULL OR claimed_until < :now)
+                        ORDER BY next_attempt_at
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED""")
+                .setParameter("now", now)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        Rollback rollback = findById(ids.get(0));
+        getEntityManager().refresh(rollback);
+        return Optional.of(rollback);
     }
 }

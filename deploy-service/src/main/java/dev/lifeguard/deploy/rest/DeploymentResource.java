@@ -58,12 +58,17 @@ public class DeploymentResource {
         if (changeUrl != null && !changeUrl.matches("(?i)https?://\\S{1,1990}")) {
             throw ProblemException.invalidField("changeUrl", "field 'changeUrl' must be an http(s) URL");
         }
+        String image = request.image() == null || request.image().isBlank() ? null : request.image().trim();
+        if (image != null && (image.length() > 1000 || !image.matches("[A-Za-z0-9][A-Za-z0-9._/:@+-]*"))) {
+            throw ProblemException.invalidField("image", "field 'image' must be a container image reference"
+                    + " (registry/name:tag or registry/name@sha256:...)");
+        }
         String requestKey = requestKey(idempotencyKey);
         Deployment deployment;
         try {
             deployment = deployments.record(new ReportedDeployment(service, environment, version,
                     "pkg:generic/" + service + "@" + URLEncoder.encode(version, StandardCharsets.UTF_8),
-                    team, request.commit(), changeUrl, null, null, requestKey));
+                    team, request.commit(), changeUrl, null, null, requestKey, image, null));
         } catch (RequestKeyConflictException e) {
             throw new ProblemException(422, "Idempotency-Key reused", e.getMessage(), IDEMPOTENCY_KEY);
         }

@@ -4,16 +4,12 @@ import dev.lifeguard.deploy.Deployment;
 import dev.lifeguard.deploy.DeploymentStatus;
 import dev.lifeguard.deploy.Rollback;
 import dev.lifeguard.deploy.config.DeployConfig;
+import dev.lifeguard.deploy.event.AnalysisVerdictEvent;
 import dev.lifeguard.deploy.event.DeploymentEvents;
-import dev.lifeguard.deploy.event.RollbackRequestedEvent;
-import dev.lifeguard.deploy.executor.RollbackExecutor;
 import dev.lifeguard.deploy.repository.DeploymentRepository;
 import dev.lifeguard.deploy.repository.RollbackRepository;
 import dev.lifeguard.support.outbox.Outbox;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -24,7 +20,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Deployment use cases. Every state change queues its event in the same transaction (outbox). */
+/**
+ * Deployment use cases: what runs where and how each deployment fared. Every change to a target first takes the
+ * target's lock, so deploys, verdicts and rollbacks of one target serialise across instances; every state change
+ * queues its event in the same transaction (outbox).
+ */
 @ApplicationScoped
 public class DeploymentService {
 
@@ -38,27 +38,20 @@ public class DeploymentService {
     private final DeploymentEvents events;
     private final Outbox outbox;
     private final DeployConfig config;
-    private final RollbackExecutor executor;
 
     public DeploymentService(DeploymentRepository deployments, RollbackRepository rollbacks, DeploymentEvents events,
-                             Outbox outbox, DeployConfig config, @Any Instance<RollbackExecutor> executors) {
+                             Outbox outbox, DeployConfig config) {
         this.deployments = deployments;
         this.rollbacks = rollbacks;
         this.events = events;
         this.outbox = outbox;
         this.config = config;
-        Instance<RollbackExecutor> selected = executors.select(Identifier.Literal.of(config.rollbackExecutor()));
-        if (!selected.isResolvable()) {
-            throw new IllegalStateException("No RollbackExecutor named '" + config.rollbackExecutor()
-                    + "' (lifeguard.deploy.rollback-executor)");
-        }
-        this.executor = selected.get();
     }
 
     /**
-     * Records a reported deployment. Reporting the version that already runs is a no-op that returns the
-     * running deployment. A report with a request key seen before returns what that key created, whatever runs
-     * now: a retried request whose first attempt is applied late cannot undo a newer deployment.
+     * Records a reported deployment at the time CI says it happened. Reporting the version that already runs is a
+     * no-op that returns the current deployment. One older than the current deployment never replaces it: it is
+     * kept in the history as late. A report with a request key seen before returns what that key created.
      *
      * @throws RequestKeyConflictException when the key was used for a different deployment
      */
@@ -71,105 +64,178 @@ public class DeploymentService {
                 return sameDeployment(earlier.get(), reported);
             }
         }
-        Optional<Deployment> running = deployments.findRunningForUpdate(reported.service(), reported.environment());
-        if (running.isPresent() && running.get().version.equals(reported.version())) {
-            return running.get();
+        Optional<Deployment> current = deployments.findCurrent(reported.service(), reported.environment());
+        if (current.isPresent() && current.get().version.equals(reported.version())) {
+            return current.get();
         }
         OffsetDateTime now = now();
-        List<Deployment> earlier = deployments.history(reported.service(), reported.environment());
-        running.ifPresent(previous -> {
-            previous.status = DeploymentStatus.SUPERSEDED;
-            previous.statusChangedAt = now;
-            previous.statusReason = "superseded by " + reported.version();
-            // The partial unique index allows one RUNNING row: make the change visible before inserting.
-            deployments.flush();
-        });
-        Deployment deployment = new Deployment();
-        deployment.id = UUID.randomUUID().toString();
-        deployment.eventId = UUID.randomUUID().toString();
-        deployment.service = reported.service();
-        deployment.environment = reported.environment();
-        deployment.version = reported.version();
-        deployment.artifactId = reported.artifactId();
-        deployment.team = reported.team();
-        deployment.commit = reported.commit();
-        deployment.changeUrl = reported.changeUrl();
-        deployment.chainId = reported.chainId() != null ? reported.chainId() : UUID.randomUUID().toString();
-        deployment.ciEventId = reported.ciEventId();
-        deployment.requestKey = reported.requestKey();
-        deployment.status = DeploymentStatus.RUNNING;
-        deployment.deployedAt = now;
-        deployment.statusChangedAt = now;
+        OffsetDateTime deployedAt = eventTime(reported.deployedAt(), now);
+        List<Deployment> history = deployments.history(reported.service(), reported.environment());
+        Deployment deployment = newDeployment(reported, deployedAt, now);
+        if (current.isPresent() && deployedAt.isBefore(current.get().deployedAt)) {
+            deployment.late = true;
+            deployment.changeStatus(DeploymentStatus.SUPERSEDED, now, "reported late: deployed at " + deployedAt
+                    + ", before the current " + current.get().version + " (deployed at " + current.get().deployedAt + ")");
+            deployments.persist(deployment);
+            LOG.infof("Deployment %s: %s %s reported late (deployed %s, before the current %s): kept in the history",
+                    deployment.id, deployment.key(), deployment.version, deployedAt, current.get().version);
+            return deployment;
+        }
+        current.ifPresent(previous -> replace(previous, "replaced by " + reported.version(), now));
+        // The partial unique index allows one current row: make the change visible before inserting.
+        deployments.flush();
+        deployment.current = true;
         deployments.persist(deployment);
 
-        String previousVersion = running.map(previous -> previous.version).orElse(null);
-        String stableVersion = stableVersionBefore(deployment, earlier);
+        String previousVersion = current.map(previous -> previous.version).orElse(null);
+        Optional<StableVersions.Choice> stable = StableVersions.choose(history, deployment.version);
         outbox.enqueue(config.deploymentsTopic(), deployment.key(),
-                events.deployed(deployment, earlier.isEmpty(), previousVersion, stableVersion));
+                events.deployed(deployment, history.isEmpty(), previousVersion, stable.orElse(null)));
         LOG.infof("Deployment %s: %s %s (previous %s, stable %s)", deployment.id, deployment.key(), deployment.version,
-                previousVersion, stableVersion);
+                previousVersion, stable.map(StableVersions.Choice::version).orElse(null));
         return deployment;
     }
 
     /**
-     * Executes a rollback request once. A request for a deployment that no longer runs, or without a
-     * usable target, is recorded as SKIPPED and changes nothing.
+     * An analysis ended. Passed makes the deployment STABLE, failed makes it FAILED (and flagged), inconclusive makes
+     * it INCONCLUSIVE; a deployment that was replaced or rolled back meanwhile keeps that status, the verdict is
+     * still kept. Analyses that ended because the deployment was replaced or rolled back say nothing about it.
      */
     @Transactional
-    public Rollback rollBack(RollbackRequestedEvent request) {
-        Rollback existing = rollbacks.findById(request.rollbackId());
-        if (existing != null) {
-            return existing;
+    public void verdict(AnalysisVerdictEvent verdict) {
+        Optional<Deployment> found = deployments.findByIdOptional(verdict.deploymentId());
+        if (found.isEmpty()) {
+            LOG.infof("Verdict %s for deployment %s, unknown here: ignored", verdict.eventId(), verdict.deploymentId());
+            return;
         }
-        Rollback rollback = new Rollback();
-        rollback.id = request.rollbackId();
-        rollback.deploymentId = request.deploymentId();
-        rollback.service = request.service();
-        rollback.environment = request.environment();
-        rollback.fromVersion = request.fromVersion();
-        rollback.toVersion = request.toVersion();
-        rollback.reason = request.reason();
-        rollback.requestedAt = now();
-
-        Optional<Deployment> running = deployments.findRunningForUpdate(request.service(), request.environment());
-        Optional<Deployment> target = deployments.history(request.service(), request.environment()).stream()
-                .filter(candidate -> candidate.version.equals(request.toVersion()))
-                .filter(candidate -> candidate.status.isRollbackTarget())
-                .findFirst();
-        String skipReason = deployments.findByIdOptional(request.deploymentId()).isEmpty()
-                ? "deployment " + request.deploymentId() + " is unknown here"
-                : running.isEmpty() || !running.get().id.equals(request.deploymentId())
-                ? "deployment " + request.deploymentId() + " is no longer running"
-                : target.isEmpty() ? "no earlier healthy deployment of version " + request.toVersion() : null;
-        if (skipReason != null) {
-            rollback.outcome = "SKIPPED";
-            rollback.outcomeDetail = skipReason;
-            rollbacks.persist(rollback);
-            LOG.warnf("Rollback %s skipped: %s", rollback.id, skipReason);
-            return rollback;
+        deployments.lockTarget(found.get().service, found.get().environment);
+        Deployment deployment = deployments.findById(verdict.deploymentId());
+        if (verdict.endedByReplacement()) {
+            return;
         }
-
-        Deployment rolledBack = running.get();
-        Deployment restored = target.get();
-        rollback.executor = config.rollbackExecutor();
-        rollback.outcomeDetail = executor.execute(new RollbackExecutor.RollbackPlan(rollback.id, rollback.service,
-                rollback.environment, rolledBack.version, restored.version, restored.artifactId, null, rollback.reason,
-                request.chainId()), new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()).detail();
-        rollback.outcome = "EXECUTED";
         OffsetDateTime now = now();
-        rolledBack.status = DeploymentStatus.ROLLED_BACK;
-        rolledBack.statusChangedAt = now;
-        rolledBack.statusReason = rollback.reason;
+        deployment.verdict = verdict.outcome();
+        deployment.verdictReason = truncate(verdict.reason());
+        if (AnalysisVerdictEvent.FAILED.equals(verdict.outcome())) {
+            deployment.flagged = true;
+        }
+        if (!deployment.current || deployment.status == DeploymentStatus.RETIRED) {
+            LOG.infof("Verdict %s for %s %s, which no longer runs: kept, status stays %s", verdict.outcome(),
+                    deployment.key(), deployment.version, deployment.status);
+            return;
+        }
+        DeploymentStatus status = switch (verdict.outcome()) {
+            case AnalysisVerdictEvent.PASSED -> DeploymentStatus.STABLE;
+            case AnalysisVerdictEvent.FAILED -> DeploymentStatus.FAILED;
+            default -> DeploymentStatus.INCONCLUSIVE;
+        };
+        if (deployment.status == DeploymentStatus.FAILED && status != DeploymentStatus.FAILED) {
+            return;
+        }
+        deployment.changeStatus(status, now, "analysis " + verdict.outcome() + ": " + verdict.reason());
+        LOG.infof("Deployment %s: %s %s is %s (%s)", deployment.id, deployment.key(), deployment.version, status,
+                verdict.reason());
+    }
+
+    /** An anomaly named the deployment: it can no longer bake into STABLE nor be a fallback rollback target. */
+    @Transactional
+    public void anomaly(String deploymentId, String anomalyId) {
+        Optional<Deployment> found = deployments.findByIdOptional(deploymentId);
+        if (found.isEmpty()) {
+            return;
+        }
+        deployments.lockTarget(found.get().service, found.get().environment);
+        Deployment deployment = deployments.findById(deploymentId);
+        if (!deployment.flagged) {
+            deployment.flagged = true;
+            LOG.infof("Deployment %s: %s %s flagged by anomaly %s", deployment.id, deployment.key(), deployment.version,
+                    anomalyId);
+        }
+    }
+
+    @Transactional
+    public List<String> baked(OffsetDateTime deployedBefore) {
+        return deployments.analysingDeployedBefore(deployedBefore);
+    }
+
+    /** Without a verdict, a current deployment that baked long enough without an anomaly becomes STABLE. */
+    @Transactional
+    public void bake(String deploymentId, OffsetDateTime deployedBefore) {
+        Deployment candidate = deployments.findById(deploymentId);
+        deployments.lockTarget(candidate.service, candidate.environment);
+        Deployment deployment = deployments.findById(deploymentId);
+        if (deployment.current && deployment.status == DeploymentStatus.ANALYSING && deployment.verdict == null
+                && !deployment.flagged && deployment.deployedAt.isBefore(deployedBefore)) {
+            deployment.changeStatus(DeploymentStatus.STABLE, now(), "baked " + config.bakeTime().toMinutes()
+                    + " min without an anomaly (no analysis verdict arrived)");
+            LOG.infof("Deployment %s: %s %s baked into STABLE", deployment.id, deployment.key(), deployment.version);
+        }
+    }
+
+    /**
+     * Makes {@code restored} current again in place of {@code rolledBack} and publishes {@code service.rolledback}.
+     * The restored version is analysed again (monitor-service opens a new analysis) and becomes STABLE when it
+     * passes. Runs in the caller's transaction, with the target locked.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyRollback(Rollback rollback, Deployment rolledBack, Deployment restored, String reportedBy) {
+        OffsetDateTime now = now();
+        rolledBack.current = false;
+        rolledBack.flagged = true;
+        rolledBack.changeStatus(DeploymentStatus.ROLLED_BACK, now, rollback.reason);
         deployments.flush();
-        restored.status = DeploymentStatus.RUNNING;
-        restored.statusChangedAt = now;
-        restored.statusReason = "restored by rollback " + rollback.id;
-        rollbacks.persist(rollback);
-        outbox.enqueue(config.deploymentsTopic(), restored.key(),
-                events.rolledBack(rollback, restored, request.chainId() != null ? request.chainId() : rolledBack.chainId,
-                        request.eventId()));
-        LOG.infof("Rollback %s executed: %s %s -> %s", rollback.id, restored.key(), rolledBack.version, restored.version);
-        return rollback;
+        restored.current = true;
+        restored.changeStatus(DeploymentStatus.ANALYSING, now, "restored by rollback " + rollback.id
+                + "; analysed again");
+        rollback.restoredDeploymentId = restored.id;
+        rollback.reportedBy = reportedBy;
+        outbox.enqueue(config.deploymentsTopic(), restored.key(), events.rolledBack(rollback, restored,
+                rollback.chainId != null ? rollback.chainId : rolledBack.chainId, rollback.requestEventId));
+        LOG.infof("Rollback %s applied (%s): %s %s -> %s", rollback.id, reportedBy, restored.key(), rolledBack.version,
+                restored.version);
+    }
+
+    /**
+     * CI retired the service in an environment: nothing of it is current any more, and {@code service.removed} tells
+     * the other services. Removing what is not deployed changes nothing.
+     */
+    @Transactional
+    public Optional<Deployment> retire(String service, String environment, String ciEventId, String chainId) {
+        deployments.lockTarget(service, environment);
+        Optional<Deployment> current = deployments.findCurrent(service, environment);
+        if (current.isEmpty()) {
+            LOG.infof("%s/%s removed by CI event %s, but nothing of it is current: nothing to do", service, environment,
+                    ciEventId);
+            return Optional.empty();
+        }
+        Deployment retired = current.get();
+        retired.current = false;
+        if (retired.status == DeploymentStatus.ANALYSING || retired.status == DeploymentStatus.INCONCLUSIVE) {
+            retired.changeStatus(DeploymentStatus.RETIRED, now(), "removed from " + environment + " (CI event "
+                    + ciEventId + ")");
+        } else {
+            retired.statusReason = truncate(retired.statusReason + "; removed from " + environment);
+        }
+        outbox.enqueue(config.deploymentsTopic(), retired.key(), events.removed(retired, ciEventId,
+                chainId != null ? chainId : retired.chainId));
+        LOG.infof("%s retired: %s no longer runs (CI event %s)", retired.key(), retired.version, ciEventId);
+        return current;
+    }
+
+    /**
+     * A version CI rolled back to that Lifeguard never saw deployed (it predates Lifeguard, or its report was lost):
+     * kept as a deployment of its own, replaced, so the rollback has something to restore. Caller's transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Deployment persistRestoredUnknown(dev.lifeguard.deploy.event.CiRollbackEvent reported) {
+        OffsetDateTime now = now();
+        Deployment deployment = newDeployment(new ReportedDeployment(reported.service(), reported.environment(),
+                reported.version(), reported.artifactId(), null, null, null, reported.chainId(), reported.eventId(), null,
+                reported.image(), null), now, now);
+        deployment.changeStatus(DeploymentStatus.SUPERSEDED, now, "first seen when CI reported a rollback to it");
+        deployments.persist(deployment);
+        deployments.flush();
+        return deployment;
     }
 
     @Transactional
@@ -178,21 +244,68 @@ public class DeploymentService {
         if (history.isEmpty()) {
             return Optional.empty();
         }
-        Deployment current = history.stream().filter(d -> d.status == DeploymentStatus.RUNNING).findFirst().orElse(null);
-        String stable = current == null ? null : stableVersionBefore(current, history);
-        boolean lastChangeWasRollback = current != null && current.restoredByRollback();
-        return Optional.of(new EnvironmentState(service, environment, current, stable,
+        Deployment current = history.stream().filter(d -> d.current).findFirst().orElse(null);
+        String excluded = current == null || current.status == DeploymentStatus.STABLE ? null : current.version;
+        Optional<StableVersions.Choice> stable = StableVersions.choose(history, excluded);
+        boolean lastChangeWasRollback = current != null && rollbacks.lastExecutedRestored(current.id);
+        return Optional.of(new EnvironmentState(service, environment, current,
+                stable.map(StableVersions.Choice::version).orElse(null),
+                stable.map(StableVersions.Choice::verified).orElse(false),
                 lastChangeWasRollback ? STATUS_ROLLED_BACK : STATUS_DEPLOYED, history));
-    }
-
-    @Transactional
-    public List<Rollback> rollbacks(String service, String environment, int limit) {
-        return rollbacks.newestFirst(service, environment, limit);
     }
 
     @Transactional
     public Optional<Deployment> find(String id) {
         return deployments.findByIdOptional(id);
+    }
+
+    /** A deployment stops being current: one that had not become stable is SUPERSEDED, others keep their status. */
+    private static void replace(Deployment previous, String reason, OffsetDateTime now) {
+        previous.current = false;
+        if (previous.status == DeploymentStatus.ANALYSING || previous.status == DeploymentStatus.INCONCLUSIVE) {
+            // A restored deployment replaced during its re-analysis keeps what its earlier analysis proved.
+            boolean provedBefore = previous.status == DeploymentStatus.ANALYSING
+                    && AnalysisVerdictEvent.PASSED.equals(previous.verdict);
+            previous.changeStatus(provedBefore ? DeploymentStatus.STABLE : DeploymentStatus.SUPERSEDED, now, reason);
+        } else {
+            previous.statusReason = truncate(previous.statusReason == null ? reason : previous.statusReason + "; " + reason);
+        }
+    }
+
+    private Deployment newDeployment(ReportedDeployment reported, OffsetDateTime deployedAt, OffsetDateTime now) {
+        Deployment deployment = new Deployment();
+        deployment.id = UUID.randomUUID().toString();
+        deployment.eventId = UUID.randomUUID().toString();
+        deployment.service = reported.service();
+        deployment.environment = reported.environment();
+        deployment.version = reported.version();
+        deployment.artifactId = reported.artifactId();
+        deployment.image = reported.image();
+        deployment.team = reported.team();
+        deployment.commit = reported.commit();
+        deployment.changeUrl = reported.changeUrl();
+        deployment.chainId = reported.chainId() != null ? reported.chainId() : UUID.randomUUID().toString();
+        deployment.ciEventId = reported.ciEventId();
+        deployment.requestKey = reported.requestKey();
+        deployment.status = DeploymentStatus.ANALYSING;
+        deployment.deployedAt = deployedAt;
+        deployment.reportedAt = now;
+        deployment.statusChangedAt = now;
+        return deployment;
+    }
+
+    /** The time CI reported, unless it lies further in the future than clocks drift. */
+    private OffsetDateTime eventTime(OffsetDateTime reported, OffsetDateTime now) {
+        if (reported == null) {
+            return now;
+        }
+        OffsetDateTime at = reported.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        if (at.isAfter(now.plus(config.futureEventTimeTolerance()))) {
+            LOG.warnf("Event time %s is more than %s ahead of this clock: using the arrival time", at,
+                    config.futureEventTimeTolerance());
+            return now;
+        }
+        return at;
     }
 
     private static Deployment sameDeployment(Deployment earlier, ReportedDeployment reported) {
@@ -205,20 +318,11 @@ public class DeploymentService {
         return earlier;
     }
 
-    /** The newest version deployed before {@code current} that was neither rolled back nor failed. */
-    static String stableVersionBefore(Deployment current, List<Deployment> newestFirst) {
-        return newestFirst.stream()
-                .filter(candidate -> !candidate.id.equals(current.id))
-                .filter(candidate -> candidate.deployedAt.isBefore(current.deployedAt)
-                        || candidate.deployedAt.isEqual(current.deployedAt) && candidate.id.compareTo(current.id) < 0)
-                .filter(candidate -> candidate.status.isRollbackTarget())
-                .filter(candidate -> !candidate.version.equals(current.version))
-                .map(candidate -> candidate.version)
-                .findFirst()
-                .orElse(null);
+    static String truncate(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 1997) + "...";
     }
 
-    private static OffsetDateTime now() {
+    static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

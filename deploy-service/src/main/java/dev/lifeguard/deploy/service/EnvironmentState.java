@@ -5,10 +5,10 @@ import dev.lifeguard.deploy.Deployment;
 import java.util.List;
 
 /**
- * What runs in one environment. {@code stableVersion} is the rollback target: the newest version deployed
- * before the current one that was neither rolled back nor failed. {@code status} is ROLLED_BACK when the
- * last change to the environment was a rollback, DEPLOYED otherwise.
+ * What runs in one environment. {@code stableVersion} is the newest STABLE version ({@code stableVerified}); when
+ * there is none, the newest one replaced without ever being flagged ({@code stableVerified} false). {@code status}
+ * is ROLLED_BACK when the last change to the environment was a rollback, DEPLOYED otherwise.
  */
 public record EnvironmentState(String service, String environment, Deployment current, String stableVersion,
-                               String status, List<Deployment> history) {
+                               boolean stableVerified, String status, List<Deployment> history) {
 }

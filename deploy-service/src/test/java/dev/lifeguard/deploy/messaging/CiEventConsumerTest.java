@@ -63,6 +63,8 @@ class CiEventConsumerTest {
         String service = unique("checkout");
         ObjectNode structured = (ObjectNode) example("service-upgraded.structured-cloudevent.json");
         structured.put("id", UUID.randomUUID().toString());
+        // Fresh event times: a week-old deployment without an anomaly would have baked into STABLE at once.
+        structured.put("time", java.time.Instant.now().minusSeconds(10).toString());
         structured.with("data").with("subject").put("id", service);
         structured.with("data").with("subject").with("content").with("environment").put("id", "staging");
         kafka().send(CI_TOPIC, service + "/staging", structured.toString());
@@ -78,6 +80,7 @@ class CiEventConsumerTest {
             headers.put(header.getKey(), header.getValue().asText());
         }
         headers.put("ce_id", UUID.randomUUID().toString());
+        headers.put("ce_time", java.time.Instant.now().toString());
         kafka().send(CI_TOPIC, service + "/staging", value.toString(), headers);
 
         awaitEnvironment(service, "staging", "3.0.0");

@@ -61,7 +61,7 @@ class RollbackRequestConsumerTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/api/v1/services/{s}/environments/production", service).then()
                         .body("currentVersion", equalTo("1.0.0"))
-                        .body("status", equalTo("ROLLED_BACK"))
+                        .body("lastChange", equalTo("ROLLED_BACK"))
                         .body("stableVersion", nullValue())
                         .body("history[0].version", equalTo("2.0.0"))
                         .body("history[0].status", equalTo("ROLLED_BACK")));
@@ -98,7 +98,7 @@ class RollbackRequestConsumerTest {
 
         given().get("/api/v1/services/{s}/environments/production", service).then()
                 .body("currentVersion", equalTo("3.0.0"))
-                .body("status", equalTo("DEPLOYED"));
+                .body("lastChange", equalTo("DEPLOYED"));
     }
 
     @Test

@@ -33,13 +33,15 @@ class DeploymentResourceTest {
                 .statusCode(200)
                 .body("currentVersion", equalTo("1.0.0"))
                 .body("stableVersion", nullValue())
-                .body("status", equalTo("DEPLOYED"));
+                .body("lastChange", equalTo("DEPLOYED"));
 
         deploy(service, "2.0.0");
         given().get("/api/v1/services/{s}/environments/production", service).then()
                 .statusCode(200)
                 .body("currentVersion", equalTo("2.0.0"))
                 .body("stableVersion", equalTo("1.0.0"))
+                .body("stableVerified", equalTo(false))
+                .body("status", equalTo("ANALYSING"))
                 .body("history", hasSize(2))
                 .body("history[1].status", equalTo("SUPERSEDED"));
     }
@@ -156,7 +158,8 @@ class DeploymentResourceTest {
                 .post("/api/v1/deployments").then()
                 .statusCode(201)
                 .body("version", equalTo(version))
-                .body("status", equalTo("RUNNING"))
+                .body("status", equalTo("ANALYSING"))
+                .body("current", equalTo(true))
                 .extract().path("id");
     }
 

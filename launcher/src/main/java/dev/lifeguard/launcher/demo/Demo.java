@@ -354,7 +354,8 @@ public final class Demo {
                 + "/environments/" + ENVIRONMENT), "application/json"), 200, "deploy-service GET environment state");
         String current = state.path("currentVersion").asText("?");
         log.step("deploy-service says " + service + " in " + ENVIRONMENT + " runs " + current + " (stableVersion "
-                + orNone(state.path("stableVersion")) + ", status " + orNone(state.path("status")) + ")");
+                + orNone(state.path("stableVersion")) + (state.path("stableVerified").asBoolean() ? ", verified" : ", unverified")
+                + ", status " + orNone(state.path("status")) + ", last change " + orNone(state.path("lastChange")) + ")");
         if (!GOOD_VERSION.equals(current)) {
             throw new DemoFailure("deploy-service reports currentVersion " + current + ", expected " + GOOD_VERSION
                     + " after the rollback; see " + settings.logFile(LifeguardService.DEPLOY.moduleName()));

@@ -71,7 +71,7 @@ final class FailureScenario {
                 given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
                         .statusCode(200)
                         .body("currentVersion", equalTo("1.0.0"))
-                        .body("status", equalTo("ROLLED_BACK"))
+                        .body("lastChange", equalTo("ROLLED_BACK"))
                         .body("history[0].version", equalTo("2.0.0"))
                         .body("history[0].status", equalTo("ROLLED_BACK")));
 

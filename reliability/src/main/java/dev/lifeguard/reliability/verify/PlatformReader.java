@@ -117,7 +117,7 @@ final class PlatformReader implements AutoCloseable {
         List<JsonNode> incidents = perTarget(lists.get("incidents"), service, LifeguardService.POSTMORTEM,
                 "/api/v1/incidents?service=" + encoded);
         return new Observation.TargetView(true,
-                textOrNull(state.path("currentVersion")), textOrNull(state.path("status")), List.copyOf(history),
+                textOrNull(state.path("currentVersion")), textOrNull(state.path("lastChange")), List.copyOf(history),
                 analysis == null ? null : textOrNull(analysis.path("version")),
                 analysis == null ? null : textOrNull(analysis.path("status")),
                 analysis == null ? 0 : analysis.path("samples").asLong(),

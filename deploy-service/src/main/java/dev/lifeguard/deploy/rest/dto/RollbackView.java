@@ -1,17 +1,24 @@
 package dev.lifeguard.deploy.rest.dto;
 
 import dev.lifeguard.deploy.Rollback;
+import dev.lifeguard.deploy.service.RollbackExecutions;
 
 import java.time.OffsetDateTime;
 
-/** A rollback request and what deploy-service did with it: EXECUTED (by which executor) or SKIPPED, and why. */
+/**
+ * A rollback request and its execution: {@code outcome} EXECUTING, EXECUTED, ACCEPTED (waiting for completion at
+ * {@code completeUrl}), FAILED or SKIPPED, with {@code outcomeDetail} saying what happened.
+ */
 public record RollbackView(String id, String deploymentId, String service, String environment, String fromVersion,
                            String toVersion, String reason, String outcome, String outcomeDetail, String executor,
-                           OffsetDateTime requestedAt) {
+                           int attempts, OffsetDateTime nextAttemptAt, String reportedBy, String restoredDeploymentId,
+                           String completeUrl, OffsetDateTime requestedAt, OffsetDateTime finishedAt) {
 
     public static RollbackView of(Rollback rollback) {
         return new RollbackView(rollback.id, rollback.deploymentId, rollback.service, rollback.environment,
                 rollback.fromVersion, rollback.toVersion, rollback.reason, rollback.outcome, rollback.outcomeDetail,
-                rollback.executor, rollback.requestedAt);
+                rollback.executor, rollback.attempts, rollback.nextAttemptAt, rollback.reportedBy,
+                rollback.restoredDeploymentId, rollback.isOpen() ? RollbackExecutions.completePath(rollback.id) : null,
+                rollback.requestedAt, rollback.finishedAt);
     }
 }

@@ -1,0 +1,35 @@
+package dev.lifeguard.deploy;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+
+import java.io.Serializable;
+import java.time.OffsetDateTime;
+
+/** How one service/environment is rolled back: the executor's name and its settings (JSON). */
+@Entity
+@Table(name = "target")
+public class Target extends PanacheEntityBase {
+
+    @EmbeddedId
+    public Key key;
+
+    @Column(nullable = false, length = 100)
+    public String executor;
+
+    /** The executor's validated settings as JSON; may hold secrets, which are never shown back. */
+    @Column(nullable = false, columnDefinition = "TEXT")
+    public String settings;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    @Embeddable
+    public record Key(@Column(nullable = false, length = 100) String service,
+                      @Column(nullable = false, length = 100) String environment) implements Serializable {
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lifeguard.deploy.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.deploy.Target;
+import dev.lifeguard.deploy.config.DeployConfig;
+import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
+import dev.lifeguard.deploy.executor.RollbackExecutor;
+import dev.lifeguard.deploy.executor.RollbackExecutors;
+import dev.lifeguard.deploy.repository.TargetRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/** Which executor rolls each target back, with which settings; targets without a choice use the configured default. */
+@ApplicationScoped
+public class TargetService {
+
+    /** A target's executor and validated settings. {@code configured} is false for the default. */
+    public record ExecutorChoice(String service, String environment, String executor, ObjectNode settings,
+                                 boolean configured, OffsetDateTime updatedAt) {
+    }
+
+    /** The executor named is not in this build. */
+    public static class UnknownExecutorException extends RuntimeException {
+        public UnknownExecutorException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(TargetService.class);
+
+    private final TargetRepository targets;
+    private final RollbackExecutors executors;
+    private final DeployConfig config;
+    private final ObjectMapper mapper;
+
+    public TargetService(TargetRepository targets, RollbackExecutors executors,
+                         DeployConfig config, ObjectMapper mapper) {
+        this.targets = targets;
+        this.executors = executors;
+        this.config = config;
+        this.mapper = mapper;
+        if (executors.named(config.rollbackExecutor()).isEmpty()) {
+            throw new IllegalStateException("No RollbackExecutor named '" + config.rollbackExecutor()
+                    + "' (lifeguard.deploy.rollback-executor); known: " + executors.names());
+        }
+    }
+
+    /**
+     * Validates and stores a target's choice.
+     *
+     * @throws UnknownExecutorException for an executor this build does not have
+     * @throws InvalidExecutorSettingsException for settings the executor refuses
+     */
+    @Transactional
+    public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings) {
+        RollbackExecutor executor = executors.named(executorName).orElseThrow(() -> new UnknownExecutorException(
+                "no executor named '" + executorName + "'; known: " + String.join(", ", executors.names())));
+        ObjectNode validated = executor.validate(settings == null ? mapper.createObjectNode() : settings.deepCopy());
+        Target target = targets.find(service, environment).orElseGet(() -> {
+            Target created = new Target();
+            created.key = new Target.Key(service, environment);
+            return created;
+        });
+        target.executor = executorName;
+        target.settings = validated.toString();
+        target.updatedAt = DeploymentService.now();
+        targets.persist(target);
+        LOG.infof("Target %s/%s now rolls back with %s", service, environment, executorName);
+        return choice(target);
+    }
+
+    @Transactional
+    public boolean forget(String service, String environment) {
+        return targets.deleteById(new Target.Key(service, environment));
+    }
+
+    /** The target's choice, or the default executor with no settings. */
+    @Transactional
+    public ExecutorChoice choiceFor(String service, String environment) {
+        return targets.find(service, environment).map(this::choice)
+                .orElseGet(() -> new ExecutorChoice(service, environment, config.rollbackExecutor(),
+                        mapper.createObjectNode(), false, null));
+    }
+
+    @Transactional
+    public Optional<ExecutorChoice> configured(String service, String environment) {
+        return targets.find(service, environment).map(this::choice);
+    }
+
+    @Transactional
+    public List<ExecutorChoice> all() {
+        return targets.all().stream().map(this::choice).toList();
+    }
+
+    /** A copy of the settings fit to show: the executor's secret settings replaced. */
+    public ObjectNode shown(ExecutorChoice choice) {
+        ObjectNode shown = choice.settings().deepCopy();
+        executors.named(choice.executor()).ifPresent(executor -> executor.secretSettings().forEach(secret -> {
+            if (shown.has(secret)) {
+                shown.put(secret, "********");
+            }
+        }));
+        return shown;
+    }
+
+    public RollbackExecutors executors() {
+        return executors;
+    }
+
+    private ExecutorChoice choice(Target target) {
+        try {
+            return new ExecutorChoice(target.key.service(), target.key.environment(), target.executor,
+                    (ObjectNode) mapper.readTree(target.settings), true, target.updatedAt);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("settings of target " + target.key + " are not a JSON object", e);
+        }
+    }
+}
