@@ -34,6 +34,13 @@ public interface DeployConfig {
     @WithDefault("30s")
     Duration executionTimeout();
 
+    /**
+     * How long past the call's timeout a claim holds: an instance that died mid-call (or could not record the result)
+     * leaves a claim that lapses after timeout + margin, and another instance calls the executor again.
+     */
+    @WithDefault("30s")
+    Duration claimMargin();
+
     /** Executor calls per rollback before it is FAILED (transient failures are retried). */
     @WithDefault("5")
     int executionAttempts();

@@ -167,7 +167,7 @@ public class RollbackExecutions {
                 continue;
             }
             rollback.attempts++;
-            rollback.claimedUntil = now.plus(config.executionTimeout()).plusSeconds(30);
+            rollback.claimedUntil = now.plus(config.executionTimeout()).plus(config.claimMargin());
             return Optional.of(new Claim(rollback.id, rollback.executor, new RollbackPlan(rollback.id,
                     rollback.service, rollback.environment, rollback.fromVersion, rollback.toVersion,
                     restored.artifactId, restored.image, rollback.reason, rollback.chainId), rollback.attempts));

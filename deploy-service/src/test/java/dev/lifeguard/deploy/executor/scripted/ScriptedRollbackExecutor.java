@@ -32,6 +32,7 @@ public class ScriptedRollbackExecutor implements RollbackExecutor {
     private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<RollbackPlan>> calls = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> answered = new ConcurrentHashMap<>();
 
     /** The answers for the service's rollbacks, one per call; the last one repeats. */
     public void script(String service, Step... steps) {
@@ -46,6 +47,11 @@ public class ScriptedRollbackExecutor implements RollbackExecutor {
 
     public List<RollbackPlan> calls(String service) {
         return calls.getOrDefault(service, List.of());
+    }
+
+    /** Calls of the service's rollbacks that returned a result (not a failure). */
+    public int answered(String service) {
+        return answered.getOrDefault(service, new java.util.concurrent.atomic.AtomicInteger()).get();
     }
 
     @Override
@@ -84,6 +90,8 @@ public class ScriptedRollbackExecutor implements RollbackExecutor {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                answered.computeIfAbsent(plan.service(), service -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
                 yield ExecutionOutcome.done(label + " rolled " + plan.service() + " back after a wait");
             }
         };
