@@ -9,17 +9,26 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
 /**
- * One deployment's analysis as the REST API shows it: the read model of the engine's progress snapshots (every
+ * One analysis of a deployment as the REST API shows it: the read model of the engine's progress snapshots (every
  * instance's engine writes its own targets' rows; any instance answers for all). {@code metrics} is the per-metric
- * JSON of the latest snapshot; {@code revision} lets an older snapshot never overwrite a newer one.
+ * JSON of the latest snapshot; {@code revision} lets an older snapshot never overwrite a newer one. A deployment has
+ * one analysis when it starts and one more each time a rollback restores it ({@code rollbackId}).
  */
 @Entity
 @Table(name = "analysis")
 public class Analysis extends PanacheEntityBase {
 
+    /** The deployment id, or for an analysis after a rollback the deployment id @ the rollback's id. */
     @Id
-    @Column(name = "deployment_id", length = 200)
+    @Column(name = "analysis_id", length = 400)
+    public String analysisId;
+
+    @Column(name = "deployment_id", nullable = false, length = 200)
     public String deploymentId;
+
+    /** Set when a rollback restored the deployment and this analysis judges it again. */
+    @Column(name = "rollback_id", length = 200)
+    public String rollbackId;
 
     @Column(nullable = false, length = 100)
     public String service;

@@ -20,7 +20,7 @@ public class Anomaly extends PanacheEntityBase {
     @Column(length = 64)
     public String id;
 
-    /** Unique: one anomaly per deployment. */
+    /** At most one anomaly per analysis: a deployment restored by a rollback may fail its analysis after it too. */
     @Column(name = "deployment_id", nullable = false, length = 200)
     public String deploymentId;
 

@@ -66,8 +66,15 @@ public final class Fixtures {
         return event;
     }
 
-    /** deploy-service's {@code service.rolledback} taking out the deployment announced by {@code upgraded}. */
+    /**
+     * deploy-service's {@code service.rolledback} taking out the deployment announced by {@code upgraded}, restoring
+     * 1.0.0 as a deployment with a fresh id ({@code /data/customData/restoredDeploymentId}) under a fresh rollback id.
+     */
     public static ObjectNode rolledBack(JsonNode upgraded, OffsetDateTime rolledBackAt) {
+        return rolledBack(upgraded, "d-" + UUID.randomUUID(), rolledBackAt);
+    }
+
+    public static ObjectNode rolledBack(JsonNode upgraded, String restoredDeploymentId, OffsetDateTime rolledBackAt) {
         String service = upgraded.at("/data/customData/service").asText();
         ObjectNode event = (ObjectNode) EventContract.parse(golden("dev.cdevents.service.rolledback.0.3.0", service));
         String eventId = UUID.randomUUID().toString();
@@ -76,7 +83,10 @@ public final class Fixtures {
                 .put("chainId", upgraded.path("chainid").asText());
         ((ObjectNode) event.at("/data/customData"))
                 .put("deploymentId", upgraded.at("/data/customData/deploymentId").asText())
-                .put("fromVersion", upgraded.at("/data/customData/version").asText());
+                .put("fromVersion", upgraded.at("/data/customData/version").asText())
+                .put("rollbackId", "rollback-" + UUID.randomUUID())
+                .put("restoredDeploymentId", restoredDeploymentId)
+                .put("restoredEventId", UUID.randomUUID().toString());
         return event;
     }
 
@@ -110,6 +120,14 @@ public final class Fixtures {
                 .statusCode(200)
                 .body(path, matcher));
         return given().get("/api/v1/analyses/{service}/{environment}", service, ENVIRONMENT).then();
+    }
+
+    /** Waits until the target's analysis with this id (a deployment id, or deployment id @ rollback id) matches. */
+    public static void awaitAnalysisWithId(String service, String analysisId, String path, Matcher<?> matcher) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("service", service)
+                .get("/api/v1/analyses").then()
+                .statusCode(200)
+                .body("find { it.analysisId == '" + analysisId + "' }." + path, matcher));
     }
 
     /** Sets the target's analysis spec over REST. */

@@ -21,8 +21,10 @@ import java.util.UUID;
 /**
  * The events an analysis causes, as structured CloudEvents JSON: {@code incident.detected} when it fails and
  * {@code lifeguard-analysis.finished} when it ends, plus the internal progress snapshot the read model is built
- * from. Event and anomaly ids derive from the deployment id: one analysis per deployment, so an analysis replayed
- * after a crash emits the very same ids and every consumer recognises the repeat.
+ * from. Event and anomaly ids derive from the analysis id ({@link AnalysisState#analysisId()}: the deployment id, plus
+ * the rollback's id when a rollback restored the deployment): an analysis replayed after a crash emits the very same
+ * ids and every consumer recognises the repeat, while a deployment's analysis after a rollback gets ids of its own, so
+ * both verdicts survive de-duplication downstream.
  */
 @ApplicationScoped
 public class AnalysisEvents {
@@ -41,25 +43,34 @@ public class AnalysisEvents {
     }
 
     public static String anomalyId(String deploymentId) {
-        return derivedId("anomaly", deploymentId);
+        return anomalyId(deploymentId, null);
+    }
+
+    /** {@code rollbackId}: null for the deployment's first analysis, the rollback's id for one after it restored it. */
+    public static String anomalyId(String deploymentId, String rollbackId) {
+        return derivedId("anomaly", AnalysisState.analysisId(deploymentId, rollbackId));
     }
 
     public static String verdictEventId(String deploymentId) {
-        return derivedId("analysis-finished", deploymentId);
+        return verdictEventId(deploymentId, null);
     }
 
-    static String anomalyEventId(String deploymentId) {
-        return derivedId("incident-detected", deploymentId);
+    public static String verdictEventId(String deploymentId, String rollbackId) {
+        return derivedId("analysis-finished", AnalysisState.analysisId(deploymentId, rollbackId));
     }
 
-    private static String derivedId(String kind, String deploymentId) {
-        return UUID.nameUUIDFromBytes((kind + ":" + deploymentId).getBytes(StandardCharsets.UTF_8)).toString();
+    static String anomalyEventId(String analysisId) {
+        return derivedId("incident-detected", analysisId);
+    }
+
+    private static String derivedId(String kind, String analysisId) {
+        return UUID.nameUUIDFromBytes((kind + ":" + analysisId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The anomaly of a failed analysis; its evidence is the failing metric's. */
     public String anomalyDetected(String service, String environment, AnalysisState analysis, MetricTrack failing) {
         String key = service + "/" + environment;
-        String description = failing.reason + " on " + service + " " + analysis.version + " in " + environment;
+        String description = description(service, environment, analysis, failing);
         ObjectNode content = mapper.createObjectNode();
         content.put("description", description);
         content.putObject("environment").put("id", environment);
@@ -72,6 +83,9 @@ public class AnalysisEvents {
         evidence.put("service", service);
         evidence.put("environment", environment);
         evidence.put("version", analysis.version);
+        if (analysis.reanalysis()) {
+            evidence.put("rollbackId", analysis.rollbackId);
+        }
         evidence.put("rule", failing.reason);
         evidence.put("metric", failing.metric);
         evidence.put("detector", failing.detector);
@@ -94,7 +108,7 @@ public class AnalysisEvents {
         evidence.put("analysisStartedAt", Instant.ofEpochMilli(analysis.startedAt).toString());
 
         return json(CdEventBuilder.event(EventTypes.INCIDENT_DETECTED)
-                .id(anomalyEventId(analysis.deploymentId))
+                .id(anomalyEventId(analysis.analysisId()))
                 .source(source)
                 .chainId(analysis.chainId)
                 .triggeredBy(analysis.eventId)
@@ -110,10 +124,10 @@ public class AnalysisEvents {
     public String analysisFinished(String service, String environment, AnalysisState analysis) {
         ObjectNode content = summary(service, environment, analysis, true);
         return json(CdEventBuilder.event(EventTypes.ANALYSIS_FINISHED)
-                .id(verdictEventId(analysis.deploymentId))
+                .id(verdictEventId(analysis.deploymentId, analysis.rollbackId))
                 .source(source)
                 .chainId(analysis.chainId)
-                .triggeredBy(analysis.anomalyId != null ? anomalyEventId(analysis.deploymentId) : analysis.eventId)
+                .triggeredBy(analysis.anomalyId != null ? anomalyEventId(analysis.analysisId()) : analysis.eventId)
                 .subjectId(analysis.deploymentId)
                 .cloudEventSubject(service + "/" + environment)
                 .time(time(at(analysis)))
@@ -124,6 +138,7 @@ public class AnalysisEvents {
     /** Internal snapshot for the REST read model ({@code lifeguard.monitor.analysis-progress}); not a contract event. */
     public String progress(String service, String environment, AnalysisState analysis) {
         ObjectNode snapshot = summary(service, environment, analysis, false);
+        snapshot.put("analysisId", analysis.analysisId());
         snapshot.put("revision", analysis.revision);
         snapshot.put("chainId", analysis.chainId);
         snapshot.put("status", analysis.outcome.name());
@@ -133,8 +148,8 @@ public class AnalysisEvents {
             if (failing != null) {
                 ObjectNode anomaly = snapshot.putObject("anomaly");
                 anomaly.put("id", analysis.anomalyId);
-                anomaly.put("eventId", anomalyEventId(analysis.deploymentId));
-                anomaly.put("description", failing.reason + " on " + service + " " + analysis.version + " in " + environment);
+                anomaly.put("eventId", anomalyEventId(analysis.analysisId()));
+                anomaly.put("description", description(service, environment, analysis, failing));
                 anomaly.put("rule", failing.reason);
                 anomaly.put("metric", failing.metric);
                 anomaly.put("detector", failing.detector);
@@ -155,6 +170,9 @@ public class AnalysisEvents {
         content.put("service", service);
         content.put("environment", environment);
         content.put("deploymentId", analysis.deploymentId);
+        if (analysis.reanalysis()) {
+            content.put("rollbackId", analysis.rollbackId);
+        }
         content.put("version", analysis.version);
         content.put("stableVersion", analysis.stableVersion);
         if (wireOutcome) {
@@ -199,6 +217,11 @@ public class AnalysisEvents {
             metric.put("providerErrors", track.providerErrors);
         }
         return content;
+    }
+
+    private static String description(String service, String environment, AnalysisState analysis, MetricTrack failing) {
+        return failing.reason + " on " + service + " " + analysis.version + " in " + environment
+                + (analysis.reanalysis() ? " after rollback " + analysis.rollbackId + " restored it" : "");
     }
 
     /** The bound the failing detector compared its statistic with, for readers that expect a threshold. */

@@ -69,14 +69,19 @@ public class PullScheduler {
         for (PullPlan plan : plans) {
             long interval = Math.min((now - plan.startedAt()) / plan.intervalMillis(),
                     (plan.endsAt() - plan.startedAt()) / plan.intervalMillis());
-            Long done = pulledUpTo.get(plan.deploymentId());
+            Long done = pulledUpTo.get(pullKey(plan));
             if (interval < 1 || (done != null && interval <= done)) {
                 continue;
             }
-            pulledUpTo.put(plan.deploymentId(), interval);
+            pulledUpTo.put(pullKey(plan), interval);
             pull(plan, Instant.ofEpochMilli(plan.startedAt() + interval * plan.intervalMillis()));
         }
-        pulledUpTo.keySet().retainAll(plans.stream().map(PullPlan::deploymentId).toList());
+        pulledUpTo.keySet().retainAll(plans.stream().map(PullScheduler::pullKey).toList());
+    }
+
+    /** One analysis: a deployment is analysed again (from the rollback's time) after a rollback restored it. */
+    private static String pullKey(PullPlan plan) {
+        return plan.deploymentId() + "@" + plan.startedAt();
     }
 
     private void pull(PullPlan plan, Instant at) {

@@ -20,14 +20,14 @@ public class AnalysisRepository implements PanacheRepositoryBase<Analysis, Strin
     /** Newest first; a null filter matches everything. */
     public List<Analysis> search(String service, String environment, String status, int limit) {
         return find("(:service is null or service = :service) and (:environment is null or environment = :environment)"
-                        + " and (:status is null or status = :status) order by startedAt desc, deploymentId",
+                        + " and (:status is null or status = :status) order by startedAt desc, analysisId",
                 Parameters.with("service", service).and("environment", environment).and("status", status))
                 .page(0, limit).list();
     }
 
     /** Takes a snapshot unless a newer one (higher revision) is already there; true when it was taken. */
     public boolean takeSnapshot(Analysis snapshot) {
-        Analysis stored = findById(snapshot.deploymentId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        Analysis stored = findById(snapshot.analysisId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (stored == null) {
             persist(snapshot);
             return true;

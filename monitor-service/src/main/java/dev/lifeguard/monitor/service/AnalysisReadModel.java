@@ -45,6 +45,10 @@ public class AnalysisReadModel {
         }
         Analysis analysis = new Analysis();
         analysis.deploymentId = text(snapshot, "deploymentId");
+        // snapshots of an engine older than analyses after rollbacks carry no analysis id: their deployment's first
+        analysis.analysisId = snapshot.path("analysisId").isTextual() ? snapshot.get("analysisId").asText()
+                : analysis.deploymentId;
+        analysis.rollbackId = snapshot.path("rollbackId").isTextual() ? snapshot.get("rollbackId").asText() : null;
         analysis.service = text(snapshot, "service");
         analysis.environment = text(snapshot, "environment");
         analysis.version = text(snapshot, "version");

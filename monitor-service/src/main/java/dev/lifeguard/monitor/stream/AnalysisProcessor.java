@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
@@ -114,6 +115,14 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             // An event that overtook a newer one: that deployment was replaced before this one was heard of.
             LOG.infof("Deployment %s of %s (%s) is older than the analysed %s: not analysed", deployment.deploymentId(),
                     target, deployment.version(), previous.version);
+            Long rolledBackAt = state.earlyRollbacks.remove(deployment.deploymentId());
+            if (rolledBackAt != null) {
+                // Its rollback came first and opened the restored version's analysis, which goes on; this deployment
+                // still gets its verdict, as it would have in order.
+                AnalysisState replaced = prepare(target, deployment, stableFor(state, deployment, previous));
+                conclude(state, replaced, Outcome.INCONCLUSIVE, "rollback", rolledBackBeforeWindowClosed(rolledBackAt), now);
+                forwardProgress(state, replaced);
+            }
             targets.put(target, state);
             return;
         }
@@ -121,8 +130,112 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             end(state, previous, Outcome.INCONCLUSIVE, "superseded", "superseded by deployment "
                     + deployment.deploymentId() + " (" + deployment.version() + ") before its window closed", now);
         }
-        String stable = deployment.stableVersion() != null ? deployment.stableVersion()
+        AnalysisState analysis = prepare(target, deployment, stableFor(state, deployment, previous));
+        open(state, analysis);
+        Long rolledBackAt = state.earlyRollbacks.remove(deployment.deploymentId());
+        if (rolledBackAt != null) {
+            end(state, analysis, Outcome.INCONCLUSIVE, "rollback", rolledBackBeforeWindowClosed(rolledBackAt), now);
+        } else {
+            replayEarlySamples(state, now);
+        }
+        publish(state, analysis);
+        targets.put(target, state);
+    }
+
+    private static String stableFor(TargetState state, DeploymentChange deployment, AnalysisState previous) {
+        return deployment.stableVersion() != null ? deployment.stableVersion()
                 : previous != null && previous.outcome == Outcome.PASSED ? previous.version : state.runningVersion;
+    }
+
+    private static String rolledBackBeforeWindowClosed(long rolledBackAt) {
+        return "rolled back at " + Instant.ofEpochMilli(rolledBackAt) + " before its window closed";
+    }
+
+    /**
+     * A rollback ends the rolled-back deployment's analysis and opens one of the version that runs again, under the
+     * restored deployment's id and the rollback's: that deployment becomes stable again only if it passes. Applied
+     * once per rollback id; a rollback older than the analysis in progress (a newer deployment came since) opens none.
+     */
+    private void rolledBack(DeploymentChange rollback, long now) {
+        String target = rollback.target();
+        TargetState state = targets.get(target);
+        if (state == null) {
+            state = new TargetState();
+            state.service = rollback.service();
+            state.environment = rollback.environment();
+        }
+        if (!state.rollbackNew(rollback.rollbackKey())) {
+            LOG.debugf("Rollback %s of %s seen before: nothing to do", rollback.rollbackKey(), target);
+            return;
+        }
+        AnalysisState analysis = state.analysis;
+        boolean ofAnalysed = analysis != null && analysis.deploymentId.equals(rollback.deploymentId());
+        if (ofAnalysed) {
+            if (rollback.version() != null) {
+                state.runningVersion = rollback.version();
+            }
+            if (analysis.running()) {
+                end(state, analysis, Outcome.INCONCLUSIVE, "rollback", rolledBackBeforeWindowClosed(rollback.at()), now);
+                publish(state, analysis);
+            }
+        } else if (!state.seenDeployments.contains(rollback.deploymentId())) {
+            state.earlyRollbacks.put(rollback.deploymentId(), rollback.at());
+            while (state.earlyRollbacks.size() > TargetState.REMEMBERED_DEPLOYMENTS) {
+                state.earlyRollbacks.remove(state.earlyRollbacks.keySet().iterator().next());
+            }
+            deadlines.put(deadline(DEADLINE_EARLY, now + engine.config().earlySamplesTtl().toMillis(), target), target);
+            LOG.infof("Rollback of deployment %s (%s) arrived before the deployment: applied when it arrives",
+                    rollback.deploymentId(), target);
+        }
+        if (rollback.version() == null) {
+            LOG.warnf("Rollback %s of %s names no version that runs again (no 'toVersion'): nothing to analyse",
+                    rollback.rollbackKey(), target);
+        } else if (analysis != null && !ofAnalysed && rollback.at() < analysis.startedAt) {
+            LOG.infof("Rollback %s of %s is older than the analysis of %s (deployment %s): %s is not analysed again",
+                    rollback.rollbackKey(), target, analysis.version, analysis.deploymentId, rollback.version());
+        } else {
+            reanalyse(state, rollback, now);
+        }
+        targets.put(target, state);
+    }
+
+    private void reanalyse(TargetState state, DeploymentChange rollback, long now) {
+        String target = rollback.target();
+        AnalysisState previous = state.analysis;
+        if (previous != null && previous.running()) {
+            end(state, previous, Outcome.INCONCLUSIVE, "superseded", "superseded by rollback " + rollback.rollbackKey()
+                    + " (deployment " + rollback.deploymentId() + " rolled back to " + rollback.version()
+                    + ") before its window closed", now);
+            publish(state, previous);
+        }
+        String restoredId = rollback.restoredDeploymentId();
+        if (restoredId == null) {
+            restoredId = "restored-by-" + rollback.rollbackKey();
+            LOG.warnf("Rollback %s of %s does not name the restored deployment (no 'restoredDeploymentId': an event "
+                    + "from an older deploy-service): %s is analysed as deployment %s", rollback.rollbackKey(), target,
+                    rollback.version(), restoredId);
+        }
+        String chainId = rollback.chainId() != null ? rollback.chainId()
+                : previous != null && previous.chainId != null ? previous.chainId : rollback.eventId();
+        String artifactId = rollback.artifactId() != null ? rollback.artifactId()
+                : "pkg:generic/" + rollback.service() + "@" + rollback.version();
+        // No other version runs to compare with: the restored version is judged against its own samples from before
+        // the rollback (the stable version's baseline, kept while the rolled-back version ran and after it failed).
+        DeploymentChange restored = DeploymentChange.started(rollback.eventId(), chainId, restoredId, rollback.service(),
+                rollback.environment(), rollback.version(), rollback.version(), artifactId, rollback.at());
+        AnalysisState analysis = prepare(target, restored, rollback.version());
+        analysis.rollbackId = rollback.rollbackKey();
+        state.seen(restoredId, rollback.version());
+        open(state, analysis);
+        takeSamplesSinceRollback(state, analysis, now);
+        if (analysis.running()) {
+            replayEarlySamples(state, now);
+        }
+        publish(state, analysis);
+    }
+
+    /** A new analysis of a deployment from the target's spec, compared with {@code stable}; not yet the target's. */
+    private AnalysisState prepare(String target, DeploymentChange deployment, String stable) {
         AnalysisPlan plan = engine.plan(ValueAndTimestamp.getValueOrNull(specs.get(target)));
         AnalysisState analysis = new AnalysisState();
         analysis.deploymentId = deployment.deploymentId();
@@ -149,55 +262,53 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             track.baseline = baseline(target, metric.metric(), stable, analysis);
             analysis.metrics.add(track);
         }
+        return analysis;
+    }
+
+    /** Makes the analysis the target's current one: its window deadline, its pulls, the versions it is about. */
+    private void open(TargetState state, AnalysisState analysis) {
+        String target = state.service + "/" + state.environment;
+        AnalysisPlan plan = engine.plan(ValueAndTimestamp.getValueOrNull(specs.get(target)));
         state.analysis = analysis;
-        state.runningVersion = deployment.version();
-        state.stableVersion = stable;
+        state.runningVersion = analysis.version;
+        state.stableVersion = analysis.stableVersion;
         state.baselineMetrics = plan.metrics().stream().map(MetricPlan::metric).toList();
         deadlines.put(deadline(DEADLINE_WINDOW, analysis.endsAt, target), target);
         if (plan.pulls(engine::pulls)) {
             pulls.put(target, PullPlan.of(state, analysis, plan, engine::pulls));
         }
-        LOG.infof("Analysing deployment %s: %s %s against %s until %s (%d metric(s))", analysis.deploymentId, target,
-                analysis.version, stable, Instant.ofEpochMilli(analysis.endsAt), analysis.metrics.size());
-        Long rolledBackAt = state.earlyRollbacks.remove(deployment.deploymentId());
-        if (rolledBackAt != null) {
-            end(state, analysis, Outcome.INCONCLUSIVE, "rollback", "rolled back at " + Instant.ofEpochMilli(rolledBackAt)
-                    + " before its window closed", now);
-        } else {
-            replayEarlySamples(state, now);
-        }
-        publish(state, analysis);
-        targets.put(target, state);
+        LOG.infof("Analysing deployment %s%s: %s %s against %s until %s (%d metric(s))", analysis.deploymentId,
+                analysis.reanalysis() ? " again after rollback " + analysis.rollbackId : "", target, analysis.version,
+                analysis.stableVersion, Instant.ofEpochMilli(analysis.endsAt), analysis.metrics.size());
     }
 
-    private void rolledBack(DeploymentChange rollback, long now) {
-        String target = rollback.target();
-        TargetState state = targets.get(target);
-        if (state == null) {
-            state = new TargetState();
-            state.service = rollback.service();
-            state.environment = rollback.environment();
+    /**
+     * Samples of the restored version measured after the rollback but processed before its event went to the
+     * baseline (the version was the stable one then): they belong to its new analysis. Already remembered as taken,
+     * so a repeat of them is still a duplicate.
+     */
+    private void takeSamplesSinceRollback(TargetState state, AnalysisState analysis, long now) {
+        String target = state.service + "/" + state.environment;
+        List<TargetSample> since = new ArrayList<>();
+        for (MetricTrack track : analysis.metrics) {
+            BaselineValues values = baselines.get(baselineKey(target, track.metric));
+            if (values == null || !analysis.version.equals(values.version)) {
+                continue;
+            }
+            for (Observation observation : values.values) {
+                if (observation.at() > analysis.startedAt) {
+                    since.add(new TargetSample(analysis.version, track.metric, observation.value(), observation.at(),
+                            true, null, null, null, null));
+                }
+            }
         }
-        AnalysisState analysis = state.analysis;
-        if (analysis != null && analysis.deploymentId.equals(rollback.deploymentId())) {
-            if (rollback.version() != null) {
-                state.runningVersion = rollback.version();
+        since.sort(Comparator.comparingLong(TargetSample::at));
+        for (TargetSample sample : since) {
+            if (!analysis.running()) {
+                return;
             }
-            if (analysis.running()) {
-                end(state, analysis, Outcome.INCONCLUSIVE, "rollback", "rolled back at "
-                        + Instant.ofEpochMilli(rollback.at()) + " before its window closed", now);
-                publish(state, analysis);
-            }
-        } else if (!state.seenDeployments.contains(rollback.deploymentId())) {
-            state.earlyRollbacks.put(rollback.deploymentId(), rollback.at());
-            while (state.earlyRollbacks.size() > TargetState.REMEMBERED_DEPLOYMENTS) {
-                state.earlyRollbacks.remove(state.earlyRollbacks.keySet().iterator().next());
-            }
-            deadlines.put(deadline(DEADLINE_EARLY, now + engine.config().earlySamplesTtl().toMillis(), target), target);
-            LOG.infof("Rollback of deployment %s (%s) arrived before the deployment: applied when it arrives",
-                    rollback.deploymentId(), target);
+            analysed(state, analysis, sample, now);
         }
-        targets.put(target, state);
     }
 
     // ---- samples -----------------------------------------------------------------------------------------------
@@ -268,6 +379,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             engine.metrics().count(SampleOutcome.LATE, 1);
             return true;
         }
+        if (analysis.reanalysis() && sample.at() < analysis.startedAt) {
+            // measured before the rollback made this version run again: its earlier life, not this analysis
+            engine.metrics().count(SampleOutcome.LATE, 1);
+            return true;
+        }
         MetricTrack track = analysis.track(sample.metric());
         if (track == null) {
             engine.metrics().count(SampleOutcome.UNANALYSED, 1);
@@ -312,7 +428,7 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         Judgement judgement = engine.detector(track.detector).observe(track, observation);
         record(track, judgement);
         if (judgement.outcome() == Outcome.FAILED) {
-            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId);
+            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId, analysis.rollbackId);
             end(state, analysis, Outcome.FAILED, "failure", track.metric + ": " + judgement.reason(), now);
             publish(state, analysis);
         }
@@ -470,7 +586,7 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             }
         }
         if (failed != null) {
-            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId);
+            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId, analysis.rollbackId);
             end(state, analysis, Outcome.FAILED, "window", failed.metric + ": " + failed.reason, now);
         } else if (!inconclusive.isEmpty()) {
             end(state, analysis, Outcome.INCONCLUSIVE, "window", String.join("; ", inconclusive), now);
@@ -494,8 +610,17 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         }
     }
 
-    /** Ends the analysis; a failure also raises the anomaly, and every ending emits the verdict. */
+    /** Ends the target's analysis; a failure also raises the anomaly, and every ending emits the verdict. */
     private void end(TargetState state, AnalysisState analysis, Outcome outcome, String endedBy, String reason, long now) {
+        String target = state.service + "/" + state.environment;
+        deadlines.delete(deadline(DEADLINE_WINDOW, analysis.endsAt, target));
+        pulls.delete(target);
+        conclude(state, analysis, outcome, endedBy, reason, now);
+    }
+
+    /** Records the ending and emits what it causes; the target's deadlines and pulls are the caller's. */
+    private void conclude(TargetState state, AnalysisState analysis, Outcome outcome, String endedBy, String reason,
+                          long now) {
         analysis.outcome = outcome;
         analysis.endedBy = endedBy;
         analysis.reason = reason;
@@ -506,8 +631,6 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             }
         }
         String target = state.service + "/" + state.environment;
-        deadlines.delete(deadline(DEADLINE_WINDOW, analysis.endsAt, target));
-        pulls.delete(target);
         if (outcome == Outcome.FAILED) {
             MetricTrack failing = analysis.metrics.stream().filter(track -> track.outcome == Outcome.FAILED).findFirst()
                     .orElseThrow();
@@ -532,6 +655,13 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             publishedAt.remove(target);
         }
         context.forward(new Record<>(target, Outbound.of(Outbound.Kind.PROGRESS,
+                engine.events().progress(state.service, state.environment, analysis)), context.currentSystemTimeMs()));
+    }
+
+    /** A snapshot of an analysis that is not the target's current one (the read model shows it all the same). */
+    private void forwardProgress(TargetState state, AnalysisState analysis) {
+        analysis.revision++;
+        context.forward(new Record<>(state.service + "/" + state.environment, Outbound.of(Outbound.Kind.PROGRESS,
                 engine.events().progress(state.service, state.environment, analysis)), context.currentSystemTimeMs()));
     }
 

@@ -6,10 +6,15 @@ import dev.lifeguard.monitor.detector.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One deployment's analysis, running or ended, as kept in the engine's state store. Times in epoch milliseconds. */
+/**
+ * One deployment's analysis, running or ended, as kept in the engine's state store. Times in epoch milliseconds.
+ * A deployment is analysed when it starts, and again each time a rollback makes it run again ({@link #rollbackId}).
+ */
 public final class AnalysisState {
 
     public String deploymentId;
+    /** Set when a rollback restored this deployment: this is its analysis after that rollback, not its first. */
+    public String rollbackId;
     public String eventId;
     public String chainId;
     public String artifactId;
@@ -31,6 +36,22 @@ public final class AnalysisState {
     public long revision;
     public String anomalyId;
     public List<MetricTrack> metrics = new ArrayList<>();
+
+    /**
+     * Identifies this analysis among all of the deployment's: the deployment id for its first, the deployment id and
+     * the rollback's id for one after a rollback. Event and anomaly ids derive from it.
+     */
+    public String analysisId() {
+        return analysisId(deploymentId, rollbackId);
+    }
+
+    public static String analysisId(String deploymentId, String rollbackId) {
+        return rollbackId == null ? deploymentId : deploymentId + "@" + rollbackId;
+    }
+
+    public boolean reanalysis() {
+        return rollbackId != null;
+    }
 
     public boolean running() {
         return outcome == Outcome.RUNNING;

@@ -12,8 +12,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Reads deploy-service's lifecycle events: deployed and upgraded start an analysis, rolled back ends one. Other
- * types pass by. An unreadable record is dead-lettered with the reason, like every Lifeguard consumer does.
+ * Reads deploy-service's lifecycle events: deployed and upgraded start an analysis, rolled back ends one and starts
+ * the restored version's anew. Other types pass by. An unreadable record is dead-lettered with the reason, like every
+ * Lifeguard consumer does.
  */
 final class DeploymentReadProcessor implements Processor<String, String, String, DeploymentRead> {
 
@@ -39,16 +40,16 @@ final class DeploymentReadProcessor implements Processor<String, String, String,
             if (EventTypes.isServiceDeployment(event.type())) {
                 DeploymentStartedEvent started = DeploymentStartedEvent.from(event);
                 String stable = CdEvent.textOrNull(event.cdEvent().document().at("/customData/stableVersion"));
-                change = new DeploymentChange(DeploymentChange.Kind.STARTED, started.eventId(), started.chainId(),
-                        started.deploymentId(), started.service(), started.environment(), started.version(), stable,
-                        started.artifactId(), started.deployedAt().toInstant().toEpochMilli());
+                change = DeploymentChange.started(started.eventId(), started.chainId(), started.deploymentId(),
+                        started.service(), started.environment(), started.version(), stable, started.artifactId(),
+                        started.deployedAt().toInstant().toEpochMilli());
             } else if (EventTypes.isServiceRollback(event.type())) {
                 DeploymentRolledBackEvent rolledBack = DeploymentRolledBackEvent.from(event);
-                String toVersion = CdEvent.textOrNull(event.cdEvent().document().at("/customData/toVersion"));
-                change = new DeploymentChange(DeploymentChange.Kind.ROLLED_BACK, rolledBack.eventId(), event.chainId(),
-                        rolledBack.rolledBackDeploymentId(), rolledBack.service(), rolledBack.environment(), toVersion,
-                        null, null, rolledBack.rolledBackAt() != null
-                        ? rolledBack.rolledBackAt().toInstant().toEpochMilli() : record.timestamp());
+                change = new DeploymentChange(DeploymentChange.Kind.ROLLED_BACK, rolledBack.eventId(),
+                        rolledBack.chainId(), rolledBack.rolledBackDeploymentId(), rolledBack.service(),
+                        rolledBack.environment(), rolledBack.toVersion(), null, rolledBack.restoredArtifactId(),
+                        rolledBack.rolledBackAt() != null ? rolledBack.rolledBackAt().toInstant().toEpochMilli()
+                                : record.timestamp(), rolledBack.rollbackId(), rolledBack.restoredDeploymentId());
             } else {
                 return;
             }

@@ -28,6 +28,8 @@ public final class TargetState {
     public AnalysisState analysis;
     /** Deployments already seen (started or rolled back), newest last: a replayed event changes nothing. */
     public List<String> seenDeployments = new ArrayList<>();
+    /** Rollbacks already applied (their ids, newest last): a rollback that comes again opens no second analysis. */
+    public List<String> seenRollbacks = new ArrayList<>();
     /** Rollbacks of deployments not seen yet: the deployment starts rolled back when it arrives. */
     public Map<String, Long> earlyRollbacks = new LinkedHashMap<>();
     /**
@@ -44,6 +46,15 @@ public final class TargetState {
     public void seen(String deploymentId, String version) {
         remember(seenDeployments, deploymentId);
         remember(seenVersions, version);
+    }
+
+    /** True when the rollback is new, and now remembered. */
+    public boolean rollbackNew(String rollbackKey) {
+        if (seenRollbacks.contains(rollbackKey)) {
+            return false;
+        }
+        remember(seenRollbacks, rollbackKey);
+        return true;
     }
 
     private static void remember(List<String> memory, String value) {

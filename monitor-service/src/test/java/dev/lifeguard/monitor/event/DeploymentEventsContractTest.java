@@ -1,6 +1,7 @@
 package dev.lifeguard.monitor.event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.CloudEventReader;
 import dev.lifeguard.testsupport.EventContract;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,14 +41,30 @@ class DeploymentEventsContractTest {
     }
 
     @Test
-    void serviceRolledBackNamesTheDeploymentItEnds() {
+    void serviceRolledBackNamesTheDeploymentItEndsAndTheOneThatRunsAgain() {
         CloudEvent event = golden("dev.cdevents.service.rolledback.0.3.0");
 
         assertThat(EventTypes.isServiceRollback(event.type())).isTrue();
         assertThat(EventTypes.isServiceDeployment(event.type())).isFalse();
         assertThat(DeploymentRolledBackEvent.from(event)).isEqualTo(new DeploymentRolledBackEvent(
-                "7d1c0e2a-0005-4c1b-9a40-000000000005", "d-0002", "checkout", "production",
-                OffsetDateTime.parse("2026-11-26T10:01:23Z")));
+                "7d1c0e2a-0005-4c1b-9a40-000000000005", "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c", "d-0002", "checkout",
+                "production", OffsetDateTime.parse("2026-11-26T10:01:23Z"), "rollback-0004", "1.0.0", "d-0001",
+                "pkg:generic/checkout@1.0.0"));
+    }
+
+    @Test
+    void aServiceRolledBackFromBeforeIssue7LacksOnlyTheRestoredDeployment() {
+        ObjectNode event = (ObjectNode) EventContract.parse(EventContract.read(EventContract.contractsDirectory()
+                .resolve("examples").resolve("dev.cdevents.service.rolledback.0.3.0.json")));
+        ((ObjectNode) event.at("/data/customData")).remove(List.of("restoredDeploymentId", "restoredEventId", "reportedBy"));
+        String json = event.toString();
+        assertThat(EventContract.violations(json)).isEmpty();
+
+        DeploymentRolledBackEvent rolledBack = DeploymentRolledBackEvent.from(reader.read(json, new RecordHeaders()));
+
+        assertThat(rolledBack.restoredDeploymentId()).isNull();
+        assertThat(rolledBack.toVersion()).isEqualTo("1.0.0");
+        assertThat(rolledBack.rollbackId()).isEqualTo("rollback-0004");
     }
 
     private CloudEvent golden(String type) {

@@ -3,6 +3,7 @@ package dev.lifeguard.monitor.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.monitor.EngineStores;
+import dev.lifeguard.monitor.Fixtures;
 import dev.lifeguard.monitor.event.AnalysisEvents;
 import dev.lifeguard.support.consumer.DeadLetters;
 import dev.lifeguard.testsupport.EventContract;
@@ -37,6 +38,7 @@ import static dev.lifeguard.monitor.Fixtures.uniqueService;
 import static dev.lifeguard.monitor.Fixtures.upgraded;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -111,6 +113,43 @@ class AnalysisFlowTest {
         JsonNode verdict = EventContract.parse(kafka.awaitRecord(ANALYSES_TOPIC,
                 record -> key(service).equals(record.key())).value());
         assertThat(verdict.at("/data/subject/content/outcome").asText()).isEqualTo("passed");
+    }
+
+    @Test
+    void afterARollbackTheRestoredDeploymentIsAnalysedAgainAndTheRestViewShowsBothAnalyses() {
+        String service = uniqueService();
+        putSpec(service, "{\"window\":\"20s\",\"interval\":\"1s\",\"minSamples\":2,\"metrics\":[{\"metric\":\"error_rate\","
+                + "\"detector\":\"threshold\",\"max\":0.05,\"failureLimit\":2}]}");
+        EngineStores.awaitSpecLive(streams, service, "\"20s\"");
+        // deployed 2 s ago: the rollback, now, is newer, whatever the clock's second
+        ObjectNode deployment = upgraded(service, "2.0.0", secondsAgo(2));
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), deployment.toString());
+        awaitAnalysis(service, "status", equalTo("RUNNING"));
+        post(List.of(errorRate(service, "2.0.0", 0.3, null), errorRate(service, "2.0.0", 0.4, null)));
+        awaitAnalysis(service, "status", equalTo("FAILED"));
+
+        ObjectNode rollback = Fixtures.rolledBack(deployment, secondsAgo(0));
+        String restored = rollback.at("/data/customData/restoredDeploymentId").asText();
+        String rollbackId = rollback.at("/data/customData/rollbackId").asText();
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), rollback.toString());
+        awaitAnalysis(service, "rollbackId", equalTo(rollbackId))
+                .body("analysisId", equalTo(restored + "@" + rollbackId))
+                .body("deploymentId", equalTo(restored))
+                .body("version", equalTo("1.0.0"))
+                .body("status", equalTo("RUNNING"));
+        post(List.of(errorRate(service, "1.0.0", 0.01, null), errorRate(service, "1.0.0", 0.02, null)));
+
+        awaitAnalysis(service, "status", equalTo("PASSED")).body("deploymentId", equalTo(restored))
+                .body("samples", equalTo(2));
+        ConsumerRecord<String, String> verdict = kafka.awaitRecord(ANALYSES_TOPIC, record -> key(service).equals(record.key())
+                && record.value().contains(rollbackId));
+        assertThat(EventContract.violations(verdict.value())).isEmpty();
+        JsonNode content = EventContract.parse(verdict.value()).at("/data/subject/content");
+        assertThat(content.path("deploymentId").asText()).isEqualTo(restored);
+        assertThat(content.path("outcome").asText()).isEqualTo("passed");
+        given().queryParam("service", service).get("/api/v1/analyses").then().statusCode(200)
+                .body("analysisId", contains(restored + "@" + rollbackId, deploymentId(deployment)))
+                .body("status", contains("PASSED", "FAILED"));
     }
 
     @Test

@@ -105,15 +105,31 @@ final class EngineDriver implements AutoCloseable {
         deployments.pipeInput(service + "/production", event.toString(), at);
     }
 
-    void rollBack(String service, String deploymentId, String toVersion, Instant at) {
+    /**
+     * deploy-service's service.rolledback of {@code deploymentId}, restoring {@code restoredDeploymentId} (null: an
+     * event from before issue 7, without it); the rollback id is {@code rollback-of-<deploymentId>}.
+     */
+    void rollBack(String service, String deploymentId, String toVersion, String restoredDeploymentId, Instant at) {
+        rollBack(service, deploymentId, toVersion, restoredDeploymentId, "rollback-of-" + deploymentId, at);
+    }
+
+    void rollBack(String service, String deploymentId, String toVersion, String restoredDeploymentId, String rollbackId,
+                  Instant at) {
         ObjectNode event = golden("dev.cdevents.service.rolledback.0.3.0.json");
-        String id = "rb-" + deploymentId;
+        String id = "rb-" + rollbackId;
         event.put("id", id).put("time", at.toString()).put("subject", service + "/production");
         ObjectNode data = (ObjectNode) event.get("data");
         ((ObjectNode) data.get("context")).put("id", id).put("timestamp", at.toString());
         ((ObjectNode) data.get("subject")).put("id", service);
+        ((ObjectNode) data.get("subject").get("content")).put("artifactId", "pkg:generic/" + service + "@" + toVersion);
         ObjectNode custom = (ObjectNode) data.get("customData");
-        custom.put("deploymentId", deploymentId).put("service", service).put("toVersion", toVersion);
+        custom.put("deploymentId", deploymentId).put("service", service).put("toVersion", toVersion)
+                .put("rollbackId", rollbackId);
+        if (restoredDeploymentId == null) {
+            custom.remove(List.of("restoredDeploymentId", "restoredEventId", "reportedBy"));
+        } else {
+            custom.put("restoredDeploymentId", restoredDeploymentId).put("restoredEventId", "evt-" + restoredDeploymentId);
+        }
         deployments.pipeInput(service + "/production", event.toString(), at);
     }
 
@@ -138,6 +154,11 @@ final class EngineDriver implements AutoCloseable {
 
     List<JsonNode> verdicts() {
         return analyses.readValuesToList().stream().map(EngineDriver::json).toList();
+    }
+
+    /** The engine's progress snapshots (read model input) published since the last call, oldest first. */
+    List<JsonNode> snapshots() {
+        return progress.readValuesToList().stream().map(EngineDriver::json).toList();
     }
 
     List<JsonNode> anomalyEvents() {

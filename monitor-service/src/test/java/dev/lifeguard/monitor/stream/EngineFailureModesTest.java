@@ -2,6 +2,7 @@ package dev.lifeguard.monitor.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.monitor.Fixtures;
 import dev.lifeguard.monitor.service.AnalysisReadModel;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
 import static dev.lifeguard.monitor.Fixtures.DEPLOYMENTS_TOPIC;
 import static dev.lifeguard.monitor.Fixtures.METRICS_TOPIC;
 import static dev.lifeguard.monitor.Fixtures.awaitAnalysis;
+import static dev.lifeguard.monitor.Fixtures.awaitAnalysisWithId;
 import static dev.lifeguard.monitor.Fixtures.deploymentId;
 import static dev.lifeguard.monitor.Fixtures.errorRate;
 import static dev.lifeguard.monitor.Fixtures.key;
@@ -43,6 +45,7 @@ import static dev.lifeguard.monitor.Fixtures.upgraded;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
@@ -94,15 +97,49 @@ class EngineFailureModesTest {
         assertThat(verdictsOf(service, 1)).hasSize(1);
     }
 
+    @Test
+    void aRollbackDeliveredThreeTimesOpensOneAnalysisOfTheRestoredVersionWithOneVerdictAndOneAnomaly() {
+        String service = uniqueService();
+        ObjectNode deployment = upgraded(service, "2.0.0", secondsAgo(90));
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), deployment.toString());
+        kafka.send(METRICS_TOPIC, key(service), List.of(errorRate(service, "2.0.0", 0.3, secondsAgo(80)),
+                errorRate(service, "2.0.0", 0.3, secondsAgo(70)), errorRate(service, "2.0.0", 0.3, secondsAgo(60))).toString());
+        awaitAnalysis(service, "status", equalTo("FAILED"));
+        ObjectNode rollback = rolledBack(deployment, secondsAgo(50));
+        String restored = rollback.at("/data/customData/restoredDeploymentId").asText();
+        String rollbackId = rollback.at("/data/customData/rollbackId").asText();
+
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), rollback.toString());
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), rollback.toString());
+        awaitAnalysis(service, "analysisId", equalTo(restored + "@" + rollbackId)).body("status", equalTo("RUNNING"));
+        kafka.send(METRICS_TOPIC, key(service), List.of(errorRate(service, "1.0.0", 0.3, secondsAgo(40)),
+                errorRate(service, "1.0.0", 0.3, secondsAgo(30)), errorRate(service, "1.0.0", 0.3, secondsAgo(20))).toString());
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), rollback.toString());
+
+        awaitAnalysis(service, "status", equalTo("FAILED")).body("rollbackId", equalTo(rollbackId))
+                .body("deploymentId", equalTo(restored)).body("samples", equalTo(3));
+        List<JsonNode> verdicts = verdictsOf(service, 2);
+        assertThat(verdicts).extracting(verdict -> verdict.at("/data/subject/content/deploymentId").asText())
+                .containsExactly(deploymentId(deployment), restored);
+        assertThat(verdicts.get(1).at("/data/subject/content/rollbackId").asText()).isEqualTo(rollbackId);
+        Fixtures.anomalies(service).body("deploymentId", containsInAnyOrder(deploymentId(deployment), restored));
+    }
+
     // --- out of order ------------------------------------------------------------------------------------------
 
     @Test
     void aRollbackBeforeItsDeploymentAndSamplesBeforeTheirDeploymentAreAppliedWhenItArrives() {
         String rolledBackFirst = uniqueService();
         ObjectNode deployment = upgraded(rolledBackFirst, "2.0.0", secondsAgo(60));
-        kafka.send(DEPLOYMENTS_TOPIC, key(rolledBackFirst), rolledBack(deployment, secondsAgo(30)).toString());
+        ObjectNode rollback = rolledBack(deployment, secondsAgo(30));
+        kafka.send(DEPLOYMENTS_TOPIC, key(rolledBackFirst), rollback.toString());
         kafka.send(DEPLOYMENTS_TOPIC, key(rolledBackFirst), deployment.toString());
-        awaitAnalysis(rolledBackFirst, "status", equalTo("INCONCLUSIVE")).body("endedBy", equalTo("rollback"));
+        awaitAnalysisWithId(rolledBackFirst, deploymentId(deployment), "status", equalTo("INCONCLUSIVE"));
+        awaitAnalysisWithId(rolledBackFirst, deploymentId(deployment), "endedBy", equalTo("rollback"));
+        // the version that runs again is analysed from the rollback on
+        awaitAnalysis(rolledBackFirst, "rollbackId", equalTo(rollback.at("/data/customData/rollbackId").asText()))
+                .body("status", equalTo("RUNNING")).body("version", equalTo("1.0.0"))
+                .body("deploymentId", equalTo(rollback.at("/data/customData/restoredDeploymentId").asText()));
 
         String samplesFirst = uniqueService();
         kafka.send(METRICS_TOPIC, key(samplesFirst), List.of(errorRate(samplesFirst, "2.0.0", 0.3, secondsAgo(30)),

@@ -24,9 +24,21 @@ public record Observation(Map<String, TargetView> targets, List<DeadLetter> dead
      * One verdict on {@code lifeguard.analyses} (read committed): how monitor-service's analysis of a deployment
      * ended.
      *
-     * @param outcome as published: passed, failed, inconclusive
+     * @param outcome    as published: passed, failed, inconclusive
+     * @param rollbackId set when the analysis judged a deployment that this rollback made run again (a deployment is
+     *                   analysed when it starts and once more after each rollback that restores it)
      */
-    public record Verdict(String eventId, String deploymentId, String version, String outcome, String endedBy) {
+    public record Verdict(String eventId, String deploymentId, String version, String outcome, String endedBy,
+                          String rollbackId) {
+
+        public Verdict(String eventId, String deploymentId, String version, String outcome, String endedBy) {
+            this(eventId, deploymentId, version, outcome, endedBy, null);
+        }
+
+        /** Which analysis of its deployment it ends. */
+        String analysis() {
+            return rollbackId == null ? deploymentId : deploymentId + " after rollback " + rollbackId;
+        }
 
         boolean failed() {
             return "failed".equalsIgnoreCase(outcome);
@@ -44,8 +56,9 @@ public record Observation(Map<String, TargetView> targets, List<DeadLetter> dead
      * @param currentVersion    deploy-service's running version, or null
      * @param status            deploy-service's status of the target (DEPLOYED, ROLLED_BACK)
      * @param history           deploy-service's deployments of it
-     * @param analysedVersion   the version of monitor-service's current (or last) analysis of the target
-     *                          ({@code GET /api/v1/analyses/{service}/{environment}}), or null before any
+     * @param analysedVersion   the version of monitor-service's analysis of the target's newest deployment (the newest
+     *                          in {@code GET /api/v1/analyses?service=} without a rollbackId: analyses of a version
+     *                          a rollback restored are not it), or null before any
      * @param analysisStatus    that analysis' status: RUNNING, PASSED, FAILED, INCONCLUSIVE; null before any
      * @param analysedSamples   the samples that analysis counted (duplicates and late samples are not counted)
      * @param executedRollbacks deploy-service rollback rows with outcome EXECUTED

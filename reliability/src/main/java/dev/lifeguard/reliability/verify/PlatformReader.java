@@ -95,9 +95,9 @@ final class PlatformReader implements AutoCloseable {
         String encoded = Http.encode(service);
         Optional<Http.Response> deploy = answer(LifeguardService.DEPLOY,
                 "/api/v1/services/" + encoded + "/environments/" + Target.ENVIRONMENT);
-        // the target's current (or last) analysis; 404 before its first deployment was analysed
+        // the target's analyses, newest first; empty before its first deployment was analysed
         Optional<Http.Response> monitor = answer(LifeguardService.MONITOR,
-                "/api/v1/analyses/" + encoded + "/" + Target.ENVIRONMENT);
+                "/api/v1/analyses?service=" + encoded + "&environment=" + Target.ENVIRONMENT);
         if (deploy.isEmpty() || monitor.isEmpty()) {
             return Observation.TargetView.unreachable();
         }
@@ -107,7 +107,16 @@ final class PlatformReader implements AutoCloseable {
             history.add(new Observation.Deployment(deployment.path("version").asText(),
                     deployment.path("status").asText(), deployment.path("chainId").asText()));
         }
-        JsonNode analysis = monitor.get().status() == 200 ? monitor.get().json() : null;
+        // the newest deployment's own analysis: one with a rollbackId judges a version a rollback restored, again
+        JsonNode analysis = null;
+        if (monitor.get().status() == 200) {
+            for (JsonNode row : monitor.get().json()) {
+                if (!row.hasNonNull("rollbackId")) {
+                    analysis = row;
+                    break;
+                }
+            }
+        }
         List<JsonNode> rollbacks = perTarget(lists.get("rollbacks"), service, LifeguardService.DEPLOY,
                 "/api/v1/rollbacks?service=" + encoded);
         List<JsonNode> decisions = perTarget(lists.get("decisions"), service, LifeguardService.ROLLBACK,
@@ -153,7 +162,8 @@ final class PlatformReader implements AutoCloseable {
             verdicts.computeIfAbsent(key.substring(0, key.indexOf('/') < 0 ? key.length() : key.indexOf('/')),
                     ignored -> new ArrayList<>()).add(new Observation.Verdict(event.path("id").asText(),
                     content.path("deploymentId").asText(), content.path("version").asText(),
-                    content.path("outcome").asText(), content.path("endedBy").asText()));
+                    content.path("outcome").asText(), content.path("endedBy").asText(),
+                    content.hasNonNull("rollbackId") ? content.get("rollbackId").asText() : null));
         }
         return verdicts;
     }

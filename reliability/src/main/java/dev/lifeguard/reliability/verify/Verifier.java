@@ -303,8 +303,8 @@ public final class Verifier implements AutoCloseable {
 
     /**
      * Nothing judged twice: every deployment's analysis ends in at most one verdict on {@code lifeguard.analyses}
-     * (read committed, counted by deployment id), whatever was killed or restarted meanwhile. Not awaited: a second
-     * verdict never goes away.
+     * (read committed, counted by deployment id, and rollback id for a deployment a rollback restored and monitor-service
+     * analysed again), whatever was killed or restarted meanwhile. Not awaited: a second verdict never goes away.
      */
     private Check judgedOnce(List<Inputs.TargetInputs> targets, Map<String, Observation.TargetView> views) {
         int verdicts = 0;
@@ -317,7 +317,7 @@ public final class Verifier implements AutoCloseable {
             }
             verdicts += view.verdicts().size();
             Map<String, List<Observation.Verdict>> byDeployment = view.verdicts().stream()
-                    .collect(Collectors.groupingBy(Observation.Verdict::deploymentId, LinkedHashMap::new,
+                    .collect(Collectors.groupingBy(Observation.Verdict::analysis, LinkedHashMap::new,
                             Collectors.toList()));
             deployments.addAll(byDeployment.keySet());
             byDeployment.forEach((deployment, ofDeployment) -> {
@@ -328,7 +328,7 @@ public final class Verifier implements AutoCloseable {
             });
         }
         return Check.of("nothing judged twice: verdicts per deployment on " + Topology.ANALYSES, "≤ 1 each",
-                verdicts + " verdicts of " + deployments.size() + " deployments, " + offenders.size()
+                verdicts + " verdicts of " + deployments.size() + " analyses, " + offenders.size()
                         + " judged twice", offenders.isEmpty(), false, offenders);
     }
 

@@ -180,9 +180,21 @@ class VerifierTest {
         Check once = check(checks, "nothing judged twice");
         assertThat(once.failed()).isTrue();
         assertThat(once.awaited()).isFalse();
-        assertThat(once.actual()).isEqualTo("4 verdicts of 3 deployments, 1 judged twice");
+        assertThat(once.actual()).isEqualTo("4 verdicts of 3 analyses, 1 judged twice");
         assertThat(once.details()).singleElement().asString().startsWith(FAILING.service() + " deployment d-1b: 2");
         assertThat(check(checks, "failing: FAILED verdicts").failed()).isTrue();
+    }
+
+    @Test
+    void theRestoredDeploymentsAnalysisAfterTheRollbackIsNotAJudgementTwice() {
+        Builder platform = new Builder();
+        platform.failing = withVerdicts(platform.failing, List.of(SUPERSEDED_V1_OF_FAILING, FAILED_V2,
+                new Observation.Verdict("verdict-f3", "d-1a", "1.0.0", "passed", "window", "rollback-1")));
+
+        Check once = check(verifier.checks(platform.build(), null, Duration.ofMinutes(3)), "nothing judged twice");
+
+        assertThat(once.failed()).isFalse();
+        assertThat(once.actual()).isEqualTo("4 verdicts of 4 analyses, 0 judged twice");
     }
 
     @Test

@@ -10,18 +10,20 @@ import java.time.Instant;
 
 /**
  * An analysis as the API shows it. {@code samples}: samples of the new version taken into it; {@code metrics}: per
- * metric its detector, samples, statistic, verdict, reason and evidence.
+ * metric its detector, samples, statistic, verdict, reason and evidence. {@code rollbackId} is set on the analysis of
+ * a deployment that a rollback restored ({@code analysisId} is then {@code <deploymentId>@<rollbackId>}).
  */
-public record AnalysisView(String deploymentId, String service, String environment, String version,
-                           String stableVersion, String status, long samples, Instant startedAt, Instant endsAt,
-                           Instant endedAt, String endedBy, JsonNode metrics, String reason) {
+public record AnalysisView(String analysisId, String deploymentId, String rollbackId, String service,
+                           String environment, String version, String stableVersion, String status, long samples,
+                           Instant startedAt, Instant endsAt, Instant endedAt, String endedBy, JsonNode metrics,
+                           String reason) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static AnalysisView of(Analysis analysis) {
         try {
-            return new AnalysisView(analysis.deploymentId, analysis.service, analysis.environment, analysis.version,
-                    analysis.stableVersion, analysis.status, analysis.samples, analysis.startedAt.toInstant(),
+            return new AnalysisView(analysis.analysisId, analysis.deploymentId, analysis.rollbackId, analysis.service,
+                    analysis.environment, analysis.version, analysis.stableVersion, analysis.status, analysis.samples, analysis.startedAt.toInstant(),
                     analysis.endsAt.toInstant(), analysis.endedAt == null ? null : analysis.endedAt.toInstant(),
                     analysis.endedBy, MAPPER.readTree(analysis.metrics), analysis.reason);
         } catch (IOException e) {
