@@ -94,10 +94,10 @@ public class OutboundUrlGuard {
         try {
             addresses = resolver.resolve(bareHost);
         } catch (UnknownHostException e) {
-            throw new RejectedUrlException("host '" + host + "' does not resolve");
+            throw new UnresolvableHostException("host '" + host + "' does not resolve");
         }
         if (addresses == null || addresses.length == 0) {
-            throw new RejectedUrlException("host '" + host + "' does not resolve");
+            throw new UnresolvableHostException("host '" + host + "' does not resolve");
         }
         for (InetAddress address : addresses) {
             if (isInternal(address)) {

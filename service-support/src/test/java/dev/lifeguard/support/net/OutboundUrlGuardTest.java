@@ -75,6 +75,14 @@ class OutboundUrlGuardTest {
     }
 
     @Test
+    void aHostThatDoesNotResolveIsRefusedAsSomethingThatMayPass() {
+        assertThatThrownBy(() -> guard.check("http://unknown.example.com/hook"))
+                .isInstanceOf(UnresolvableHostException.class);
+        assertThatThrownBy(() -> guard.check("http://10.0.0.5/hook"))
+                .isNotInstanceOf(UnresolvableHostException.class);
+    }
+
+    @Test
     void aMissingOrOverlongUrlIsRefused() {
         assertThatThrownBy(() -> guard.check(null)).hasMessageContaining("required");
         assertThatThrownBy(() -> guard.check("  ")).hasMessageContaining("required");
