@@ -16,4 +16,12 @@ public interface DeployConfig {
 
     /** Topic of the canonical deployment lifecycle (deployed, upgraded, rolled back). */
     String deploymentsTopic();
+
+    /**
+     * Whether URLs from target settings (the {@code webhook} executor's {@code url}) may point at loopback, private,
+     * link-local or multicast addresses. Off in production (a target's URL is untrusted input: SSRF); on for local
+     * runs and tests.
+     */
+    @WithDefault("false")
+    boolean allowPrivateNetwork();
 }
