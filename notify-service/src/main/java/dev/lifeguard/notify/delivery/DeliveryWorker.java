@@ -7,10 +7,10 @@ import dev.lifeguard.notify.channel.ChannelUrl;
 import dev.lifeguard.notify.channel.ChannelUrlGuard;
 import dev.lifeguard.notify.channel.ChatChannel;
 import dev.lifeguard.notify.channel.ChatChannels;
-import dev.lifeguard.notify.channel.RejectedChannelUrlException;
 import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.notify.repository.DeliveryRepository;
 import dev.lifeguard.notify.repository.SubscriptionRepository;
+import dev.lifeguard.support.net.RejectedUrlException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -129,7 +129,7 @@ public class DeliveryWorker {
     private HttpOutcome send(Attempt attempt) {
         try {
             urlGuard.check(attempt.url().uri().toString());
-        } catch (RejectedChannelUrlException e) {
+        } catch (RejectedUrlException e) {
             return HttpOutcome.refused("channel URL refused: " + e.getMessage());
         }
         return http.post(attempt.url(), attempt.body(), attempt.headers());

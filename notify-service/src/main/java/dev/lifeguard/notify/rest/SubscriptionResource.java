@@ -4,11 +4,11 @@ import dev.lifeguard.notify.Subscription;
 import dev.lifeguard.notify.channel.ChannelUrl;
 import dev.lifeguard.notify.channel.ChannelUrlGuard;
 import dev.lifeguard.notify.channel.ChatChannels;
-import dev.lifeguard.notify.channel.RejectedChannelUrlException;
 import dev.lifeguard.notify.rest.dto.SubscriptionRequest;
 import dev.lifeguard.notify.rest.dto.SubscriptionView;
 import dev.lifeguard.notify.service.SubscriptionService;
 import dev.lifeguard.notify.service.TeamTopics;
+import dev.lifeguard.support.net.RejectedUrlException;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -65,7 +65,7 @@ public class SubscriptionResource {
         ChannelUrl url;
         try {
             url = urlGuard.check(request.channel().url());
-        } catch (RejectedChannelUrlException e) {
+        } catch (RejectedUrlException e) {
             throw ProblemException.invalidField("channel.url", "field 'channel.url': " + e.getMessage());
         }
         Subscription subscription = subscriptions.subscribe(team, services, type, url);

@@ -1,8 +1,8 @@
 package dev.lifeguard.notify.channel;
 
+import dev.lifeguard.support.net.RejectedUrlException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
@@ -12,54 +12,42 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The SSRF guard as production runs it (private networks not allowed), with DNS answers made up. */
+/**
+ * Channel URLs through the shared SSRF guard (its full rule set is tested in service-support's
+ * OutboundUrlGuardTest), as production runs it (private networks not allowed), with DNS answers made up.
+ */
 class ChannelUrlGuardTest {
 
     private static final Map<String, String> DNS = Map.of(
             "hooks.slack.com", "34.195.44.1",
-            "rebound.example.com", "10.1.2.3",
-            "metadata.example.com", "169.254.169.254",
-            "v6-internal.example.com", "fd12:3456::1");
+            "rebound.example.com", "10.1.2.3");
 
     private final ChannelUrlGuard guard = new ChannelUrlGuard(false, ChannelUrlGuardTest::resolve);
 
     @ParameterizedTest
     @ValueSource(strings = {
             "https://hooks.slack.com/services/T000/B000/XXXX",
-            "http://93.184.216.34:8080/hook",
-            "https://[2606:4700::1111]/hook"})
+            "http://93.184.216.34:8080/hook"})
     void acceptsPublicHttpTargets(String url) {
         assertThat(guard.check(url).uri().toString()).isEqualTo(url);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
-            ftp://hooks.slack.com/x                   | http or https
-            file:///etc/passwd                         | http or https
-            hooks.slack.com/services/x                 | http or https
-            https://user:secret@hooks.slack.com/x      | user info
-            http:///path-only                          | name a host
-            http://exa mple.com/                       | not a valid URL
-            http://127.0.0.1/hook                      | non-public address 127.0.0.1
-            http://localhost:8080/hook                 | non-public address
-            http://[::1]/hook                          | non-public address
-            http://0.0.0.0/hook                        | non-public address
-            http://10.0.0.5/hook                       | non-public address
-            http://172.16.3.4/hook                     | non-public address
-            http://192.168.1.10/hook                   | non-public address
-            http://100.64.0.1/hook                     | non-public address
-            http://169.254.169.254/latest/meta-data    | non-public address
-            http://[fe80::1]/hook                      | non-public address
-            http://224.0.0.251/hook                    | non-public address
-            http://rebound.example.com/hook            | non-public address 10.1.2.3
-            http://metadata.example.com/hook           | non-public address 169.254.169.254
-            http://v6-internal.example.com/hook        | non-public address
-            http://unknown.example.com/hook            | does not resolve
-            """)
-    void rejectsWithTheReason(String url, String reason) {
-        assertThatThrownBy(() -> guard.check(url))
-                .isInstanceOf(RejectedChannelUrlException.class)
-                .hasMessageContaining(reason);
+    @ValueSource(strings = {
+            "ftp://hooks.slack.com/x",
+            "https://user:secret@hooks.slack.com/x",
+            "http://localhost:8080/hook",
+            "http://169.254.169.254/latest/meta-data",
+            "http://rebound.example.com/hook"})
+    void rejectsWhatTheSharedGuardRejects(String url) {
+        assertThatThrownBy(() -> guard.check(url)).isInstanceOf(RejectedUrlException.class);
+    }
+
+    @Test
+    void aRefusedPrivateAddressNamesNotifysSetting() {
+        assertThatThrownBy(() -> guard.check("http://rebound.example.com/hook"))
+                .hasMessageContaining("non-public address 10.1.2.3")
+                .hasMessageContaining("set lifeguard.notify.allow-private-network=true");
     }
 
     @Test
@@ -67,11 +55,8 @@ class ChannelUrlGuardTest {
         ChannelUrlGuard permissive = new ChannelUrlGuard(true, ChannelUrlGuardTest::resolve);
 
         assertThat(permissive.check("http://localhost:8089/hook").uri().getPort()).isEqualTo(8089);
-        assertThat(permissive.check("http://10.0.0.5/hook").uri().getHost()).isEqualTo("10.0.0.5");
-        assertThatThrownBy(() -> permissive.check("https://user:pw@localhost/hook"))
-                .isInstanceOf(RejectedChannelUrlException.class);
         assertThatThrownBy(() -> permissive.check("gopher://localhost/hook"))
-                .isInstanceOf(RejectedChannelUrlException.class);
+                .isInstanceOf(RejectedUrlException.class);
     }
 
     @Test

@@ -1,0 +1,206 @@
+package dev.lifeguard.deploy.executor.githubactions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.deploy.executor.ExecutionFailedException;
+import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
+import dev.lifeguard.deploy.executor.RollbackExecutor;
+import dev.lifeguard.deploy.executor.TransientExecutionException;
+import dev.lifeguard.deploy.executor.support.ExecutorHttp;
+import dev.lifeguard.deploy.executor.support.ExecutorSettings;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Rolls back by running the team's own GitHub Actions workflow: a {@code workflow_dispatch} of the target's
+ * repository and workflow with the inputs {@code service}, {@code environment}, {@code version} (the stable version
+ * to go back to), {@code reason} and {@code rollbackId}.
+ * <p>
+ * GitHub answers 204 when it has queued the run, not when the rollback is done, so the outcome is
+ * {@linkplain ExecutionOutcome#accepted accepted}: the workflow reports completion as a {@code service.rolledback}
+ * CDEvent, like any deployment. A dispatch has no idempotency key, so before dispatching the executor looks for a run
+ * whose title names the rollback id (the workflow's {@code run-name} should include {@code inputs.rollbackId}) and
+ * does not dispatch twice when it finds one. Timeouts and 5xx are still retried, so a workflow without that
+ * {@code run-name} may run twice for one rollback (rolling back to the same version twice is harmless to most
+ * deployment workflows; {@code rollbackId} lets one tell).
+ */
+@ApplicationScoped
+@Identifier(GitHubActionsRollbackExecutor.NAME)
+public class GitHubActionsRollbackExecutor implements RollbackExecutor {
+
+    public static final String NAME = "github-actions";
+
+    static final String REPOSITORY = "repository";
+    static final String WORKFLOW = "workflow";
+    static final String REF = "ref";
+    private static final String CONFIG = "lifeguard.deploy.executors.github-actions.";
+    private static final Pattern REPOSITORY_RULE =
+            Pattern.compile("[A-Za-z0-9-]{1,39}/(?!\\.\\.?$)[A-Za-z0-9._-]{1,100}");
+    private static final Pattern WORKFLOW_RULE = Pattern.compile("[A-Za-z0-9._-]{1,200}\\.ya?ml|[0-9]{1,19}");
+    private static final Pattern REF_RULE = Pattern.compile("(?!-)(?!.*\\.\\.)[A-Za-z0-9._/+-]{1,250}");
+    /** How many of the workflow's latest dispatched runs are searched for an earlier dispatch of the rollback. */
+    private static final int RUNS_SEARCHED = 50;
+    private static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+    private final GitHubActionsConfig config;
+    private final ObjectMapper mapper;
+    private final HttpClient http;
+
+    @Inject
+    public GitHubActionsRollbackExecutor(GitHubActionsConfig config, ObjectMapper mapper) {
+        this.config = config;
+        this.mapper = mapper;
+        this.http = ExecutorHttp.client(config.connectTimeout());
+    }
+
+    @Override
+    public ObjectNode validate(ObjectNode settings) {
+        ExecutorSettings.allowOnly(settings, Set.of(REPOSITORY, WORKFLOW, REF));
+        String repository = ExecutorSettings.optionalMatching(settings, REPOSITORY, REPOSITORY_RULE,
+                "a GitHub repository as owner/name");
+        String workflow = ExecutorSettings.optionalMatching(settings, WORKFLOW, WORKFLOW_RULE,
+                "the workflow's file name (rollback.yml) or numeric id");
+        String ref = ExecutorSettings.optionalMatching(settings, REF, REF_RULE, "a branch or tag name");
+        if (repository == null) {
+            throw new InvalidExecutorSettingsException(REPOSITORY, "setting 'repository' (owner/name) is required");
+        }
+        if (workflow == null) {
+            throw new InvalidExecutorSettingsException(WORKFLOW,
+                    "setting 'workflow' (the workflow's file name or id) is required");
+        }
+        ObjectNode normalised = mapper.createObjectNode();
+        normalised.put(REPOSITORY, repository);
+        normalised.put(WORKFLOW, workflow);
+        if (ref != null) {
+            normalised.put(REF, ref);
+        }
+        return normalised;
+    }
+
+    @Override
+    public ExecutionOutcome execute(RollbackPlan plan, ObjectNode settings) {
+        ExecutorSettings.requireStableVersion(plan);
+        String token = config.token().filter(value -> !value.isBlank()).orElseThrow(() -> new ExecutionFailedException(
+                "no GitHub token: set " + CONFIG + "token to run rollback workflows"));
+        String repository = required(settings, REPOSITORY);
+        String workflow = required(settings, WORKFLOW);
+        String ref = ExecutorSettings.text(settings, REF) != null ? ExecutorSettings.text(settings, REF) : config.ref();
+        String workflowPath = "/repos/" + repository + "/actions/workflows/" + workflow;
+        String what = "GitHub workflow " + workflow + " in " + repository;
+
+        String earlierRun = earlierRun(token, workflowPath, plan.rollbackId(), what);
+        if (earlierRun != null) {
+            return ExecutionOutcome.accepted(what + " already runs rollback " + plan.rollbackId() + " (" + earlierRun
+                    + "); it reports completion as service.rolledback");
+        }
+        ObjectNode dispatch = mapper.createObjectNode();
+        dispatch.put("ref", ref);
+        ObjectNode inputs = dispatch.putObject("inputs");
+        inputs.put("service", plan.service());
+        inputs.put("environment", plan.environment());
+        inputs.put("version", plan.toVersion());
+        inputs.put("reason", plan.reason());
+        inputs.put("rollbackId", plan.rollbackId());
+        ExecutorHttp.Answer answer = ExecutorHttp.send(http,
+                request(token, workflowPath + "/dispatches").POST(HttpRequest.BodyPublishers.ofString(json(dispatch)))
+                        .header("Content-Type", "application/json").build(),
+                MAX_ANSWER_BYTES, what);
+        if (answer.successful()) {
+            return ExecutionOutcome.accepted(what + " dispatched on " + ref + " to roll " + plan.service() + "/"
+                    + plan.environment() + " back to " + plan.toVersion() + "; it reports completion as"
+                    + " service.rolledback");
+        }
+        throw refusal(answer, token, what + " was not dispatched");
+    }
+
+    /**
+     * The web address of a recent dispatched run whose title names {@code rollbackId}, else null. 404 here already
+     * means the repository or workflow does not exist (or the token cannot see it).
+     */
+    private String earlierRun(String token, String workflowPath, String rollbackId, String what) {
+        ExecutorHttp.Answer answer = ExecutorHttp.send(http,
+                request(token, workflowPath + "/runs?event=workflow_dispatch&per_page=" + RUNS_SEARCHED).GET().build(),
+                MAX_ANSWER_BYTES, what);
+        if (!answer.successful()) {
+            throw refusal(answer, token, what + ": its runs could not be listed");
+        }
+        for (JsonNode run : parse(answer.body()).path("workflow_runs")) {
+            if (run.path("display_title").asText("").contains(rollbackId)) {
+                return run.path("html_url").asText("run " + run.path("id").asText());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * GitHub's refusals: 401 bad token, 403 no permission (or a rate limit, then retried), 404 no such repository or
+     * workflow, 422 the workflow has no {@code workflow_dispatch} trigger, the ref does not exist or it does not
+     * declare these inputs.
+     */
+    private RuntimeException refusal(ExecutorHttp.Answer answer, String token, String what) {
+        int status = answer.status();
+        String message = ExecutorHttp.excerpt(parse(answer.body()).path("message").asText(answer.body()), token);
+        String said = " (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")";
+        boolean rateLimited = status == 403
+                && ("0".equals(answer.header("x-ratelimit-remaining")) || answer.header("retry-after") != null);
+        if (ExecutorHttp.retryable(status) || rateLimited) {
+            return new TransientExecutionException(what + said);
+        }
+        String hint = switch (status) {
+            case 401 -> ": GitHub refused the token in " + CONFIG + "token";
+            case 403 -> ": the token may not run workflows in this repository";
+            case 404 -> ": no such repository or workflow, or the token cannot see it";
+            case 422 -> ": check that the workflow has a workflow_dispatch trigger declaring the inputs service,"
+                    + " environment, version, reason and rollbackId, and that the ref exists";
+            default -> "";
+        };
+        return new ExecutionFailedException(what + hint + said);
+    }
+
+    private HttpRequest.Builder request(String token, String path) {
+        return HttpRequest.newBuilder(URI.create(stripTrailingSlash(config.apiBaseUrl()) + path))
+                .timeout(config.requestTimeout())
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .header("User-Agent", "lifeguard-deploy-service");
+    }
+
+    private static String required(ObjectNode settings, String name) {
+        String value = ExecutorSettings.text(settings, name);
+        if (value == null) {
+            throw new ExecutionFailedException("the target's github-actions settings lack '" + name + "'");
+        }
+        return value;
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            JsonNode node = body == null || body.isBlank() ? null : mapper.readTree(body);
+            return node == null ? mapper.createObjectNode() : node;
+        } catch (JsonProcessingException e) {
+            return mapper.createObjectNode();
+        }
+    }
+
+    private String json(ObjectNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON object could not be written", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.lifeguard.deploy.executor.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.deploy.executor.RollbackExecutor.RollbackPlan;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.UUID;
+
+/** Rollback plans and settings for the executor tests. */
+public final class ExecutorTestPlans {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final String REASON = "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0";
+
+    private ExecutorTestPlans() {
+    }
+
+    /** checkout/production from 2.0.0 back to 1.0.0, with a fresh rollback id. */
+    public static RollbackPlan plan() {
+        return new RollbackPlan("rb-" + UUID.randomUUID(), "checkout", "production", "2.0.0", "1.0.0",
+                "pkg:oci/checkout?repository_url=ghcr.io/acme/checkout&tag=1.0.0", "ghcr.io/acme/checkout:1.0.0",
+                REASON, "chain-" + UUID.randomUUID());
+    }
+
+    public static ObjectNode settings(String json) {
+        try {
+            return (ObjectNode) MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port nothing listens on (it was free a moment ago), for "connection refused". */
+    public static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
