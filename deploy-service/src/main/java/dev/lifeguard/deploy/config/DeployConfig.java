@@ -59,6 +59,8 @@ public interface DeployConfig {
     /** CI clocks run ahead a little; an event time further in the future than this is replaced by the arrival time. */
     @WithDefault("5m")
     Duration futureEventTimeTolerance();
+
+    /**
      * Whether URLs from target settings (the {@code webhook} executor's {@code url}) may point at loopback, private,
      * link-local or multicast addresses. Off in production (a target's URL is untrusted input: SSRF); on for local
      * runs and tests.
