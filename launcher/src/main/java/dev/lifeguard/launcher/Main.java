@@ -3,9 +3,12 @@ package dev.lifeguard.launcher;
 import dev.lifeguard.launcher.build.BuildCheck;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.demo.DemoFailure;
+import dev.lifeguard.launcher.deploy.DeployCommand;
+import dev.lifeguard.launcher.deploy.DeployOptions;
 import dev.lifeguard.launcher.infra.Infrastructure;
 import dev.lifeguard.launcher.platform.ComponentStatus;
 import dev.lifeguard.launcher.platform.Env;
+import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.Platform;
 import dev.lifeguard.launcher.platform.PlatformException;
 import dev.lifeguard.launcher.platform.PlatformSettings;
@@ -13,13 +16,15 @@ import dev.lifeguard.launcher.platform.ServiceInstance;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point behind {@code ./lifeguard}: {@code up}, {@code down}, {@code status}, {@code demo}, plus the internal
- * {@code build-check} (exit code 10 when a build is needed) and {@code infra} (the background broker + database).
+ * Entry point behind {@code ./lifeguard}: {@code up}, {@code down}, {@code status}, {@code demo}, {@code deploy},
+ * plus the internal {@code build-check} (exit code 10 when a build is needed) and {@code infra} (the background
+ * broker + database).
  */
 public final class Main {
 
@@ -63,13 +68,16 @@ public final class Main {
             case "down" -> down(settings);
             case "status" -> status(settings);
             case "demo" -> demo(settings);
+            case "deploy" -> new DeployCommand(System.getenv(), settings.serviceUrl(LifeguardService.DEPLOY), System.out,
+                    System.err, System.console() != null).run(Arrays.copyOfRange(args, 1, args.length));
             case "build-check" -> buildCheck(settings);
             case "help", "-h", "--help" -> {
-                System.out.println("usage: ./lifeguard up|down|status|demo|logs <component>|help");
+                System.out.println("usage: ./lifeguard up|down|status|demo|deploy|logs <component>|help");
+                System.out.println(DeployOptions.USAGE);
                 yield OK;
             }
             default -> {
-                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|help");
+                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|help");
                 yield USAGE;
             }
         };

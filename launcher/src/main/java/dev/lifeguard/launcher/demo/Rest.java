@@ -8,12 +8,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
-/** Minimal JSON-over-HTTP calls to the services, failing the demo with the service's answer on surprises. */
-final class Rest {
+/**
+ * Minimal JSON-over-HTTP calls to the services, failing the demo with the service's answer on surprises
+ * ({@link DemoFailure} also when a service cannot be reached). Also used by {@code ./lifeguard deploy}.
+ */
+public final class Rest {
 
-    record Response(int status, String body) {
+    public record Response(int status, String body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +36,15 @@ final class Rest {
         }
     }
 
-    Response get(String url, String accept) {
+    /** POSTs exactly {@code body} (a signature covers these bytes) with the given headers. */
+    public Response post(String url, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Accept", "application/json, application/problem+json");
+        headers.forEach(request::header);
+        return send(request.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
+    public Response get(String url, String accept) {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", accept).GET().build());
     }
 
@@ -48,7 +61,7 @@ final class Rest {
         return json(response.body());
     }
 
-    static JsonNode json(String body) {
+    public static JsonNode json(String body) {
         try {
             return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
         } catch (IOException e) {
@@ -56,7 +69,7 @@ final class Rest {
         }
     }
 
-    static String toJson(Object value) {
+    public static String toJson(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {

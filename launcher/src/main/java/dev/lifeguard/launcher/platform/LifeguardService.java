@@ -14,6 +14,15 @@ public enum LifeguardService {
     NOTIFY("notify-service", 8084, "lifeguard_notify"),
     POSTMORTEM("postmortem-service", 8085, "lifeguard_postmortem");
 
+    /**
+     * The CI webhook source {@code ./lifeguard deploy} signs as against the local platform. Its secret is written
+     * here, so it protects nothing: only a platform started by {@code ./lifeguard up} accepts it.
+     */
+    public static final String LOCAL_CI_SOURCE = "local";
+    public static final String LOCAL_CI_SECRET = "lifeguard-local-ci-secret";
+    /** How deploy-service learns a CI source's secret (source {@code local}). */
+    static final String LOCAL_CI_SECRET_VARIABLE = "LIFEGUARD_DEPLOY_CI_WEBHOOK_SOURCES_LOCAL_SECRET";
+
     private final String moduleName;
     private final int defaultPort;
     private final String database;
@@ -44,8 +53,13 @@ public enum LifeguardService {
 
     /** Settings a service needs only when run locally by the launcher. */
     public Map<String, String> localEnvironment() {
-        // the demo's webhook receiver listens on 127.0.0.1, which notify-service refuses by default
-        return this == NOTIFY ? Map.of("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true") : Map.of();
+        return switch (this) {
+            // the demo's webhook receiver listens on 127.0.0.1, which notify-service refuses by default
+            case NOTIFY -> Map.of("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true");
+            // ./lifeguard deploy signs its CI events as source "local"
+            case DEPLOY -> Map.of(LOCAL_CI_SECRET_VARIABLE, LOCAL_CI_SECRET);
+            default -> Map.of();
+        };
     }
 
     /** Accepts {@code deploy-service}, {@code deploy} or {@code DEPLOY}. */
