@@ -1,6 +1,7 @@
 package dev.lifeguard.launcher;
 
 import dev.lifeguard.launcher.build.BuildCheck;
+import dev.lifeguard.launcher.cli.RollbackCommand;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.demo.DemoFailure;
 import dev.lifeguard.launcher.infra.Infrastructure;
@@ -64,12 +65,14 @@ public final class Main {
             case "status" -> status(settings);
             case "demo" -> demo(settings);
             case "build-check" -> buildCheck(settings);
+            case "rollback" -> RollbackCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
+                    .run(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> {
-                System.out.println("usage: ./lifeguard up|down|status|demo|logs <component>|help");
+                System.out.println("usage: ./lifeguard up|down|status|demo|rollback|logs <component>|help");
                 yield OK;
             }
             default -> {
-                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|help");
+                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|rollback|help");
                 yield USAGE;
             }
         };
