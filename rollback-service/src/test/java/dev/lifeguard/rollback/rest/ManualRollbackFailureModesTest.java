@@ -127,7 +127,7 @@ class ManualRollbackFailureModesTest {
     void withTheDatabaseDownARequestIsAServiceUnavailableProblemAndDecidesNothing() {
         Scenario scenario = runningV2();
         try (PostgresResource.Outage outage = PostgresResource.outage()) {
-            post("cli-" + UUID.randomUUID(), body(scenario, "broken")).then()
+            post("cli-" + UUID.randomUUID(), body(scenario, "during the outage")).then()
                     .statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", "5")
@@ -135,10 +135,12 @@ class ManualRollbackFailureModesTest {
                     .body("title", equalTo("Database unavailable"));
         }
 
-        assertThat(decisionsOf(scenario)).isEmpty();
-        // and once it is back, the request goes through
-        await().atMost(BOUND).untilAsserted(() -> post(null, body(scenario, "broken")).then().statusCode(201));
-        assertThat(decisionsOf(scenario)).hasSize(1);
+        // once it is back, a request goes through (pooled connections the outage closed may fail it once more)
+        await().atMost(BOUND).untilAsserted(() -> post(null, body(scenario, "after the outage")).then().statusCode(201));
+        List<RollbackDecision> decided = await().atMost(BOUND).ignoreExceptions()
+                .until(() -> decisionsOf(scenario), found -> !found.isEmpty());
+        assertThat(decided).as("nothing was decided during the outage").extracting(decision -> decision.reason)
+                .containsExactly("manual: after the outage");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -148,7 +150,8 @@ class ManualRollbackFailureModesTest {
         Scenario scenario = new Scenario();
         scenario.deploy("1.0.0", null);
         String v2 = scenario.deploy("2.0.0", "1.0.0");
-        await().atMost(BOUND).until(() -> QuarkusTransaction.requiringNew().call(() ->
+        // ignoring exceptions: a pooled connection an outage test closed fails once
+        await().atMost(BOUND).ignoreExceptions().until(() -> QuarkusTransaction.requiringNew().call(() ->
                 trackedDeployments.findByIdOptional(v2).map(tracked -> tracked.status))
                 .equals(Optional.of(DeploymentStatus.RUNNING)));
         return scenario;
