@@ -1,6 +1,7 @@
 package dev.lifeguard.launcher;
 
 import dev.lifeguard.launcher.build.BuildCheck;
+import dev.lifeguard.launcher.cli.RollbackCommand;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.demo.DemoFailure;
 import dev.lifeguard.launcher.deploy.DeployCommand;
@@ -71,13 +72,15 @@ public final class Main {
             case "deploy" -> new DeployCommand(System.getenv(), settings.serviceUrl(LifeguardService.DEPLOY), System.out,
                     System.err, System.console() != null).run(Arrays.copyOfRange(args, 1, args.length));
             case "build-check" -> buildCheck(settings);
+            case "rollback" -> RollbackCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
+                    .run(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> {
-                System.out.println("usage: ./lifeguard up|down|status|demo|deploy|logs <component>|help");
+                System.out.println("usage: ./lifeguard up|down|status|demo|deploy|rollback|logs <component>|help");
                 System.out.println(DeployOptions.USAGE);
                 yield OK;
             }
             default -> {
-                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|help");
+                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|rollback|help");
                 yield USAGE;
             }
         };

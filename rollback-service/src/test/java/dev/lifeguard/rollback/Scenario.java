@@ -84,6 +84,30 @@ public final class Scenario {
         return event;
     }
 
+    /** service.rolledback naming the decision it executed, as deploy-service reports the rollbacks it executes. */
+    public ObjectNode rolledBack(String deploymentId, String fromVersion, String toVersion, String rollbackId) {
+        ObjectNode event = rolledBack(deploymentId, fromVersion, toVersion);
+        event.withObject("/data/customData").put("rollbackId", rollbackId);
+        return event;
+    }
+
+    /**
+     * deploy-service's report on executing rollback {@code rollbackId} of {@code deploymentId}: {@code outcome} is
+     * accepted, failed or skipped.
+     */
+    public ObjectNode executionReport(String outcome, String rollbackId, String deploymentId, String detail) {
+        ObjectNode event = example("dev.cdeventsx.lifeguard-rollback." + outcome + ".0.1.0");
+        identify(event);
+        event.withObject("/data/subject").put("id", rollbackId);
+        ObjectNode content = event.withObject("/data/subject/content");
+        content.put("service", service);
+        content.put("environment", environment);
+        content.put("rollbackId", rollbackId);
+        content.put("deploymentId", deploymentId);
+        content.put("detail", detail);
+        return event;
+    }
+
     public void send(String topic, JsonNode event) {
         kafka.send(topic, key(), event.toString());
     }

@@ -17,6 +17,13 @@ public final class EventTypes {
         return type.startsWith("dev.cdevents.service.rolledback.");
     }
 
+    /** deploy-service's report on executing a rollback request: accepted, failed or skipped. */
+    public static boolean isRollbackExecutionReport(String type) {
+        return type.startsWith("dev.cdeventsx.lifeguard-rollback.accepted.")
+                || type.startsWith("dev.cdeventsx.lifeguard-rollback.failed.")
+                || type.startsWith("dev.cdeventsx.lifeguard-rollback.skipped.");
+    }
+
     public static boolean isIncidentDetected(String type) {
         return type.startsWith("dev.cdevents.incident.detected.");
     }

@@ -2,6 +2,7 @@ package dev.lifeguard.rollback.event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.rollback.Decision;
 import dev.lifeguard.rollback.RollbackDecision;
 import dev.lifeguard.rollback.config.RollbackConfig;
 import dev.lifeguard.support.event.CdEventBuilder;
@@ -20,7 +21,10 @@ public class RollbackEvents {
         this.config = config;
     }
 
-    /** {@code lifeguard-rollback.requested}: the subject is the decision, linked to the anomaly that caused it. */
+    /**
+     * {@code lifeguard-rollback.requested}: the subject is the decision, linked to the anomaly that caused it. A
+     * manual one has no anomaly; it says {@code manual: true} and who asked, when they said.
+     */
     public CloudEvent rollbackRequested(RollbackDecision decision) {
         ObjectNode content = mapper.createObjectNode();
         content.put("service", decision.service);
@@ -30,6 +34,10 @@ public class RollbackEvents {
         content.put("toVersion", decision.toVersion);
         content.put("reason", decision.reason);
         content.put("anomalyId", decision.anomalyId);
+        content.put("manual", decision.decision == Decision.MANUAL);
+        if (decision.decision == Decision.MANUAL) {
+            content.put("requestedBy", decision.requestedBy);
+        }
         return CdEventBuilder.event(EventTypes.ROLLBACK_REQUESTED)
                 .source(config.eventSource())
                 .chainId(decision.chainId)

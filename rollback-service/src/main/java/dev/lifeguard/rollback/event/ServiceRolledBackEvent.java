@@ -3,9 +3,13 @@ package dev.lifeguard.rollback.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.support.event.CloudEvent;
 
-/** Tolerant read of deploy-service's {@code service.rolledback}: {@code deploymentId} was taken out for {@code toVersion}. */
+/**
+ * Tolerant read of deploy-service's {@code service.rolledback}: {@code deploymentId} was taken out for
+ * {@code toVersion}. {@code rollbackId} is the decision it executed; null when CI reported a rollback made outside
+ * Lifeguard, or from a deploy-service that does not say.
+ */
 public record ServiceRolledBackEvent(String eventId, String deploymentId, String service, String environment,
-                                     String toVersion) {
+                                     String toVersion, String rollbackId) {
 
     public static ServiceRolledBackEvent from(CloudEvent event) {
         JsonNode document = event.cdEvent().document();
@@ -13,6 +17,7 @@ public record ServiceRolledBackEvent(String eventId, String deploymentId, String
                 EventFields.text(document, "/customData/deploymentId", 200),
                 EventFields.name(document, "/customData/service"),
                 EventFields.name(document, "/customData/environment"),
-                EventFields.text(document, "/customData/toVersion", 200));
+                EventFields.text(document, "/customData/toVersion", 200),
+                EventFields.optionalText(document, "/customData/rollbackId", 200));
     }
 }

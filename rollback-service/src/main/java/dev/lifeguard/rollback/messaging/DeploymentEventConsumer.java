@@ -1,6 +1,7 @@
 package dev.lifeguard.rollback.messaging;
 
 import dev.lifeguard.rollback.event.EventTypes;
+import dev.lifeguard.rollback.event.RollbackExecutionReport;
 import dev.lifeguard.rollback.event.ServiceDeployedEvent;
 import dev.lifeguard.rollback.event.ServiceRolledBackEvent;
 import dev.lifeguard.rollback.service.RollbackService;
@@ -12,7 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Follows deploy-service's lifecycle events to know which deployment runs where and what its rollback
- * target is. Unreadable records are dead-lettered to {@code lifeguard.deployments.dlq} with the reason.
+ * target is, and its reports on executing rollback requests (accepted, failed, skipped). Unreadable records
+ * are dead-lettered to {@code lifeguard.deployments.dlq} with the reason.
  */
 @ApplicationScoped
 public class DeploymentEventConsumer {
@@ -31,11 +33,14 @@ public class DeploymentEventConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         intake.process(Channels.DEPLOYMENTS, CONSUMER, record,
-                type -> EventTypes.isServiceDeployment(type) || EventTypes.isServiceRolledBack(type), event -> {
+                type -> EventTypes.isServiceDeployment(type) || EventTypes.isServiceRolledBack(type)
+                        || EventTypes.isRollbackExecutionReport(type), event -> {
                     if (EventTypes.isServiceDeployment(event.type())) {
                         rollbacks.deploymentStarted(ServiceDeployedEvent.from(event));
-                    } else {
+                    } else if (EventTypes.isServiceRolledBack(event.type())) {
                         rollbacks.deploymentRolledBack(ServiceRolledBackEvent.from(event));
+                    } else {
+                        rollbacks.executionReported(RollbackExecutionReport.from(event));
                     }
                 });
     }

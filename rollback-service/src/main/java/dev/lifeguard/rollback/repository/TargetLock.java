@@ -24,4 +24,16 @@ public class TargetLock {
                 .setParameter("target", service + "/" + environment)
                 .getSingleResult();
     }
+
+    /**
+     * Serialises the requests that carry one {@code Idempotency-Key}, whatever their target, so a key is never
+     * used for two decisions. Take it before the target lock: always in that order, so two requests cannot
+     * each hold what the other waits for.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockIdempotencyKey(String idempotencyKey) {
+        entityManager.createNativeQuery("SELECT true FROM pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .setParameter("key", "idempotency-key:" + idempotencyKey)
+                .getSingleResult();
+    }
 }

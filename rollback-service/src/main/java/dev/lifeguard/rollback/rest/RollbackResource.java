@@ -1,16 +1,25 @@
 package dev.lifeguard.rollback.rest;
 
+import dev.lifeguard.rollback.rest.dto.ManualRollbackBody;
 import dev.lifeguard.rollback.rest.dto.RollbackDecisionView;
+import dev.lifeguard.rollback.service.ManualRollbackRefusedException;
+import dev.lifeguard.rollback.service.ManualRollbackRequest;
+import dev.lifeguard.rollback.service.ManualRollbacks;
 import dev.lifeguard.rollback.service.RollbackService;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import java.net.URI;
 import java.util.List;
 
 @Path("/api/v1/rollbacks")
@@ -19,11 +28,17 @@ public class RollbackResource {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final int MAX_REASON_LENGTH = 2000;
+    static final int MAX_VERSION_LENGTH = 200;
+    static final int MAX_REQUESTED_BY_LENGTH = 200;
 
     private final RollbackService rollbacks;
+    private final ManualRollbacks manualRollbacks;
 
-    public RollbackResource(RollbackService rollbacks) {
+    public RollbackResource(RollbackService rollbacks, ManualRollbacks manualRollbacks) {
         this.rollbacks = rollbacks;
+        this.manualRollbacks = manualRollbacks;
     }
 
     /** Decisions, newest first, optionally for one service and/or environment. */
@@ -43,5 +58,67 @@ public class RollbackResource {
     public RollbackDecisionView decision(@PathParam("id") String id) {
         return rollbacks.find(id).map(RollbackDecisionView::of)
                 .orElseThrow(() -> ProblemException.notFound("no rollback decision with id '" + id + "'"));
+    }
+
+    /**
+     * A manual rollback of what runs now, to {@code toVersion} or the stable version: a MANUAL decision, published
+     * and executed like an automatic one. A client that retries should send an {@code Idempotency-Key}: every
+     * request with that key gets the decision the first one made (201 again).
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response requestRollback(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, ManualRollbackBody body) {
+        if (body == null) {
+            throw ProblemException.invalidField("body", "a JSON body with service, environment and reason is required");
+        }
+        ManualRollbackRequest request = new ManualRollbackRequest(
+                Fields.requireName("service", body.service()),
+                Fields.requireName("environment", body.environment()),
+                limited("reason", Fields.requireText("reason", body.reason()), MAX_REASON_LENGTH),
+                optionalText("toVersion", body.toVersion(), MAX_VERSION_LENGTH),
+                optionalText("requestedBy", body.requestedBy(), MAX_REQUESTED_BY_LENGTH),
+                idempotencyKey(idempotencyKey));
+        ManualRollbacks.Outcome outcome;
+        try {
+            outcome = manualRollbacks.request(request);
+        } catch (ManualRollbackRefusedException e) {
+            throw problem(e);
+        }
+        return Response.created(URI.create("/api/v1/rollbacks/" + outcome.decision().id))
+                .entity(RollbackDecisionView.of(outcome.decision()))
+                .build();
+    }
+
+    private static ProblemException problem(ManualRollbackRefusedException refused) {
+        return switch (refused.refusal()) {
+            case INVALID_FIELD -> ProblemException.invalidField(refused.field(), refused.getMessage());
+            case UNKNOWN_TARGET -> ProblemException.notFound(refused.getMessage());
+            case CONFLICT -> new ProblemException(409, "Conflict", refused.getMessage(), refused.field());
+            case IDEMPOTENCY_KEY_REUSED ->
+                    new ProblemException(422, "Idempotency-Key reused", refused.getMessage(), refused.field());
+        };
+    }
+
+    private static String limited(String field, String value, int maxLength) {
+        if (value.length() > maxLength) {
+            throw ProblemException.invalidField(field, "field '" + field + "' must be at most " + maxLength + " characters");
+        }
+        return value;
+    }
+
+    private static String optionalText(String field, String value, int maxLength) {
+        return value == null || value.isBlank() ? null : limited(field, value.trim(), maxLength);
+    }
+
+    private static String idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        String key = header.trim();
+        if (key.isEmpty() || key.length() > 200 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY,
+                    "header '" + IDEMPOTENCY_KEY + "' must be 1-200 visible ASCII characters");
+        }
+        return key;
     }
 }

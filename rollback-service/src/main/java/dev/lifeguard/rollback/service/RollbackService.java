@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.rollback.Decision;
 import dev.lifeguard.rollback.DeploymentStatus;
 import dev.lifeguard.rollback.EarlyRollback;
+import dev.lifeguard.rollback.Execution;
 import dev.lifeguard.rollback.PendingAnomaly;
 import dev.lifeguard.rollback.RollbackDecision;
 import dev.lifeguard.rollback.TrackedDeployment;
 import dev.lifeguard.rollback.config.RollbackConfig;
 import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
 import dev.lifeguard.rollback.event.RollbackEvents;
+import dev.lifeguard.rollback.event.RollbackExecutionReport;
 import dev.lifeguard.rollback.event.ServiceDeployedEvent;
 import dev.lifeguard.rollback.event.ServiceRolledBackEvent;
 import dev.lifeguard.rollback.policy.RollbackPolicy;
@@ -38,7 +40,8 @@ import java.util.UUID;
 /**
  * Rollback use cases: keep track of what runs where, and turn each anomalous deployment into exactly one
  * decision. A ROLL_BACK decision queues its request in the same transaction (outbox). Every use case
- * first locks the service/environment, so the two consumers and the expiry see each other's work.
+ * first locks the service/environment, so the two consumers, the expiry and manual rollbacks
+ * ({@link ManualRollbacks}) see each other's work.
  */
 @ApplicationScoped
 public class RollbackService {
@@ -145,6 +148,26 @@ public class RollbackService {
             changeStatus(deployment.get(), DeploymentStatus.ROLLED_BACK, now);
         }
         restoreIfNothingRuns(rolledBack.service(), rolledBack.environment(), rolledBack.toVersion(), now);
+        if (rolledBack.rollbackId() != null) {
+            decisions.findByIdOptional(rolledBack.rollbackId()).ifPresent(decision ->
+                    recordExecution(decision, Execution.EXECUTED, "rolled back to " + rolledBack.toVersion()));
+        }
+    }
+
+    /**
+     * deploy-service accepted, failed or skipped a rollback request. A failed or skipped one leaves the target as
+     * it was, so it may be rolled back by hand; reports about requests made elsewhere are ignored.
+     */
+    @Transactional
+    public void executionReported(RollbackExecutionReport report) {
+        targetLock.lock(report.service(), report.environment());
+        Optional<RollbackDecision> decision = decisions.findByIdOptional(report.rollbackId());
+        if (decision.isEmpty()) {
+            LOG.debugf("Rollback %s of %s/%s %s: not a decision of rollback-service", report.rollbackId(),
+                    report.service(), report.environment(), report.execution());
+            return;
+        }
+        recordExecution(decision.get(), report.execution(), report.detail());
     }
 
     /**
@@ -220,11 +243,22 @@ public class RollbackService {
                 : deployment != null && deployment.chainId != null ? deployment.chainId : decision.id;
         decision.decidedAt = now();
         decisions.persist(decision);
-        if (decision.decision == Decision.ROLL_BACK) {
+        if (decision.decision.requestsRollback()) {
             outbox.enqueue(config.rollbacksTopic(), decision.key(), events.rollbackRequested(decision));
         }
         LOG.infof("Decision %s for %s deployment %s: %s %s -> %s (%s)", decision.id, decision.key(),
                 decision.deploymentId, decision.decision, decision.fromVersion, decision.toVersion, decision.reason);
+    }
+
+    /** A final report is never replaced: an accepted rollback may end, an ended one stays as it ended. */
+    private static void recordExecution(RollbackDecision decision, Execution execution, String detail) {
+        if (decision.execution != null && decision.execution.isFinal()) {
+            return;
+        }
+        decision.execution = execution;
+        decision.executionDetail = detail;
+        LOG.infof("Decision %s for %s deployment %s: execution %s (%s)", decision.id, decision.key(),
+                decision.deploymentId, execution, detail);
     }
 
     private void rememberEarlyRollback(ServiceRolledBackEvent rolledBack, OffsetDateTime now) {

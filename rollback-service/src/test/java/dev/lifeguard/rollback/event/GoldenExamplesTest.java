@@ -2,6 +2,7 @@ package dev.lifeguard.rollback.event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.rollback.Execution;
 import dev.lifeguard.rollback.Scenario;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.CloudEventReader;
@@ -45,7 +46,23 @@ class GoldenExamplesTest {
         ServiceRolledBackEvent rolledBack = ServiceRolledBackEvent.from(read("dev.cdevents.service.rolledback.0.3.0"));
 
         assertThat(rolledBack).isEqualTo(new ServiceRolledBackEvent("7d1c0e2a-0005-4c1b-9a40-000000000005",
-                "d-0002", "checkout", "production", "1.0.0"));
+                "d-0002", "checkout", "production", "1.0.0", "rollback-0004"));
+    }
+
+    @Test
+    void rollbackExecutionReportsNameTheDecisionAndWhatBecameOfIt() {
+        assertThat(RollbackExecutionReport.from(read("dev.cdeventsx.lifeguard-rollback.failed.0.1.0")))
+                .isEqualTo(new RollbackExecutionReport("4e8d2b6a-0010-4f3c-a2d1-000000000010", "rollback-0004",
+                        "checkout", "production", Execution.FAILED,
+                        "webhook https://deploy.example.com/rollback answered 503 Service Unavailable (3 attempts over 1m10s)"));
+        RollbackExecutionReport skipped = RollbackExecutionReport.from(read("dev.cdeventsx.lifeguard-rollback.skipped.0.1.0"));
+        assertThat(skipped.rollbackId()).isEqualTo("rollback-0004");
+        assertThat(skipped.execution()).isEqualTo(Execution.SKIPPED);
+        assertThat(skipped.detail()).isEqualTo("deployment d-0002 is no longer current: 2.1.0 replaced it");
+        RollbackExecutionReport accepted = RollbackExecutionReport.from(read("dev.cdeventsx.lifeguard-rollback.accepted.0.1.0"));
+        assertThat(accepted.execution()).isEqualTo(Execution.ACCEPTED);
+        assertThat(accepted.service()).isEqualTo("checkout");
+        assertThat(accepted.environment()).isEqualTo("production");
     }
 
     @Test
@@ -59,6 +76,20 @@ class GoldenExamplesTest {
         assertThat(anomaly.evidence()).isEqualTo(EventContract.parse(EventContract.read(
                         EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0").get(0)))
                 .at("/data/subject/content/reason").asText());
+    }
+
+    @Test
+    void bothRollbackRequestExamplesFollowTheSchemaAndTheManualOneHasNoAnomaly() {
+        List<java.nio.file.Path> examples = EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0");
+
+        assertThat(examples).extracting(path -> path.getFileName().toString()).containsExactly(
+                "dev.cdeventsx.lifeguard-rollback.requested.0.1.0.json",
+                "dev.cdeventsx.lifeguard-rollback.requested.0.1.0.manual.json");
+        examples.forEach(example -> assertThat(EventContract.violations(EventContract.read(example))).isEmpty());
+        var manual = EventContract.parse(EventContract.read(examples.get(1)));
+        assertThat(manual.at("/data/subject/content/manual").asBoolean()).isTrue();
+        assertThat(manual.at("/data/subject/content/anomalyId").isNull()).isTrue();
+        assertThat(manual.at("/data/context/links").isMissingNode()).isTrue();
     }
 
     @Test
