@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /** Tolerant read of monitor-service's {@code incident.detected}: which deployment broke which rule, with the evidence. */
 public record AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId,
                                    String service, String environment, String version, String metric,
-                                   double threshold, List<Double> observedValues, String detector, String rule) {
+                                   double threshold, List<Double> observedValues, String detector, String rule,
+                                   String rollbackId) {
 
     /** Enough samples to show the pattern; the rest would only make the reason unreadable. */
     private static final int SHOWN_VALUES = 10;
@@ -29,7 +30,13 @@ public record AnomalyDetectedEvent(String eventId, String chainId, String anomal
                 number(document.at("/customData/threshold"), "/customData/threshold"),
                 observedValues(document.at("/customData/observedValues")),
                 EventFields.optionalText(document, "/customData/detector", 50),
-                EventFields.optionalText(document, "/customData/rule", 500));
+                EventFields.optionalText(document, "/customData/rule", 500),
+                EventFields.optionalText(document, "/customData/rollbackId", 200));
+    }
+
+    /** The anomaly is a relapse: the version a rollback restored failed its analysis after that rollback. */
+    public boolean afterRollback() {
+        return rollbackId != null;
     }
 
     /** The evidence in one line, e.g. {@code error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0}. */

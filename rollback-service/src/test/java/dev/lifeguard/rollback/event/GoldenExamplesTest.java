@@ -71,7 +71,7 @@ class GoldenExamplesTest {
 
         assertThat(anomaly).isEqualTo(new AnomalyDetectedEvent("5a7e9c10-0003-4d2b-8f31-000000000003",
                 "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c", "anomaly-0003", "d-0002", "checkout", "production", "2.0.0",
-                "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, "error_rate > 0.05 for 3 consecutive samples"));
+                "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, "error_rate > 0.05 for 3 consecutive samples", null));
         // the same words as the golden rollback request's reason
         assertThat(anomaly.evidence()).isEqualTo(EventContract.parse(EventContract.read(
                         EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0").get(0)))
@@ -96,7 +96,7 @@ class GoldenExamplesTest {
     void evidenceOfManySamplesStaysReadable() {
         AnomalyDetectedEvent anomaly = new AnomalyDetectedEvent("e", "c", "a", "d", "s", "e", "3.1", "latency_p99",
                 250, List.of(300.0, 301.5, 302.0, 303.0, 304.0, 305.0, 306.0, 307.0, 308.0, 309.0, 310.0, 311.0),
-                "threshold", "latency_p99 above 250 for 12 consecutive samples");
+                "threshold", "latency_p99 above 250 for 12 consecutive samples", null);
 
         assertThat(anomaly.evidence()).isEqualTo("latency_p99 above 250 for 12 consecutive samples "
                 + "(300, 301.5, 302, 303, 304, 305, 306, 307, 308, 309, ...) on 3.1");
@@ -105,7 +105,7 @@ class GoldenExamplesTest {
     @Test
     void evidenceOfAChangePointDetectorSaysItsOwnRule() {
         AnomalyDetectedEvent anomaly = new AnomalyDetectedEvent("e", "c", "a", "d", "s", "e", "3.1", "latency_p99",
-                5, List.of(130.0, 131.0, 140.5), "cusum", "latency_p99 rose: CUSUM 7.2 > h 5 over 3 samples");
+                5, List.of(130.0, 131.0, 140.5), "cusum", "latency_p99 rose: CUSUM 7.2 > h 5 over 3 samples", null);
 
         assertThat(anomaly.evidence()).isEqualTo("latency_p99 rose: CUSUM 7.2 > h 5 over 3 samples (cusum: 130, 131, 140.5) on 3.1");
     }

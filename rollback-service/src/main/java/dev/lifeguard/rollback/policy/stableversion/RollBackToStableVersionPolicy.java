@@ -25,6 +25,11 @@ public class RollBackToStableVersionPolicy implements RollbackPolicy {
         if (deployment == null) {
             return Verdict.skip("anomaly for unknown deployment " + anomaly.deploymentId() + "; " + evidence);
         }
+        if (anomaly.afterRollback()) {
+            // Never make things worse: a rollback is not rolled back again automatically; people decide.
+            return Verdict.skip("the version rollback " + anomaly.rollbackId() + " restored failed its analysis after"
+                    + " that rollback: no further automatic rollback, the team must decide; " + evidence);
+        }
         if (deployment.status == DeploymentStatus.ROLLED_BACK) {
             return Verdict.skip("deployment " + deployment.deploymentId + " was rolled back already"
                     + (deployment.rolledBackTo != null ? " (to " + deployment.rolledBackTo + ")" : "") + "; " + evidence);

@@ -19,7 +19,7 @@ class RollBackToStableVersionPolicyTest {
 
     private static final String EVIDENCE = "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0";
     private static final AnomalyDetectedEvent ANOMALY = new AnomalyDetectedEvent("event-3", "chain-1", "anomaly-3",
-            "d-2", "checkout", "production", "2.0.0", "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, null);
+            "d-2", "checkout", "production", "2.0.0", "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, null, null);
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -48,6 +48,21 @@ class RollBackToStableVersionPolicyTest {
         assertThat(verdict.decision()).isEqualTo(decision);
         assertThat(verdict.toVersion()).isEqualTo(toVersion);
         assertThat(verdict.reason()).isEqualTo(reason);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theVersionARollbackRestoredIsNeverRolledBackAgainAutomatically() {
+        AnomalyDetectedEvent relapse = new AnomalyDetectedEvent("event-9", "chain-1", "anomaly-9", "d-1", "checkout",
+                "production", "1.0.0", "error_rate", 0.05, List.of(0.3, 0.4, 0.5), null, null, "rollback-4");
+        TrackedDeployment restored = deployment(DeploymentStatus.RUNNING, "0.9.0");
+        restored.deploymentId = "d-1";
+        restored.version = "1.0.0";
+
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(relapse, restored);
+
+        assertThat(verdict.decision()).isEqualTo(Decision.SKIPPED);
+        assertThat(verdict.reason()).startsWith("the version rollback rollback-4 restored failed its analysis after that"
+                + " rollback: no further automatic rollback");
     }
 
     private static TrackedDeployment deployment(DeploymentStatus status, String stableVersion) {
