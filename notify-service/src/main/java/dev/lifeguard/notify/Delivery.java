@@ -49,6 +49,10 @@ public class Delivery extends PanacheEntityBase {
     @Column(nullable = false, columnDefinition = "text")
     public String body;
 
+    /** A {@link dev.lifeguard.notify.channel.NotificationContent.Urgency#label()}; channels may send it as a header. */
+    @Column(nullable = false, length = 20)
+    public String urgency = "normal";
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false, length = 20)
     public DeliveryStatus status;

@@ -21,7 +21,13 @@ public final class GoldenEvents {
     public static final String ANOMALY = "dev.cdevents.incident.detected.0.3.0";
     public static final String ROLLBACK_REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
     public static final String ANALYSIS = "dev.cdeventsx.lifeguard-analysis.finished.0.1.0";
-    public static final List<String> READ = List.of(DEPLOYED, UPGRADED, ROLLEDBACK, ANOMALY, ROLLBACK_REQUESTED, ANALYSIS);
+    public static final String ROLLBACK_FAILED = "dev.cdeventsx.lifeguard-rollback.failed.0.1.0";
+    public static final String ROLLBACK_SKIPPED = "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0";
+    public static final String ROLLBACK_ACCEPTED = "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0";
+    public static final List<String> READ = List.of(DEPLOYED, UPGRADED, ROLLEDBACK, ANOMALY, ROLLBACK_REQUESTED, ANALYSIS,
+            ROLLBACK_FAILED, ROLLBACK_SKIPPED, ROLLBACK_ACCEPTED);
+    /** deploy-service publishes it when a target is retired; it has no schema here and no team is told about it. */
+    public static final String SERVICE_REMOVED = "dev.cdevents.service.removed.0.3.0";
 
     /** The service every golden example is about. */
     public static final String EXAMPLE_SERVICE = "checkout";
@@ -69,6 +75,48 @@ public final class GoldenEvents {
                 .replace("\"verdict\": \"failed\"", "\"verdict\": \"passed\"")
                 .replace("\"verdict\": \"inconclusive\"", "\"verdict\": \"passed\"")
                 .replaceFirst("\"anomalyId\": \"[^\"]*\"", "\"anomalyId\": null");
+    }
+
+    /** The accepted example as a CD tool's 202 leaves it: the webhook executor, waiting for its service.rolledback. */
+    public static String acceptedByWebhook(String service, String eventId) {
+        return about(ROLLBACK_ACCEPTED, service, eventId)
+                .replace("\"executor\": \"manual\"", "\"executor\": \"webhook\"")
+                .replaceFirst("\"detail\": \"[^\"]*\"",
+                        "\"detail\": \"webhook https://deploy.example.com/rollback answered 202 Accepted\"");
+    }
+
+    /**
+     * The rolledback example as deploy-service reports a rollback someone made with their CD tool: CI reported it, the
+     * rollback id is made up from the CI event, no executor ran.
+     */
+    public static String rolledBackByCi(String service, String eventId) {
+        return about(ROLLEDBACK, service, eventId)
+                .replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"ci\"")
+                .replace("\"executor\": \"record\"", "\"executor\": null")
+                .replace("\"rollbackId\": \"rollback-0004\"", "\"rollbackId\": \"ci-" + eventId + "\"")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"rolled back outside Lifeguard (reported by CI)\"");
+    }
+
+    /** A rollback example with its rollback id (subject id and content) replaced, so each test has its own rollback. */
+    public static String withRollbackId(String json, String rollbackId) {
+        return json.replace("rollback-0004", rollbackId);
+    }
+
+    /**
+     * {@code service.removed} as deploy-service publishes it when a target is retired (CDEvents 0.5.1 shape); there is
+     * no schema or example for it in contracts yet.
+     */
+    public static String serviceRemoved(String service, String eventId) {
+        return """
+                {"specversion": "1.0", "id": "%2$s", "source": "/lifeguard/deploy-service",
+                 "type": "%3$s", "subject": "%1$s/production", "time": "2026-11-26T11:00:00Z",
+                 "chainid": "%2$s", "datacontenttype": "application/json",
+                 "data": {"context": {"specversion": "0.5.1", "id": "%2$s", "chainId": "%2$s",
+                                      "source": "/lifeguard/deploy-service", "type": "%3$s",
+                                      "timestamp": "2026-11-26T11:00:00Z"},
+                          "subject": {"id": "%1$s", "source": "/lifeguard/deploy-service",
+                                      "content": {"environment": {"id": "production"}}}}}
+                """.formatted(service, eventId, SERVICE_REMOVED);
     }
 
     /** The example about {@code service} instead of checkout, with {@code eventId} as its id. */

@@ -3,6 +3,7 @@ package dev.lifeguard.postmortem;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
 import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
+import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -16,7 +17,8 @@ import java.time.OffsetDateTime;
 
 /**
  * A failed deployment as one story: opened by the anomaly of a chain, completed by the chain's deployment
- * (whenever it arrives) and resolved by its rollback. The aggregate postmortem-service owns.
+ * (whenever it arrives) and resolved by its rollback. A rollback that failed, was skipped or waits for someone is
+ * recorded but resolves nothing. The aggregate postmortem-service owns.
  */
 @Entity
 @Table(name = "incident")
@@ -119,6 +121,49 @@ public class Incident extends PanacheEntityBase {
     @Column(name = "resolved_at")
     public OffsetDateTime resolvedAt;
 
+    /** executor, ci or person: who carried out the rollback that resolved it (null when the event did not say). */
+    @Column(name = "rolled_back_by", columnDefinition = "text")
+    public String rolledBackBy;
+
+    /**
+     * A {@link RollbackOutcome.Result#label()}: the newest thing deploy-service said about the chain's rollback short of
+     * restoring a version. It never changes the status: a failed rollback leaves the incident open.
+     */
+    @Column(name = "rollback_outcome", length = 20)
+    public String rollbackOutcome;
+
+    @Column(name = "rollback_outcome_event_id", length = 200)
+    public String rollbackOutcomeEventId;
+
+    @Column(name = "rollback_outcome_at")
+    public OffsetDateTime rollbackOutcomeAt;
+
+    @Column(name = "rollback_outcome_rollback_id", columnDefinition = "text")
+    public String rollbackOutcomeRollbackId;
+
+    /** The version that was to be rolled back from; after a failure it still runs. */
+    @Column(name = "rollback_outcome_from_version", columnDefinition = "text")
+    public String rollbackOutcomeFromVersion;
+
+    @Column(name = "rollback_outcome_to_version", columnDefinition = "text")
+    public String rollbackOutcomeToVersion;
+
+    @Column(name = "rollback_outcome_reason", columnDefinition = "text")
+    public String rollbackOutcomeReason;
+
+    @Column(name = "rollback_outcome_executor", columnDefinition = "text")
+    public String rollbackOutcomeExecutor;
+
+    @Column(name = "rollback_outcome_detail", columnDefinition = "text")
+    public String rollbackOutcomeDetail;
+
+    @Column(name = "rollback_outcome_attempts")
+    public Integer rollbackOutcomeAttempts;
+
+    /** Where a person reports an accepted rollback as done. */
+    @Column(name = "rollback_complete_url", columnDefinition = "text")
+    public String rollbackCompleteUrl;
+
     public static Incident open(String id, ChainEvent event, AnomalyDetected anomaly) {
         Incident incident = new Incident();
         incident.id = id;
@@ -166,7 +211,37 @@ public class Incident extends PanacheEntityBase {
         restoredArtifactId = rollback.artifactId();
         resolutionReason = rollback.reason();
         rollbackExecutor = rollback.executor();
+        rolledBackBy = rollback.reportedBy();
         resolvedAt = event.time();
+        return true;
+    }
+
+    /**
+     * Records a failed, skipped or accepted rollback unless a newer one (by event time; at the same instant the later
+     * step of a rollback, then the greater event id) is recorded already, so that the result does not depend on the
+     * order of arrival. The status never changes here: only a rollback that restored a version resolves.
+     */
+    public boolean noteRollbackOutcome(ChainEvent event, RollbackOutcome outcome) {
+        RollbackOutcome.Result recorded = RollbackOutcome.Result.fromLabel(rollbackOutcome);
+        if (recorded != null) {
+            int byTime = event.time().toInstant().compareTo(rollbackOutcomeAt.toInstant());
+            int byStep = outcome.result().compareTo(recorded);
+            int byId = event.id().compareTo(rollbackOutcomeEventId);
+            if (byTime < 0 || byTime == 0 && (byStep < 0 || byStep == 0 && byId <= 0)) {
+                return false;
+            }
+        }
+        rollbackOutcome = outcome.result().label();
+        rollbackOutcomeEventId = event.id();
+        rollbackOutcomeAt = event.time();
+        rollbackOutcomeRollbackId = outcome.rollbackId();
+        rollbackOutcomeFromVersion = outcome.fromVersion();
+        rollbackOutcomeToVersion = outcome.toVersion();
+        rollbackOutcomeReason = outcome.reason();
+        rollbackOutcomeExecutor = outcome.executor();
+        rollbackOutcomeDetail = outcome.detail();
+        rollbackOutcomeAttempts = outcome.attempts();
+        rollbackCompleteUrl = outcome.completeUrl();
         return true;
     }
 

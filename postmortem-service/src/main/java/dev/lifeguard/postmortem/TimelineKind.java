@@ -9,6 +9,9 @@ public enum TimelineKind {
     ANOMALY("anomaly"),
     ANALYSIS("analysis"),
     ROLLBACK_REQUESTED("rollback-requested"),
+    ROLLBACK_SKIPPED("rollback-skipped"),
+    ROLLBACK_ACCEPTED("rollback-accepted"),
+    ROLLBACK_FAILED("rollback-failed"),
     ROLLBACK("rollback"),
     NOTIFICATION("notification");
 

@@ -21,6 +21,11 @@ public final class ChainScenario {
     public static final String ROLLEDBACK = "dev.cdevents.service.rolledback.0.3.0";
     public static final String ANALYSIS = "dev.cdeventsx.lifeguard-analysis.finished.0.1.0";
     public static final String NOTIFICATION = "dev.cdeventsx.lifeguard-notification.published.0.1.0";
+    public static final String ROLLBACK_FAILED = "dev.cdeventsx.lifeguard-rollback.failed.0.1.0";
+    public static final String ROLLBACK_SKIPPED = "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0";
+    public static final String ROLLBACK_ACCEPTED = "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0";
+    /** deploy-service's word that a target was retired; no schema in contracts yet, and no part of a timeline. */
+    public static final String SERVICE_REMOVED = "dev.cdevents.service.removed.0.3.0";
 
     private static final String EXAMPLE_SERVICE = "checkout";
     private static final String EXAMPLE_CHAIN_ID = "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c";
@@ -50,6 +55,36 @@ public final class ChainScenario {
     public String event(String type) {
         String example = EventContract.read(EventContract.examples(type).get(0)).replace(EXAMPLE_SERVICE, service);
         return UUID_TEXT.matcher(example).replaceAll(match -> freshId(match.group()));
+    }
+
+    /**
+     * The chain's rollback as CI reports one someone made with their CD tool (the rolledback example with
+     * {@code reportedBy: ci}, no executor); same event id as {@link #event(String) event(ROLLEDBACK)}.
+     */
+    public String rolledBackByCi() {
+        return event(ROLLEDBACK).replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"ci\"")
+                .replace("\"executor\": \"record\"", "\"executor\": null")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"rolled back outside Lifeguard (reported by CI)\"");
+    }
+
+    /** The chain's rollback as a person reports it done by hand (executor manual). */
+    public String rolledBackByAPerson() {
+        return event(ROLLEDBACK).replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"person\"")
+                .replace("\"executor\": \"record\"", "\"executor\": \"manual\"");
+    }
+
+    /** {@code service.removed} of the chain's target (CDEvents 0.5.1 shape), with a fresh id. */
+    public String serviceRemoved(String eventId) {
+        return """
+                {"specversion": "1.0", "id": "%2$s", "source": "/lifeguard/deploy-service",
+                 "type": "%4$s", "subject": "%1$s/production", "time": "2026-11-26T11:00:00Z",
+                 "chainid": "%3$s", "datacontenttype": "application/json",
+                 "data": {"context": {"specversion": "0.5.1", "id": "%2$s", "chainId": "%3$s",
+                                      "source": "/lifeguard/deploy-service", "type": "%4$s",
+                                      "timestamp": "2026-11-26T11:00:00Z"},
+                          "subject": {"id": "%1$s", "source": "/lifeguard/deploy-service",
+                                      "content": {"environment": {"id": "production"}}}}}
+                """.formatted(service, eventId, chainId(), SERVICE_REMOVED);
     }
 
     public String eventId(String type) {

@@ -21,6 +21,9 @@ public final class ReadModelTestClient {
     private static final Map<String, String> TOPIC_KEY_BY_TYPE = Map.of(
             ChainScenario.UPGRADED, "deployments",
             ChainScenario.ROLLEDBACK, "deployments",
+            ChainScenario.ROLLBACK_FAILED, "deployments",
+            ChainScenario.ROLLBACK_SKIPPED, "deployments",
+            ChainScenario.ROLLBACK_ACCEPTED, "deployments",
             ChainScenario.ANOMALY, "anomalies",
             ChainScenario.ROLLBACK_REQUESTED, "rollbacks",
             ChainScenario.ANALYSIS, "analyses",
@@ -38,6 +41,12 @@ public final class ReadModelTestClient {
     public static String publish(ChainScenario chain, String type) {
         KafkaTestClient.forTestBroker().send(topic(TOPIC_KEY_BY_TYPE.get(type)), chain.key(), chain.event(type));
         return chain.eventId(type);
+    }
+
+    /** Publishes an event of the chain (a variant of a golden example) on the named topic; returns its id. */
+    public static String publish(ChainScenario chain, String topicName, String event) {
+        KafkaTestClient.forTestBroker().send(topic(topicName), chain.key(), event);
+        return ChainScenario.json(event).path("id").asText();
     }
 
     public static void awaitTimelineEntry(String eventId) {

@@ -282,7 +282,8 @@ public class RollbackExecutions {
         rollback.toVersion = reported.version();
         rollback.reason = "rolled back outside Lifeguard (reported by CI)";
         rollback.requestedAt = now;
-        rollback.chainId = reported.chainId() != null ? reported.chainId() : current.get().chainId;
+        // The rollback belongs to the story of the deployment it replaced (its incident), not to the CI run that reported it.
+        rollback.chainId = current.get().chainId;
         rollback.requestEventId = reported.eventId();
         rollback.settle(Rollback.EXECUTED, "reported by CI (event " + reported.eventId() + ")", now);
         rollbacks.persist(rollback);

@@ -15,8 +15,8 @@ public interface ChatChannel {
     /** The JSON body to POST for this notification; stored as is and sent on every attempt. */
     ObjectNode render(NotificationContent content);
 
-    /** Extra request headers for a delivery about the given event. */
-    default Map<String, String> headers(String aboutEventId, String aboutEventType) {
+    /** Extra request headers for a delivery about the given event, at the urgency it was composed with. */
+    default Map<String, String> headers(String aboutEventId, String aboutEventType, NotificationContent.Urgency urgency) {
         return Map.of();
     }
 }

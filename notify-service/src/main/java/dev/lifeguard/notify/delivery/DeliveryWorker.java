@@ -7,6 +7,7 @@ import dev.lifeguard.notify.channel.ChannelUrl;
 import dev.lifeguard.notify.channel.ChannelUrlGuard;
 import dev.lifeguard.notify.channel.ChatChannel;
 import dev.lifeguard.notify.channel.ChatChannels;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.notify.repository.DeliveryRepository;
 import dev.lifeguard.notify.repository.SubscriptionRepository;
@@ -108,7 +109,8 @@ public class DeliveryWorker {
             }
             delivery.attempts++;
             delivery.nextAttemptAt = now.plus(config.lease());
-            Map<String, String> headers = new HashMap<>(channel.get().headers(delivery.eventId, delivery.eventType));
+            Map<String, String> headers = new HashMap<>(channel.get().headers(delivery.eventId, delivery.eventType,
+                    Urgency.fromLabel(delivery.urgency)));
             headers.put("Idempotency-Key", delivery.id);
             claimed.add(new Attempt(delivery.id, delivery.attempts, delivery.channelType,
                     new ChannelUrl(URI.create(subscription.channelUrl)), delivery.body, Map.copyOf(headers)));

@@ -4,7 +4,8 @@ import dev.lifeguard.support.event.CloudEvent;
 
 /** An event teams can subscribe to, read tolerantly; {@link NotifiableEvents#from} makes them. */
 public sealed interface NotifiableEvent
-        permits DeploymentEvent, AnomalyEvent, RollbackRequestedEvent, RolledBackEvent, AnalysisFinishedEvent {
+        permits DeploymentEvent, AnomalyEvent, RollbackRequestedEvent, RolledBackEvent, AnalysisFinishedEvent,
+        RollbackFailedEvent, RollbackSkippedEvent, RollbackAcceptedEvent {
 
     CloudEvent cloudEvent();
 

@@ -15,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * Reads the events notify-service announces. Tolerant: only what a message cannot do without is
- * required (service, environment, the versions of a rollback, an analysis' outcome and version); everything
- * else may be missing.
+ * required (service, environment, the versions of a rollback, the version a failed rollback left running, an
+ * analysis' outcome and version); everything else may be missing.
  * Service and environment come from customData, else the CDEvent subject content, else the CloudEvent
  * subject {@code <service>/<environment>}.
  */
@@ -52,6 +52,16 @@ public final class NotifiableEvents {
         if (type.startsWith(EventTypes.ANALYSIS_FINISHED_PREFIX)) {
             return NotifiableEvents::analysisFinished;
         }
+        if (type.startsWith(EventTypes.ROLLBACK_FAILED_PREFIX)) {
+            return NotifiableEvents::rollbackFailed;
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_SKIPPED_PREFIX)) {
+            return NotifiableEvents::rollbackSkipped;
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_ACCEPTED_PREFIX)) {
+            return NotifiableEvents::rollbackAccepted;
+        }
+        // Anything else (service.removed, incident.resolved...) is no news for a team: skipped, never dead-lettered.
         return null;
     }
 
@@ -73,7 +83,41 @@ public final class NotifiableEvents {
         EventTarget target = EventTarget.of(event);
         return new RolledBackEvent(event, target.service(), target.environment(), text(custom, "fromVersion"),
                 required(toVersion, "customData.toVersion (or a versioned subject.content.artifactId)"),
-                text(custom, "reason"), text(custom, "rollbackId"));
+                text(custom, "reason"), text(custom, "rollbackId"), text(custom, "executor"),
+                text(custom, "reportedBy"));
+    }
+
+    /** The failing version is what the message is about ("still runs 2.0.0"), so it is required; the rest is not. */
+    private static RollbackFailedEvent rollbackFailed(CloudEvent event) {
+        JsonNode content = event.cdEvent().content();
+        EventTarget target = EventTarget.of(event);
+        JsonNode attempts = content.path("attempts");
+        return new RollbackFailedEvent(event, target.service(), target.environment(), rollbackId(event),
+                required(text(content, "fromVersion"), "subject.content.fromVersion"), text(content, "toVersion"),
+                text(content, "reason"), text(content, "executor"), text(content, "detail"),
+                attempts.canConvertToInt() ? attempts.intValue() : null);
+    }
+
+    private static RollbackSkippedEvent rollbackSkipped(CloudEvent event) {
+        JsonNode content = event.cdEvent().content();
+        EventTarget target = EventTarget.of(event);
+        return new RollbackSkippedEvent(event, target.service(), target.environment(), rollbackId(event),
+                text(content, "fromVersion"), text(content, "toVersion"), text(content, "reason"),
+                text(content, "executor"), text(content, "detail"));
+    }
+
+    private static RollbackAcceptedEvent rollbackAccepted(CloudEvent event) {
+        JsonNode content = event.cdEvent().content();
+        EventTarget target = EventTarget.of(event);
+        return new RollbackAcceptedEvent(event, target.service(), target.environment(), rollbackId(event),
+                text(content, "fromVersion"), text(content, "toVersion"), text(content, "reason"),
+                text(content, "executor"), text(content, "detail"), text(content, "completeUrl"));
+    }
+
+    /** The rollback outcomes name their rollback in the content and as their subject id. */
+    private static String rollbackId(CloudEvent event) {
+        CdEvent cd = event.cdEvent();
+        return firstText(text(cd.content(), "rollbackId"), text(cd.subject(), "id"));
     }
 
     private static AnomalyEvent anomaly(CloudEvent event) {

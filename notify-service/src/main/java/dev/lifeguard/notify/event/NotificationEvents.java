@@ -33,6 +33,7 @@ public class NotificationEvents {
         published.put("aboutEventType", delivery.eventType);
         published.put("title", content.title());
         published.put("text", content.text());
+        published.put("urgency", content.urgency().label());
         published.set("message", message);
         return CdEventBuilder.event(EventTypes.NOTIFICATION_PUBLISHED)
                 .source(config.eventSource())

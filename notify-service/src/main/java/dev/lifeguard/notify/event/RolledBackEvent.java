@@ -2,7 +2,15 @@ package dev.lifeguard.notify.event;
 
 import dev.lifeguard.support.event.CloudEvent;
 
-/** deploy-service's {@code service.rolledback}: {@code toVersion} runs again. */
+/**
+ * deploy-service's {@code service.rolledback}: {@code toVersion} runs again. {@code reportedBy} says who did it:
+ * {@code executor} (Lifeguard's executor, also when absent), {@code ci} (someone used their CD tool and CI reported
+ * it) or {@code person} (reported by hand at the rollback's complete URL).
+ */
 public record RolledBackEvent(CloudEvent cloudEvent, String service, String environment, String fromVersion,
-                              String toVersion, String reason, String rollbackId) implements NotifiableEvent {
+                              String toVersion, String reason, String rollbackId, String executor, String reportedBy)
+        implements NotifiableEvent {
+
+    public static final String REPORTED_BY_CI = "ci";
+    public static final String REPORTED_BY_PERSON = "person";
 }

@@ -1,14 +1,19 @@
 package dev.lifeguard.notify.service;
 
+import dev.lifeguard.notify.RollbackOutcome;
 import dev.lifeguard.notify.channel.NotificationContent;
 import dev.lifeguard.notify.channel.NotificationContent.Link;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.notify.event.AnalysisFinishedEvent;
 import dev.lifeguard.notify.event.AnalysisFinishedEvent.MetricVerdict;
 import dev.lifeguard.notify.event.AnalysisFinishedEvent.Outcome;
 import dev.lifeguard.notify.event.AnomalyEvent;
 import dev.lifeguard.notify.event.DeploymentEvent;
 import dev.lifeguard.notify.event.NotifiableEvent;
+import dev.lifeguard.notify.event.RollbackAcceptedEvent;
+import dev.lifeguard.notify.event.RollbackFailedEvent;
 import dev.lifeguard.notify.event.RollbackRequestedEvent;
+import dev.lifeguard.notify.event.RollbackSkippedEvent;
 import dev.lifeguard.notify.event.RolledBackEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,6 +24,7 @@ import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The words teams read for each kind of event; channels only lay them out. Pure. */
@@ -26,6 +32,17 @@ import java.util.stream.Collectors;
 public class NotificationComposer {
 
     public NotificationContent compose(NotifiableEvent event) {
+        return compose(event, Optional.empty());
+    }
+
+    /**
+     * {@code endReportedBefore}: how the event's rollback ended, when that was reported before this event arrived
+     * (a request read after its outcome must not read as if the rollback were still running).
+     */
+    public NotificationContent compose(NotifiableEvent event, Optional<RollbackOutcome.Kind> endReportedBefore) {
+        if (event instanceof RollbackRequestedEvent request && endReportedBefore.isPresent()) {
+            return lateRollbackRequest(request, endReportedBefore.get());
+        }
         if (event instanceof DeploymentEvent deployment) {
             return deployed(deployment);
         }
@@ -40,6 +57,15 @@ public class NotificationComposer {
         }
         if (event instanceof AnalysisFinishedEvent analysis) {
             return analysis(analysis);
+        }
+        if (event instanceof RollbackFailedEvent failed) {
+            return rollbackFailed(failed);
+        }
+        if (event instanceof RollbackSkippedEvent skipped) {
+            return rollbackSkipped(skipped);
+        }
+        if (event instanceof RollbackAcceptedEvent accepted) {
+            return rollbackAccepted(accepted);
         }
         throw new IllegalArgumentException("No wording for " + event.getClass().getSimpleName());
     }
@@ -83,11 +109,110 @@ public class NotificationComposer {
         return content(e, title, e.reason() != null ? title + ": " + e.reason() : title + ".", List.of());
     }
 
+    /** Who rolled back matters to the team: Lifeguard, someone with their CD tool (CI reported it), or by hand. */
     private NotificationContent rolledBack(RolledBackEvent e) {
+        String from = e.fromVersion() != null ? " from " + e.fromVersion() : "";
+        String why = e.reason() != null ? ". Reason: " + sentence(e.reason()) : ".";
+        if (RolledBackEvent.REPORTED_BY_CI.equals(e.reportedBy())) {
+            return content(e, e.service() + " rolled back to " + e.toVersion() + " in " + e.environment()
+                    + " with a CD tool", "Someone rolled " + e.service() + " back" + from + " to " + e.toVersion()
+                    + " in " + e.environment() + " with their CD tool, outside Lifeguard; CI reported it" + why,
+                    List.of());
+        }
+        if (RolledBackEvent.REPORTED_BY_PERSON.equals(e.reportedBy())) {
+            return content(e, e.service() + " rolled back to " + e.toVersion() + " in " + e.environment() + " by hand",
+                    "A person reported that " + e.service() + " was rolled back by hand" + from + " to "
+                            + e.toVersion() + " in " + e.environment() + why, List.of());
+        }
         String title = e.service() + " rolled back to " + e.toVersion() + " in " + e.environment();
-        String text = e.service() + " was rolled back" + (e.fromVersion() != null ? " from " + e.fromVersion() : "")
-                + " to " + e.toVersion() + " in " + e.environment() + (e.reason() != null ? ": " + e.reason() : ".");
+        String text = e.service() + " was rolled back" + from + " to " + e.toVersion() + " in " + e.environment()
+                + (e.reason() != null ? ": " + e.reason() : ".");
         return content(e, title, text, List.of());
+    }
+
+    /**
+     * The loudest message there is: Lifeguard tried and gave up, the version it flagged still serves, and only a
+     * person can help now. It says what failed, how often it was tried, and what to do.
+     */
+    private NotificationContent rollbackFailed(RollbackFailedEvent e) {
+        String title = "Rollback FAILED: " + e.service() + " still runs " + e.fromVersion() + " in " + e.environment()
+                + " \u2014 act now";
+        StringBuilder text = new StringBuilder("Lifeguard could not roll " + e.service() + " back from "
+                + e.fromVersion() + (e.toVersion() != null ? " to " + e.toVersion() : "") + " in " + e.environment());
+        List<String> how = new ArrayList<>();
+        if (e.attempts() != null) {
+            how.add(e.attempts() + " attempt" + (e.attempts() == 1 ? "" : "s"));
+        }
+        if (e.executor() != null) {
+            how.add("executor " + e.executor());
+        }
+        if (!how.isEmpty()) {
+            text.append(" (").append(String.join(", ", how)).append(')');
+        }
+        text.append(": ").append(sentence(e.detail() != null ? e.detail() : "no detail was given")).append(' ');
+        text.append(e.toVersion() != null
+                ? "Lifeguard has given up: roll back to " + e.toVersion() + " by hand or fix forward, now."
+                : "There is no version to go back to: fix forward or roll back by hand, now.");
+        if (e.reason() != null) {
+            text.append(" Why it was rolled back: ").append(sentence(e.reason()));
+        }
+        if (e.rollbackId() != null) {
+            text.append(" Rollback ").append(e.rollbackId()).append('.');
+        }
+        return content(e, title, text.toString(), List.of(), Urgency.CRITICAL);
+    }
+
+    /** For the record, so that the team's last word on the rollback is not "Rolling back...". */
+    private NotificationContent rollbackSkipped(RollbackSkippedEvent e) {
+        String title = "Rollback of " + e.service() + " in " + e.environment() + " not carried out";
+        StringBuilder text = new StringBuilder("Rollback not carried out: ")
+                .append(sentence(e.detail() != null ? e.detail() : "deploy-service gave no detail"));
+        if (e.fromVersion() != null) {
+            text.append(" It was to go from ").append(e.fromVersion())
+                    .append(e.toVersion() != null ? " to " + e.toVersion() : "")
+                    .append(e.reason() != null ? ", because: " + sentence(e.reason()) : ".");
+        } else if (e.reason() != null) {
+            text.append(" It was requested because: ").append(sentence(e.reason()));
+        }
+        return content(e, title, text.toString(), List.of());
+    }
+
+    /**
+     * Says who must finish the rollback: with the manual executor a person (urgent: the flagged version runs until
+     * they act), otherwise the CD tool that accepted it, whose service.rolledback Lifeguard waits for.
+     */
+    private NotificationContent rollbackAccepted(RollbackAcceptedEvent e) {
+        String target = e.toVersion() != null ? e.toVersion() : "the last good version";
+        String fromTo = (e.fromVersion() != null ? " from " + e.fromVersion() : "") + " to " + target;
+        String complete = e.completeUrl() != null ? "POST " + e.completeUrl() : "report it to Lifeguard";
+        String why = e.reason() != null ? " Why: " + sentence(e.reason()) : "";
+        if (e.waitsForAPerson()) {
+            String title = "Roll back " + e.service() + " in " + e.environment() + " by hand" + fromTo;
+            String text = "Lifeguard does not roll back " + e.service() + " in " + e.environment()
+                    + " itself (manual executor): roll back by hand to " + target + ", then " + complete + "."
+                    + (e.fromVersion() != null ? " " + e.fromVersion() + " runs until then." : "") + why;
+            return content(e, title, text, List.of(), Urgency.HIGH);
+        }
+        String tool = e.executor() != null ? e.executor() : "the CD tool";
+        String title = "Rollback of " + e.service() + " in " + e.environment() + fromTo + " accepted by " + tool;
+        String text = "Your CD tool accepted it" + (e.detail() != null ? " (" + e.detail() + ")" : "")
+                + "; waiting for its service.rolledback. If it never comes, roll back by hand and " + complete + "."
+                + why;
+        return content(e, title, text, List.of());
+    }
+
+    /** A request read after its rollback ended: the record is kept, but it must not sound like news. */
+    private NotificationContent lateRollbackRequest(RollbackRequestedEvent e, RollbackOutcome.Kind end) {
+        String ended = switch (end) {
+            case FAILED -> "it has already failed, " + e.service() + " still runs " + e.fromVersion();
+            case SKIPPED -> "it was already reported as not carried out";
+            case ROLLED_BACK -> "it is already done";
+            case ACCEPTED -> throw new IllegalArgumentException("accepted is no end of a rollback");
+        };
+        String title = "Rollback of " + e.service() + " in " + e.environment() + " from " + e.fromVersion() + " to "
+                + e.toVersion() + " was requested; " + ended;
+        return content(e, title, sentence(title) + (e.reason() != null ? " Requested because: " + sentence(e.reason())
+                : ""), List.of());
     }
 
     /**
@@ -168,8 +293,13 @@ public class NotificationComposer {
     }
 
     private static NotificationContent content(NotifiableEvent event, String title, String text, List<Link> links) {
+        return content(event, title, text, links, Urgency.NORMAL);
+    }
+
+    private static NotificationContent content(NotifiableEvent event, String title, String text, List<Link> links,
+                                               Urgency urgency) {
         return new NotificationContent(event.service(), event.environment(), title, text, links, event.cloudEvent(),
-                event.chainId());
+                event.chainId(), urgency);
     }
 
     private static String numbers(List<Double> values) {

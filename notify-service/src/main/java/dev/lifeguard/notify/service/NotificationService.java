@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.notify.Delivery;
 import dev.lifeguard.notify.DeliveryStatus;
+import dev.lifeguard.notify.RollbackOutcome.Kind;
 import dev.lifeguard.notify.Subscription;
 import dev.lifeguard.notify.channel.ChatChannel;
 import dev.lifeguard.notify.channel.ChatChannels;
@@ -12,7 +13,13 @@ import dev.lifeguard.notify.channel.NotificationContent;
 import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.notify.event.NotifiableEvent;
 import dev.lifeguard.notify.event.NotificationEvents;
+import dev.lifeguard.notify.event.RollbackAcceptedEvent;
+import dev.lifeguard.notify.event.RollbackFailedEvent;
+import dev.lifeguard.notify.event.RollbackRequestedEvent;
+import dev.lifeguard.notify.event.RollbackSkippedEvent;
+import dev.lifeguard.notify.event.RolledBackEvent;
 import dev.lifeguard.notify.repository.DeliveryRepository;
+import dev.lifeguard.notify.repository.RollbackOutcomeRepository;
 import dev.lifeguard.notify.repository.SubscriptionRepository;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.outbox.Outbox;
@@ -32,6 +39,7 @@ import java.util.UUID;
  * Turns an event into one notification per matching subscription. Each is recorded as a PENDING
  * delivery and published on the team's and the all-teams topic in the caller's transaction, so the
  * event is either fully recorded or (on rollback) consumed again; the worker sends afterwards.
+ * Rollback outcomes are remembered per rollback, so that a request read after its outcome is worded as late.
  */
 @ApplicationScoped
 public class NotificationService {
@@ -40,6 +48,7 @@ public class NotificationService {
 
     private final SubscriptionRepository subscriptions;
     private final DeliveryRepository deliveries;
+    private final RollbackOutcomeRepository rollbackOutcomes;
     private final NotificationComposer composer;
     private final ChatChannels channels;
     private final NotificationEvents events;
@@ -49,10 +58,12 @@ public class NotificationService {
     private final ObjectMapper mapper;
 
     public NotificationService(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
-                               NotificationComposer composer, ChatChannels channels, NotificationEvents events,
-                               Outbox outbox, NotifyConfig config, TeamTopics teamTopics, ObjectMapper mapper) {
+                               RollbackOutcomeRepository rollbackOutcomes, NotificationComposer composer,
+                               ChatChannels channels, NotificationEvents events, Outbox outbox, NotifyConfig config,
+                               TeamTopics teamTopics, ObjectMapper mapper) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
+        this.rollbackOutcomes = rollbackOutcomes;
         this.composer = composer;
         this.channels = channels;
         this.events = events;
@@ -64,12 +75,13 @@ public class NotificationService {
 
     @Transactional
     public List<Delivery> notifyAbout(NotifiableEvent event) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        rememberRollbackOutcome(event, now);
         List<Subscription> subscribers = subscriptions.covering(event.service());
         if (subscribers.isEmpty()) {
             return List.of();
         }
-        NotificationContent content = composer.compose(event);
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        NotificationContent content = composer.compose(event, endReportedBefore(event));
         List<Delivery> recorded = new ArrayList<>();
         for (Subscription subscription : subscribers) {
             Optional<ChatChannel> channel = channels.byType(subscription.channelType);
@@ -93,6 +105,46 @@ public class NotificationService {
         return recorded;
     }
 
+    /** Whatever the subscriptions: a team may subscribe before the late request arrives. */
+    private void rememberRollbackOutcome(NotifiableEvent event, OffsetDateTime now) {
+        String rollbackId = null;
+        Kind outcome = null;
+        String fromVersion = null;
+        String toVersion = null;
+        if (event instanceof RollbackFailedEvent failed) {
+            rollbackId = failed.rollbackId();
+            outcome = Kind.FAILED;
+            fromVersion = failed.fromVersion();
+            toVersion = failed.toVersion();
+        } else if (event instanceof RollbackSkippedEvent skipped) {
+            rollbackId = skipped.rollbackId();
+            outcome = Kind.SKIPPED;
+            fromVersion = skipped.fromVersion();
+            toVersion = skipped.toVersion();
+        } else if (event instanceof RollbackAcceptedEvent accepted) {
+            rollbackId = accepted.rollbackId();
+            outcome = Kind.ACCEPTED;
+            fromVersion = accepted.fromVersion();
+            toVersion = accepted.toVersion();
+        } else if (event instanceof RolledBackEvent rolledBack) {
+            rollbackId = rolledBack.rollbackId();
+            outcome = Kind.ROLLED_BACK;
+            fromVersion = rolledBack.fromVersion();
+            toVersion = rolledBack.toVersion();
+        }
+        if (rollbackId != null) {
+            rollbackOutcomes.record(rollbackId, outcome, event.cloudEvent().id(), event.service(), event.environment(),
+                    fromVersion, toVersion, now);
+        }
+    }
+
+    private Optional<Kind> endReportedBefore(NotifiableEvent event) {
+        if (event instanceof RollbackRequestedEvent request && request.rollbackId() != null) {
+            return rollbackOutcomes.endOf(request.service(), request.environment(), request.rollbackId());
+        }
+        return Optional.empty();
+    }
+
     private Delivery pending(Subscription subscription, NotificationContent content, ObjectNode message,
                              OffsetDateTime now) {
         Delivery delivery = new Delivery();
@@ -109,6 +161,7 @@ public class NotificationService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not serialise the message for delivery " + delivery.id, e);
         }
+        delivery.urgency = content.urgency().label();
         delivery.status = DeliveryStatus.PENDING;
         delivery.attempts = 0;
         delivery.nextAttemptAt = now;

@@ -122,6 +122,77 @@ class NotifiableEventsTest {
     }
 
     @Test
+    void retiredTargetIsNoNewsAndNotMalformed() {
+        CloudEvent removed = GoldenEvents.read(GoldenEvents.serviceRemoved("checkout", "e-removed"));
+
+        assertThat(NotifiableEvents.isNotifiable(removed.type())).isFalse();
+        assertThat(NotifiableEvents.from(removed)).isEmpty();
+    }
+
+    @Test
+    void failedRollbackCarriesWhatFailedHowOftenAndWhatStillRuns() {
+        RollbackFailedEvent failed = (RollbackFailedEvent) read(GoldenEvents.ROLLBACK_FAILED);
+
+        assertThat(failed).isEqualTo(new RollbackFailedEvent(failed.cloudEvent(), "checkout", "production",
+                "rollback-0004", "2.0.0", "1.0.0",
+                "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0", "webhook",
+                "webhook https://deploy.example.com/rollback answered 503 Service Unavailable (3 attempts over 1m10s)",
+                3));
+    }
+
+    @Test
+    void skippedAndAcceptedRollbacksCarryTheirDetail() {
+        RollbackSkippedEvent skipped = (RollbackSkippedEvent) read(GoldenEvents.ROLLBACK_SKIPPED);
+        assertThat(skipped.rollbackId()).isEqualTo("rollback-0004");
+        assertThat(skipped.executor()).isNull();
+        assertThat(skipped.detail()).isEqualTo("deployment d-0002 is no longer current: 2.1.0 replaced it");
+
+        RollbackAcceptedEvent accepted = (RollbackAcceptedEvent) read(GoldenEvents.ROLLBACK_ACCEPTED);
+        assertThat(accepted.executor()).isEqualTo("manual");
+        assertThat(accepted.waitsForAPerson()).isTrue();
+        assertThat(accepted.toVersion()).isEqualTo("1.0.0");
+        assertThat(accepted.completeUrl()).isEqualTo("/api/v1/rollbacks/rollback-0004/complete");
+    }
+
+    @Test
+    void rolledBackSaysWhoReportedIt() {
+        RolledBackEvent byExecutor = (RolledBackEvent) read(GoldenEvents.ROLLEDBACK);
+        assertThat(byExecutor.reportedBy()).isEqualTo("executor");
+        assertThat(byExecutor.executor()).isEqualTo("record");
+
+        RolledBackEvent byCi = (RolledBackEvent) NotifiableEvents.from(GoldenEvents.read(
+                GoldenEvents.rolledBackByCi("checkout", "e-ci"))).orElseThrow();
+        assertThat(byCi.reportedBy()).isEqualTo("ci");
+        assertThat(byCi.executor()).isNull();
+        assertThat(byCi.rollbackId()).isEqualTo("ci-e-ci");
+    }
+
+    @Test
+    void failedRollbackWithoutTheVersionThatStillRunsIsMalformed() {
+        String json = GoldenEvents.json(GoldenEvents.ROLLBACK_FAILED).replace("\"fromVersion\": \"2.0.0\",", "");
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(json)))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("subject.content.fromVersion");
+    }
+
+    @Test
+    void rollbackOutcomesWithoutTheirOptionalFieldsStillRead() {
+        String skipped = GoldenEvents.json(GoldenEvents.ROLLBACK_SKIPPED)
+                .replace("\"toVersion\": \"1.0.0\"", "\"toVersion\": null")
+                .replaceFirst("\"detail\": \"[^\"]*\"", "\"detail\": null")
+                .replace("\"rollbackId\": \"rollback-0004\",", "");
+        String failed = GoldenEvents.json(GoldenEvents.ROLLBACK_FAILED).replace("\"attempts\": 3", "\"attempts\": \"x\"");
+
+        RollbackSkippedEvent readSkipped = (RollbackSkippedEvent) NotifiableEvents.from(GoldenEvents.read(skipped))
+                .orElseThrow();
+        assertThat(readSkipped.toVersion()).isNull();
+        assertThat(readSkipped.detail()).isNull();
+        assertThat(readSkipped.rollbackId()).as("from the subject id").isEqualTo("rollback-0004");
+        assertThat(((RollbackFailedEvent) NotifiableEvents.from(GoldenEvents.read(failed)).orElseThrow()).attempts())
+                .isNull();
+    }
+
+    @Test
     void eventWithoutServiceIsMalformedAndSaysWhy() {
         String json = GoldenEvents.json(GoldenEvents.ROLLBACK_REQUESTED)
                 .replace("\"subject\": \"checkout/production\",", "")

@@ -89,4 +89,51 @@ class DeadLetterTest {
                 .anyMatch(delivery -> goodId.equals(delivery.get("eventId"))));
         assertThat(deliveries(team)).noneMatch(delivery -> badId.equals(delivery.get("eventId")));
     }
+
+    @Test
+    void failedRollbackThatDoesNotSayWhatStillRunsIsDeadLetteredAndTheNextOneIsNotified() {
+        String topic = config.getValue("lifeguard.topics.deployments", String.class);
+        String team = unique("team");
+        String service = unique("svc");
+        subscribe(team, List.of(service), "webhook", "http://localhost:9/unused");
+        String badId = UUID.randomUUID().toString();
+        String withoutFromVersion = GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, service, badId)
+                .replace("\"fromVersion\": \"2.0.0\",", "");
+        String goodId = UUID.randomUUID().toString();
+
+        kafka.send(topic, service + "/production", withoutFromVersion);
+        kafka.send(topic, service + "/production", GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, service, goodId));
+
+        ConsumerRecord<String, String> letter = kafka.awaitRecord(topic + ".dlq",
+                record -> withoutFromVersion.equals(record.value()));
+        assertThat(KafkaTestClient.header(letter, "dead-letter-reason")).contains("subject.content.fromVersion");
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(team).stream()
+                .anyMatch(delivery -> goodId.equals(delivery.get("eventId"))));
+        assertThat(deliveries(team)).noneMatch(delivery -> badId.equals(delivery.get("eventId")));
+    }
+
+    @Test
+    void everyRollbackOutcomeAndARetiredTargetPassWithoutADeadLetter() {
+        String topic = config.getValue("lifeguard.topics.deployments", String.class);
+        String team = unique("team");
+        String service = unique("svc");
+        subscribe(team, List.of(service), "webhook", "http://localhost:9/unused");
+        List<String> events = List.of(
+                GoldenEvents.serviceRemoved(service, UUID.randomUUID().toString()),
+                GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, service, UUID.randomUUID().toString()),
+                GoldenEvents.about(GoldenEvents.ROLLBACK_SKIPPED, service, UUID.randomUUID().toString()),
+                GoldenEvents.about(GoldenEvents.ROLLBACK_ACCEPTED, service, UUID.randomUUID().toString()),
+                GoldenEvents.acceptedByWebhook(service, UUID.randomUUID().toString()),
+                GoldenEvents.rolledBackByCi(service, UUID.randomUUID().toString()));
+        String markerId = UUID.randomUUID().toString();
+
+        events.forEach(event -> kafka.send(topic, service + "/production", event));
+        kafka.send(topic, service + "/production", GoldenEvents.about(GoldenEvents.UPGRADED, service, markerId));
+
+        // Same key, so same partition: once the marker is recorded, every event before it has been handled.
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(team).stream()
+                .anyMatch(delivery -> markerId.equals(delivery.get("eventId"))));
+        assertThat(deliveries(team)).hasSize(events.size()); // all but service.removed, plus the marker
+        assertThat(kafka.readAll(topic + ".dlq")).noneMatch(letter -> letter.value().contains(service));
+    }
 }

@@ -1,7 +1,10 @@
 package dev.lifeguard.notify.messaging;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.notify.GoldenEvents;
+import dev.lifeguard.testsupport.Concurrently;
+import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
@@ -295,6 +299,143 @@ class NotifiableEventFailureModesTest {
         await().atMost(WAIT).until(() -> unsentNotifications(subscriber.teamTopic(0)) == 0);
     }
 
+    // --- deploy-service's rollback outcomes (lifeguard.deployments) ---
+
+    /** Each way deploy-service reports how a rollback went, as sent on the deployments topic. */
+    static List<String> rollbackOutcomes() {
+        return List.of("failed", "skipped", "accepted", "accepted-by-webhook", "rolled-back-by-ci");
+    }
+
+    @ParameterizedTest
+    @MethodSource("rollbackOutcomes")
+    void rollbackOutcomeRedeliveredAfterItWasDeliveredIsNotDeliveredOrPostedAgain(String outcome) {
+        ConsumedStream deployments = stream(Channels.DEPLOYMENTS);
+        Subscriber subscriber = subscriber(1);
+        String eventId = UUID.randomUUID().toString();
+        String event = rollbackOutcome(outcome, subscriber.service(), eventId);
+
+        kafka.send(deployments.topic(), subscriber.key(), event);
+        awaitDelivered(subscriber, eventId);
+        kafka.send(deployments.topic(), subscriber.key(), event);
+        // Same key, so same partition: once the marker is delivered, the redelivery before it has been handled.
+        String markerId = UUID.randomUUID().toString();
+        kafka.send(deployments.topic(), subscriber.key(), rollbackOutcome(outcome, subscriber.service(), markerId));
+        awaitDelivered(subscriber, markerId);
+
+        assertThat(deliveries(eventId, subscriber.ids().get(0))).isEqualTo(1);
+        assertThat(posts(subscriber, 0, eventId)).isEqualTo(1);
+        assertThat(queuedNotifications(subscriber.teamTopic(0))).isEqualTo(2); // the event's and the marker's
+    }
+
+    @ParameterizedTest
+    @MethodSource("rollbackOutcomes")
+    void sameRollbackOutcomeHandledByTwoInstancesAtOnceIsDeliveredOncePerSubscription(String outcome)
+            throws Exception {
+        ConsumedStream deployments = stream(Channels.DEPLOYMENTS);
+        Subscriber subscriber = subscriber(2);
+        String eventId = UUID.randomUUID().toString();
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(deployments.topic(), 0, 0L, subscriber.key(),
+                rollbackOutcome(outcome, subscriber.service(), eventId));
+
+        Concurrently.atOnce(WAIT, () -> deployments.handler().accept(record),
+                () -> deployments.handler().accept(record));
+        awaitDelivered(subscriber, eventId);
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(deliveries(eventId, subscriber.ids().get(i))).as("deliveries to subscription %d", i).isEqualTo(1);
+            assertThat(posts(subscriber, i, eventId)).as("POSTs to subscription %d", i).isEqualTo(1);
+            assertThat(queuedNotifications(subscriber.teamTopic(i))).as("published for team %d", i).isEqualTo(1);
+        }
+        assertThat(count("SELECT count(*) FROM rollback_outcome WHERE service = ?1", subscriber.service()))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void failedRollbackArrivingBeforeItsRequestAndTheAnomalyIsDeliveredOnceAndTheRequestIsWordedAsLate() {
+        Subscriber subscriber = subscriber(1);
+        // The chain runs deployed -> anomaly -> rollback requested -> rollback failed; it arrives the other way round.
+        Map<String, String> eventIds = new LinkedHashMap<>();
+        for (String type : List.of(GoldenEvents.ROLLBACK_FAILED, GoldenEvents.ROLLBACK_REQUESTED, GoldenEvents.ANOMALY,
+                GoldenEvents.UPGRADED)) {
+            String eventId = UUID.randomUUID().toString();
+            eventIds.put(type, eventId);
+            kafka.send(topicFor(type), subscriber.key(), GoldenEvents.about(type, subscriber.service(), eventId));
+            // Wait for each one, so that the order of arrival is the order of sending across the topics.
+            awaitRecorded(subscriber, eventId);
+        }
+        eventIds.values().forEach(eventId -> awaitDelivered(subscriber, eventId));
+
+        for (String eventId : eventIds.values()) {
+            assertThat(deliveries(eventId, subscriber.ids().get(0))).as("deliveries of %s", eventId).isEqualTo(1);
+            assertThat(posts(subscriber, 0, eventId)).as("POSTs of %s", eventId).isEqualTo(1);
+        }
+        assertThat(queuedNotifications(subscriber.teamTopic(0))).isEqualTo(eventIds.size());
+        assertThat(publishedAbout(subscriber, eventIds.get(GoldenEvents.ROLLBACK_FAILED)))
+                .containsEntry("urgency", "critical")
+                .containsEntry("title", "Rollback FAILED: " + subscriber.service()
+                        + " still runs 2.0.0 in production \u2014 act now");
+        assertThat(publishedAbout(subscriber, eventIds.get(GoldenEvents.ROLLBACK_REQUESTED)))
+                .containsEntry("urgency", "normal")
+                .containsEntry("title", "Rollback of " + subscriber.service() + " in production from 2.0.0 to 1.0.0"
+                        + " was requested; it has already failed, " + subscriber.service() + " still runs 2.0.0");
+    }
+
+    @Test
+    void acceptedRedeliveredAfterTheRollbackEndedDoesNotMakeALateRequestSoundRunning() {
+        Subscriber subscriber = subscriber(1);
+        ConsumedStream deployments = stream(Channels.DEPLOYMENTS);
+        String acceptedId = UUID.randomUUID().toString();
+        String rolledBackId = UUID.randomUUID().toString();
+        String lateAcceptedId = UUID.randomUUID().toString();
+        String requestId = UUID.randomUUID().toString();
+
+        // accepted, then done by a person; a second "accepted" (another event of the same rollback) comes after.
+        kafka.send(deployments.topic(), subscriber.key(),
+                GoldenEvents.about(GoldenEvents.ROLLBACK_ACCEPTED, subscriber.service(), acceptedId));
+        kafka.send(deployments.topic(), subscriber.key(), GoldenEvents.about(GoldenEvents.ROLLEDBACK,
+                subscriber.service(), rolledBackId).replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"person\""));
+        kafka.send(deployments.topic(), subscriber.key(),
+                GoldenEvents.about(GoldenEvents.ROLLBACK_ACCEPTED, subscriber.service(), lateAcceptedId));
+        awaitRecorded(subscriber, lateAcceptedId);
+        kafka.send(topicFor(GoldenEvents.ROLLBACK_REQUESTED), subscriber.key(),
+                GoldenEvents.about(GoldenEvents.ROLLBACK_REQUESTED, subscriber.service(), requestId));
+        List.of(acceptedId, rolledBackId, lateAcceptedId, requestId).forEach(id -> awaitDelivered(subscriber, id));
+
+        assertThat(publishedAbout(subscriber, requestId)).containsEntry("title", "Rollback of " + subscriber.service()
+                + " in production from 2.0.0 to 1.0.0 was requested; it is already done");
+        assertThat(publishedAbout(subscriber, rolledBackId)).containsEntry("title", subscriber.service()
+                + " rolled back to 1.0.0 in production by hand");
+    }
+
+    private static String rollbackOutcome(String outcome, String service, String eventId) {
+        return switch (outcome) {
+            case "failed" -> GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, service, eventId);
+            case "skipped" -> GoldenEvents.about(GoldenEvents.ROLLBACK_SKIPPED, service, eventId);
+            case "accepted" -> GoldenEvents.about(GoldenEvents.ROLLBACK_ACCEPTED, service, eventId);
+            case "accepted-by-webhook" -> GoldenEvents.acceptedByWebhook(service, eventId);
+            case "rolled-back-by-ci" -> GoldenEvents.rolledBackByCi(service, eventId);
+            default -> throw new IllegalArgumentException(outcome);
+        };
+    }
+
+    /** What notification.published said about the event (title, text, urgency...), from the outbox. */
+    private Map<String, String> publishedAbout(Subscriber subscriber, String eventId) {
+        String payload = QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
+                        "SELECT payload FROM outbox_event WHERE topic = ?1 AND event_type = ?2 AND payload LIKE ?3")
+                .setParameter(1, subscriber.teamTopic(0))
+                .setParameter(2, NOTIFICATION_PUBLISHED)
+                .setParameter(3, "%" + eventId + "%")
+                .getSingleResult());
+        JsonNode content = EventContract.parse(payload).at("/data/subject/content");
+        Map<String, String> fields = new LinkedHashMap<>();
+        content.fields().forEachRemaining(field -> {
+            if (field.getValue().isTextual()) {
+                fields.put(field.getKey(), field.getValue().asText());
+            }
+        });
+        return fields;
+    }
+
     // --- a subscribed team (or several) on one fresh service ---
 
     /** Teams subscribed with one webhook each to one fresh service; POSTs are counted per webhook path. */
@@ -348,6 +489,7 @@ class NotifiableEventFailureModesTest {
         String channel = switch (type) {
             case GoldenEvents.ANOMALY -> Channels.ANOMALIES;
             case GoldenEvents.ROLLBACK_REQUESTED -> Channels.ROLLBACKS;
+            // deploy-service's outcomes share the deployments topic
             case GoldenEvents.ANALYSIS -> Channels.ANALYSES;
             default -> Channels.DEPLOYMENTS;
         };

@@ -1,11 +1,16 @@
 package dev.lifeguard.notify.service;
 
 import dev.lifeguard.notify.GoldenEvents;
+import dev.lifeguard.notify.RollbackOutcome;
 import dev.lifeguard.notify.channel.NotificationContent;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.notify.event.NotifiableEvents;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,6 +103,113 @@ class NotificationComposerTest {
         String json = GoldenEvents.json(GoldenEvents.ANALYSIS).replace("\"statistic\": 0.4,", "\"statistic\": 0.000123,");
 
         assertThat(composeJson(json).text()).contains("error_rate failed (threshold, statistic 0.00012, evidence");
+    }
+
+    @Test
+    void failedRollbackIsCriticalAndSaysWhatStillRunsWhatFailedAndWhatToDo() {
+        NotificationContent content = compose(GoldenEvents.ROLLBACK_FAILED);
+
+        assertThat(content.urgency()).isEqualTo(Urgency.CRITICAL);
+        assertThat(content.title()).isEqualTo("Rollback FAILED: checkout still runs 2.0.0 in production \u2014 act now");
+        assertThat(content.text()).isEqualTo("Lifeguard could not roll checkout back from 2.0.0 to 1.0.0 in production"
+                + " (3 attempts, executor webhook): webhook https://deploy.example.com/rollback answered 503 Service"
+                + " Unavailable (3 attempts over 1m10s). Lifeguard has given up: roll back to 1.0.0 by hand or fix"
+                + " forward, now. Why it was rolled back: error_rate above 0.05 for 3 consecutive samples"
+                + " (0.21, 0.34, 0.4) on 2.0.0. Rollback rollback-0004.");
+    }
+
+    @Test
+    void failedRollbackWithNothingToGoBackToSaysSo() {
+        String json = GoldenEvents.json(GoldenEvents.ROLLBACK_FAILED)
+                .replace("\"toVersion\": \"1.0.0\"", "\"toVersion\": null")
+                .replace("\"executor\": \"webhook\"", "\"executor\": null")
+                .replace("\"attempts\": 3", "\"attempts\": 1");
+
+        NotificationContent content = composeJson(json);
+
+        assertThat(content.urgency()).isEqualTo(Urgency.CRITICAL);
+        assertThat(content.text()).startsWith("Lifeguard could not roll checkout back from 2.0.0 in production (1 attempt):")
+                .contains("There is no version to go back to: fix forward or roll back by hand, now.");
+    }
+
+    @Test
+    void skippedRollbackIsForTheRecordAndSaysWhy() {
+        NotificationContent content = compose(GoldenEvents.ROLLBACK_SKIPPED);
+
+        assertThat(content.urgency()).isEqualTo(Urgency.NORMAL);
+        assertThat(content.title()).isEqualTo("Rollback of checkout in production not carried out");
+        assertThat(content.text()).isEqualTo("Rollback not carried out: deployment d-0002 is no longer current: 2.1.0"
+                + " replaced it. It was to go from 2.0.0 to 1.0.0, because: error_rate above 0.05 for 3 consecutive"
+                + " samples (0.21, 0.34, 0.4) on 2.0.0.");
+    }
+
+    @Test
+    void manualRollbackCallsAPersonToRollBackByHandAndReportIt() {
+        NotificationContent content = compose(GoldenEvents.ROLLBACK_ACCEPTED);
+
+        assertThat(content.urgency()).isEqualTo(Urgency.HIGH);
+        assertThat(content.title()).isEqualTo("Roll back checkout in production by hand from 2.0.0 to 1.0.0");
+        assertThat(content.text()).isEqualTo("Lifeguard does not roll back checkout in production itself (manual"
+                + " executor): roll back by hand to 1.0.0, then POST /api/v1/rollbacks/rollback-0004/complete. 2.0.0"
+                + " runs until then. Why: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0.");
+    }
+
+    @Test
+    void rollbackAcceptedByACdToolWaitsForItsReport() {
+        NotificationContent content = composeJson(GoldenEvents.acceptedByWebhook("checkout", "e-5"));
+
+        assertThat(content.urgency()).isEqualTo(Urgency.NORMAL);
+        assertThat(content.title()).isEqualTo("Rollback of checkout in production from 2.0.0 to 1.0.0 accepted by webhook");
+        assertThat(content.text()).startsWith("Your CD tool accepted it (webhook https://deploy.example.com/rollback"
+                        + " answered 202 Accepted); waiting for its service.rolledback. If it never comes, roll back by"
+                        + " hand and POST /api/v1/rollbacks/rollback-0004/complete.");
+    }
+
+    @Test
+    void rollbackReportedByCiSaysSomeoneUsedTheirCdTool() {
+        NotificationContent content = composeJson(GoldenEvents.rolledBackByCi("checkout", "e-6"));
+
+        assertThat(content.urgency()).isEqualTo(Urgency.NORMAL);
+        assertThat(content.title()).isEqualTo("checkout rolled back to 1.0.0 in production with a CD tool");
+        assertThat(content.text()).isEqualTo("Someone rolled checkout back from 2.0.0 to 1.0.0 in production with their"
+                + " CD tool, outside Lifeguard; CI reported it. Reason: rolled back outside Lifeguard (reported by CI).");
+    }
+
+    @Test
+    void rollbackReportedByAPersonSaysItWasDoneByHand() {
+        String json = GoldenEvents.json(GoldenEvents.ROLLEDBACK)
+                .replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"person\"");
+
+        NotificationContent content = composeJson(json);
+
+        assertThat(content.title()).isEqualTo("checkout rolled back to 1.0.0 in production by hand");
+        assertThat(content.text()).startsWith("A person reported that checkout was rolled back by hand from 2.0.0 to 1.0.0"
+                + " in production. Reason: error_rate above 0.05");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            FAILED      | Rollback of checkout in production from 2.0.0 to 1.0.0 was requested; it has already failed, checkout still runs 2.0.0
+            SKIPPED     | Rollback of checkout in production from 2.0.0 to 1.0.0 was requested; it was already reported as not carried out
+            ROLLED_BACK | Rollback of checkout in production from 2.0.0 to 1.0.0 was requested; it is already done
+            """)
+    void requestReadAfterItsOutcomeIsWordedAsLate(RollbackOutcome.Kind end, String title) {
+        NotificationContent content = composer.compose(
+                NotifiableEvents.from(GoldenEvents.cloudEvent(GoldenEvents.ROLLBACK_REQUESTED)).orElseThrow(),
+                Optional.of(end));
+
+        assertThat(content.title()).isEqualTo(title);
+        assertThat(content.text()).isEqualTo(title + ". Requested because: error_rate above 0.05 for 3 consecutive"
+                + " samples (0.21, 0.34, 0.4) on 2.0.0.");
+        assertThat(content.urgency()).isEqualTo(Urgency.NORMAL);
+    }
+
+    @Test
+    void everythingElseIsNormal() {
+        for (String type : List.of(GoldenEvents.UPGRADED, GoldenEvents.ANOMALY, GoldenEvents.ANALYSIS,
+                GoldenEvents.ROLLBACK_REQUESTED, GoldenEvents.ROLLEDBACK)) {
+            assertThat(compose(type).urgency()).as(type).isEqualTo(Urgency.NORMAL);
+        }
     }
 
     private NotificationContent composeJson(String json) {

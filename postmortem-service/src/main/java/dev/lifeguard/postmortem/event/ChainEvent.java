@@ -67,12 +67,23 @@ public record ChainEvent(CloudEvent cloudEvent, String service, String environme
         if (type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX)) {
             return RollbackRequested::from;
         }
+        if (type.startsWith(EventTypes.ROLLBACK_FAILED_PREFIX)) {
+            return cdEvent -> RollbackOutcome.from(cdEvent, RollbackOutcome.Result.FAILED);
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_SKIPPED_PREFIX)) {
+            return cdEvent -> RollbackOutcome.from(cdEvent, RollbackOutcome.Result.SKIPPED);
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_ACCEPTED_PREFIX)) {
+            return cdEvent -> RollbackOutcome.from(cdEvent, RollbackOutcome.Result.ACCEPTED);
+        }
         if (type.startsWith(EventTypes.SERVICE_ROLLEDBACK_PREFIX)) {
             return ServiceRolledBack::from;
         }
         if (type.startsWith(EventTypes.NOTIFICATION_PUBLISHED_PREFIX)) {
             return NotificationPublished::from;
         }
+        // Anything else (service.removed of a retired target, incident.resolved...) is no part of a timeline:
+        // skipped, never dead-lettered.
         return null;
     }
 }

@@ -4,8 +4,8 @@ import dev.lifeguard.postmortem.TimelineKind;
 
 /** The part of a chain event that depends on its type. */
 public sealed interface EventDetails
-        permits DeploymentReported, AnomalyDetected, AnalysisFinished, RollbackRequested, ServiceRolledBack,
-        NotificationPublished {
+        permits DeploymentReported, AnomalyDetected, AnalysisFinished, RollbackRequested, RollbackOutcome,
+        ServiceRolledBack, NotificationPublished {
 
     TimelineKind kind();
 }

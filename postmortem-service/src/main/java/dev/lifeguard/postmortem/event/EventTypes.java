@@ -12,6 +12,9 @@ public final class EventTypes {
     public static final String INCIDENT_DETECTED_PREFIX = "dev.cdevents.incident.detected.";
     public static final String ROLLBACK_REQUESTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.requested.";
     public static final String ANALYSIS_FINISHED_PREFIX = "dev.cdeventsx.lifeguard-analysis.finished.";
+    public static final String ROLLBACK_FAILED_PREFIX = "dev.cdeventsx.lifeguard-rollback.failed.";
+    public static final String ROLLBACK_SKIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.skipped.";
+    public static final String ROLLBACK_ACCEPTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.accepted.";
     public static final String NOTIFICATION_PUBLISHED_PREFIX = "dev.cdeventsx.lifeguard-notification.published.";
 
     public static final String INCIDENT_RESOLVED = "dev.cdevents.incident.resolved.0.3.0";

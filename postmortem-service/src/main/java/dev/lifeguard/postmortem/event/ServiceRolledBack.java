@@ -4,9 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.postmortem.TimelineKind;
 import dev.lifeguard.support.event.CdEvent;
 
-/** deploy-service's {@code service.rolledback}: {@code toVersion} runs again; {@code artifactId} is what runs now. */
+/**
+ * deploy-service's {@code service.rolledback}: {@code toVersion} runs again; {@code artifactId} is what runs now.
+ * {@code reportedBy} says who did it: {@code executor} (Lifeguard's executor; also when absent), {@code ci} (someone
+ * rolled back with their CD tool and CI reported it) or {@code person} (reported by hand at the complete URL).
+ */
 public record ServiceRolledBack(String rollbackId, String fromVersion, String toVersion, String reason,
-                                String executor, String artifactId) implements EventDetails {
+                                String executor, String artifactId, String reportedBy) implements EventDetails {
+
+    public static final String REPORTED_BY_CI = "ci";
+    public static final String REPORTED_BY_PERSON = "person";
 
     static ServiceRolledBack from(CdEvent event) {
         JsonNode custom = event.customData();
@@ -16,7 +23,8 @@ public record ServiceRolledBack(String rollbackId, String fromVersion, String to
                 CdEvent.requiredText(event.document(), "/customData/toVersion"),
                 CdEvent.textOrNull(custom.get("reason")),
                 CdEvent.textOrNull(custom.get("executor")),
-                CdEvent.textOrNull(event.content().get("artifactId")));
+                CdEvent.textOrNull(event.content().get("artifactId")),
+                CdEvent.textOrNull(custom.get("reportedBy")));
     }
 
     @Override

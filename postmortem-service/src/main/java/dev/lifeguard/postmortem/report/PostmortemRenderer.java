@@ -4,6 +4,8 @@ import dev.lifeguard.postmortem.Incident;
 import dev.lifeguard.postmortem.IncidentStatus;
 import dev.lifeguard.postmortem.TimelineEntry;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
+import dev.lifeguard.postmortem.event.RollbackOutcome;
+import dev.lifeguard.postmortem.event.ServiceRolledBack;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -13,7 +15,8 @@ import java.util.List;
 
 /**
  * The post-mortem draft in Markdown: everything Lifeguard knows, written out for people, with the sections
- * only people can fill (root cause, action items) left empty.
+ * only people can fill (root cause, action items) left empty. A rollback that failed, was not carried out or waits
+ * for someone is said plainly, with what still runs.
  */
 public final class PostmortemRenderer {
 
@@ -42,10 +45,30 @@ public final class PostmortemRenderer {
                 .append(incident.detectionRule == null ? "" : ": " + incident.detectionRule)
                 .append(incident.observedValues == null ? "" : " (observed " + incident.observedValues + ")")
                 .append(". ");
+        RollbackOutcome.Result outcome = RollbackOutcome.Result.fromLabel(incident.rollbackOutcome);
         if (resolved) {
-            md.append("Lifeguard rolled back from ").append(incident.triggerVersion).append(" to ")
-                    .append(incident.restoredVersion).append(" at ").append(time(incident.resolvedAt))
-                    .append("; the impact lasted ").append(duration(impactStart, incident.resolvedAt)).append(".\n");
+            md.append(rolledBack(incident)).append(" at ").append(time(incident.resolvedAt))
+                    .append("; the impact lasted ").append(duration(impactStart, incident.resolvedAt)).append('.');
+            if (outcome == RollbackOutcome.Result.FAILED) {
+                md.append(" A rollback attempt failed at ").append(time(incident.rollbackOutcomeAt))
+                        .append(": ").append(incident.rollbackOutcomeDetail).append('.');
+            }
+            md.append('\n');
+        } else if (outcome == RollbackOutcome.Result.FAILED) {
+            md.append("The rollback").append(toVersion(incident)).append(" FAILED at ")
+                    .append(time(incident.rollbackOutcomeAt)).append(attempts(incident)).append(": ")
+                    .append(incident.rollbackOutcomeDetail).append(". ").append(incident.service).append(' ')
+                    .append(incident.rollbackOutcomeFromVersion).append(" still runs in ").append(incident.environment)
+                    .append(": the incident stays open until it is rolled back or fixed.\n");
+        } else if (outcome == RollbackOutcome.Result.SKIPPED) {
+            md.append("The rollback was not carried out (").append(time(incident.rollbackOutcomeAt)).append("): ")
+                    .append(incident.rollbackOutcomeDetail).append(". The incident is not resolved: no rollback has")
+                    .append(" been reported.\n");
+        } else if (outcome == RollbackOutcome.Result.ACCEPTED) {
+            md.append("The rollback").append(toVersion(incident)).append(" was accepted at ")
+                    .append(time(incident.rollbackOutcomeAt))
+                    .append(incident.rollbackOutcomeExecutor == null ? "" : " (executor " + incident.rollbackOutcomeExecutor + ")")
+                    .append(" and waits for completion: ").append(incident.rollbackOutcomeDetail).append(".\n");
         } else {
             md.append("The incident is not resolved yet: no rollback has been reported.\n");
         }
@@ -53,7 +76,7 @@ public final class PostmortemRenderer {
         section(md, "Impact window");
         item(md, "Start", time(impactStart) + (incident.firstBadSampleAt != null ? " (first bad sample)" : " (anomaly detected)"));
         item(md, "End", resolved ? time(incident.resolvedAt) + " (rollback to " + incident.restoredVersion + ")"
-                : "ongoing, not resolved yet");
+                : ongoing(incident, outcome));
         item(md, "Duration", resolved ? duration(impactStart, incident.resolvedAt) : "ongoing");
 
         section(md, "Timeline");
@@ -91,8 +114,41 @@ public final class PostmortemRenderer {
             item(md, "Rollback", "from " + incident.triggerVersion + " to " + incident.restoredVersion + " at "
                     + time(incident.resolvedAt));
             item(md, "Reason", incident.resolutionReason);
-            item(md, "Executor", incident.rollbackExecutor);
+            boolean byCi = ServiceRolledBack.REPORTED_BY_CI.equals(incident.rolledBackBy);
+            // No executor of Lifeguard's ran when someone used their CD tool.
+            item(md, "Executor", incident.rollbackExecutor == null && byCi ? "none" : incident.rollbackExecutor);
+            if (byCi) {
+                item(md, "Reported by", "CI: someone rolled back with their CD tool, outside Lifeguard");
+            } else if (ServiceRolledBack.REPORTED_BY_PERSON.equals(incident.rolledBackBy)) {
+                item(md, "Reported by", "a person, who rolled back by hand");
+            }
             item(md, "Rollback decision", code(incident.rollbackId));
+            if (outcome != null) {
+                item(md, "Other rollback outcome", outcome.label() + " at " + time(incident.rollbackOutcomeAt)
+                        + attempts(incident) + ": " + incident.rollbackOutcomeDetail);
+            }
+        } else if (outcome != null) {
+            md.append(switch (outcome) {
+                case FAILED -> "Not resolved: the rollback failed and " + incident.rollbackOutcomeFromVersion
+                        + " still runs in " + incident.environment + ".";
+                case SKIPPED -> "Not resolved: the rollback was not carried out.";
+                case ACCEPTED -> "Not resolved yet: the rollback was accepted and waits for completion.";
+            }).append("\n\n");
+            item(md, "Rollback", "from " + incident.rollbackOutcomeFromVersion
+                    + (incident.rollbackOutcomeToVersion == null ? "" : " to " + incident.rollbackOutcomeToVersion)
+                    + ", " + (outcome == RollbackOutcome.Result.SKIPPED ? "not carried out" : outcome.label())
+                    + " at " + time(incident.rollbackOutcomeAt));
+            item(md, "Detail", incident.rollbackOutcomeDetail);
+            if (outcome == RollbackOutcome.Result.FAILED) {
+                item(md, "Attempts", incident.rollbackOutcomeAttempts == null ? null
+                        : String.valueOf(incident.rollbackOutcomeAttempts));
+            }
+            item(md, "Executor", incident.rollbackOutcomeExecutor == null ? "none" : incident.rollbackOutcomeExecutor);
+            if (outcome == RollbackOutcome.Result.ACCEPTED && incident.rollbackCompleteUrl != null) {
+                item(md, "Complete with", "`POST " + incident.rollbackCompleteUrl + "`");
+            }
+            item(md, "Reason", incident.rollbackOutcomeReason);
+            item(md, "Rollback decision", code(incident.rollbackOutcomeRollbackId));
         } else {
             md.append("Not resolved yet: no rollback has been reported for this chain.\n");
         }
@@ -103,6 +159,41 @@ public final class PostmortemRenderer {
         section(md, "Action items");
         md.append("- [ ] ...\n");
         return md.toString();
+    }
+
+    /** Who rolled back, as the summary says it. */
+    private static String rolledBack(Incident incident) {
+        String fromTo = " from " + incident.triggerVersion + " to " + incident.restoredVersion;
+        if (ServiceRolledBack.REPORTED_BY_CI.equals(incident.rolledBackBy)) {
+            return incident.service + " was rolled back" + fromTo + " outside Lifeguard, with a CD tool (reported by CI),";
+        }
+        if (ServiceRolledBack.REPORTED_BY_PERSON.equals(incident.rolledBackBy)) {
+            return incident.service + " was rolled back by hand" + fromTo + " (reported by a person)";
+        }
+        return "Lifeguard rolled back" + fromTo;
+    }
+
+    /** The end of the impact window of an open incident. */
+    private static String ongoing(Incident incident, RollbackOutcome.Result outcome) {
+        if (outcome == null) {
+            return "ongoing, not resolved yet";
+        }
+        return switch (outcome) {
+            case FAILED -> "ongoing: the rollback failed at " + time(incident.rollbackOutcomeAt) + ", "
+                    + incident.rollbackOutcomeFromVersion + " still runs";
+            case SKIPPED -> "ongoing: the rollback was not carried out";
+            case ACCEPTED -> "ongoing: the rollback was accepted at " + time(incident.rollbackOutcomeAt)
+                    + " and waits for completion";
+        };
+    }
+
+    private static String toVersion(Incident incident) {
+        return incident.rollbackOutcomeToVersion == null ? "" : " to " + incident.rollbackOutcomeToVersion;
+    }
+
+    private static String attempts(Incident incident) {
+        Integer attempts = incident.rollbackOutcomeAttempts;
+        return attempts == null ? "" : " after " + attempts + " attempt" + (attempts == 1 ? "" : "s");
     }
 
     /** "1h 2m 3s", "2m 3s", "23s". */

@@ -5,6 +5,7 @@ import dev.lifeguard.postmortem.event.AnomalyDetected;
 import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
 import dev.lifeguard.postmortem.event.NotificationPublished;
+import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.RollbackRequested;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 
@@ -41,13 +42,26 @@ public final class TimelineSummarizer {
             return "Rollback of " + service + " in " + environment + " from " + request.fromVersion() + " to "
                     + request.toVersion() + " requested" + (request.reason() == null ? "" : ": " + request.reason());
         }
+        if (event.details() instanceof RollbackOutcome outcome) {
+            return rollbackOutcome(service, environment, outcome);
+        }
         if (event.details() instanceof ServiceRolledBack rollback) {
-            return service + " rolled back from " + rollback.fromVersion() + " to " + rollback.toVersion() + " in "
-                    + environment + parenthesised(labelled("executor", rollback.executor()));
+            String what = service + " rolled back from " + rollback.fromVersion() + " to " + rollback.toVersion() + " in "
+                    + environment;
+            if (ServiceRolledBack.REPORTED_BY_CI.equals(rollback.reportedBy())) {
+                return what + " outside Lifeguard, with a CD tool" + parenthesised("reported by CI",
+                        labelled("executor", rollback.executor()));
+            }
+            if (ServiceRolledBack.REPORTED_BY_PERSON.equals(rollback.reportedBy())) {
+                return what + " by hand" + parenthesised("reported by a person", labelled("executor", rollback.executor()));
+            }
+            return what + parenthesised(labelled("executor", rollback.executor()));
         }
         if (event.details() instanceof NotificationPublished notification) {
+            boolean urgent = notification.urgency() != null && !"normal".equals(notification.urgency());
             return "Team " + notification.team() + " notified"
                     + (notification.channelType() == null ? "" : " via " + notification.channelType())
+                    + (urgent ? " (" + notification.urgency() + ")" : "")
                     + ": " + notification.title();
         }
         throw new IllegalArgumentException("No summary for " + event.details());
@@ -69,6 +83,24 @@ public final class TimelineSummarizer {
         boolean undecided = analysis.outcome().equals("inconclusive") && analysis.endedBy() != null;
         return "Analysis of " + service + " " + analysis.version() + " in " + environment + " " + analysis.outcome()
                 + ": " + why + (undecided ? "; ended by " + analysis.endedBy() : "");
+    }
+
+    /**
+     * "Rollback of checkout in production from 2.0.0 to 1.0.0 FAILED after 3 attempts (executor webhook): why; 2.0.0
+     * still runs", "... not carried out: why", "... accepted (executor manual), waiting for completion: how".
+     */
+    private static String rollbackOutcome(String service, String environment, RollbackOutcome outcome) {
+        String rollback = "Rollback of " + service + " in " + environment + " from " + outcome.fromVersion()
+                + (outcome.toVersion() == null ? "" : " to " + outcome.toVersion());
+        String executor = parenthesised(labelled("executor", outcome.executor()));
+        return switch (outcome.result()) {
+            case FAILED -> rollback + " FAILED" + (outcome.attempts() == null ? ""
+                    : " after " + outcome.attempts() + " attempt" + (outcome.attempts() == 1 ? "" : "s"))
+                    + executor + ": " + outcome.detail() + "; " + outcome.fromVersion() + " still runs";
+            case SKIPPED -> rollback + " not carried out: " + outcome.detail();
+            case ACCEPTED -> rollback + " accepted" + executor + ", waiting for completion: " + outcome.detail()
+                    + (outcome.completeUrl() == null ? "" : "; complete with POST " + outcome.completeUrl());
+        };
     }
 
     private static String labelled(String label, String value) {

@@ -3,12 +3,14 @@ package dev.lifeguard.postmortem.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.postmortem.Incident;
+import dev.lifeguard.postmortem.IncidentStatus;
 import dev.lifeguard.postmortem.TimelineEntry;
 import dev.lifeguard.postmortem.config.PostmortemConfig;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
 import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
 import dev.lifeguard.postmortem.event.IncidentEvents;
+import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 import dev.lifeguard.postmortem.report.TimelineSummarizer;
 import dev.lifeguard.postmortem.repository.IncidentRepository;
@@ -28,7 +30,8 @@ import java.util.UUID;
 
 /**
  * Builds the read model: every chain event becomes a timeline entry; an anomaly opens the chain's incident,
- * the chain's deployment completes it and its rollback resolves it, in whatever order they arrive.
+ * the chain's deployment completes it and its rollback resolves it, in whatever order they arrive. A rollback that
+ * failed, was skipped or was accepted is recorded on the incident and leaves it open.
  */
 @ApplicationScoped
 public class IncidentService {
@@ -97,6 +100,9 @@ public class IncidentService {
             outbox.enqueue(config.incidentsTopic(), incident.key(), events.resolved(incident));
             LOG.infof("Incident %s resolved: %s rolled back from %s to %s", incident.id, incident.key(),
                     incident.triggerVersion, incident.restoredVersion);
+        } else if (event.details() instanceof RollbackOutcome outcome && incident.noteRollbackOutcome(event, outcome)) {
+            LOG.infof("Incident %s: rollback %s %s (%s)%s", incident.id, outcome.rollbackId(), outcome.result().label(),
+                    outcome.detail(), incident.status == IncidentStatus.OPEN ? ", incident stays open" : "");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lifeguard.postmortem.event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.postmortem.ChainScenario;
 import dev.lifeguard.postmortem.TimelineKind;
 import dev.lifeguard.support.event.CloudEventReader;
 import dev.lifeguard.support.event.MalformedEventException;
@@ -29,6 +30,9 @@ class ChainEventTest {
             "dev.cdeventsx.lifeguard-analysis.finished.0.1.0, ANALYSIS",
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0, ROLLBACK_REQUESTED",
             "dev.cdevents.service.rolledback.0.3.0, ROLLBACK",
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0, ROLLBACK_FAILED",
+            "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0, ROLLBACK_SKIPPED",
+            "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0, ROLLBACK_ACCEPTED",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0, NOTIFICATION"})
     void goldenExamplesAreChainEventsOfTheirKind(String type, TimelineKind kind) {
         ChainEvent event = read(example(type)).orElseThrow();
@@ -48,6 +52,9 @@ class ChainEventTest {
             "dev.cdeventsx.lifeguard-analysis.finished.0.1.0",
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
             "dev.cdevents.service.rolledback.0.3.0",
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0"})
     void goldenExamplesReadHereMeetTheirSchema(String type) {
         assertThat(EventContract.violations(example(type))).isEmpty();
@@ -120,7 +127,48 @@ class ChainEventTest {
                 "https://git.example.com/shop/checkout/commit/e4f5a6b", "ci-0002"));
         assertThat(rollback).isEqualTo(new ServiceRolledBack("rollback-0004", "2.0.0", "1.0.0",
                 "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0", "record",
-                "pkg:generic/checkout@1.0.0"));
+                "pkg:generic/checkout@1.0.0", "executor"));
+    }
+
+    @Test
+    void rollbackOutcomesCarryDetailExecutorAttemptsAndWhereToCompleteThem() {
+        String reason = "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0";
+
+        assertThat(read(example("dev.cdeventsx.lifeguard-rollback.failed.0.1.0")).orElseThrow().details())
+                .isEqualTo(new RollbackOutcome(RollbackOutcome.Result.FAILED, "rollback-0004", "2.0.0", "1.0.0", reason,
+                        "webhook", "webhook https://deploy.example.com/rollback answered 503 Service Unavailable"
+                        + " (3 attempts over 1m10s)", 3, null));
+        assertThat(read(example("dev.cdeventsx.lifeguard-rollback.skipped.0.1.0")).orElseThrow().details())
+                .isEqualTo(new RollbackOutcome(RollbackOutcome.Result.SKIPPED, "rollback-0004", "2.0.0", "1.0.0", reason,
+                        null, "deployment d-0002 is no longer current: 2.1.0 replaced it", null, null));
+        assertThat(read(example("dev.cdeventsx.lifeguard-rollback.accepted.0.1.0")).orElseThrow().details())
+                .isEqualTo(new RollbackOutcome(RollbackOutcome.Result.ACCEPTED, "rollback-0004", "2.0.0", "1.0.0",
+                        reason, "manual", "manual rollback: roll checkout back to 1.0.0 in production, then report it",
+                        null, "/api/v1/rollbacks/rollback-0004/complete"));
+    }
+
+    @Test
+    void rollbackOutcomeWithoutItsDetailIsMalformedAndNamed() {
+        String failed = example("dev.cdeventsx.lifeguard-rollback.failed.0.1.0").replace("\"detail\"", "\"note\"");
+
+        assertThatThrownBy(() -> read(failed)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/detail");
+    }
+
+    @Test
+    void rollbackOutcomeWithoutATargetVersionStillReads() {
+        String skipped = example("dev.cdeventsx.lifeguard-rollback.skipped.0.1.0")
+                .replace("\"toVersion\": \"1.0.0\"", "\"toVersion\": null");
+
+        assertThat(((RollbackOutcome) read(skipped).orElseThrow().details()).toVersion()).isNull();
+    }
+
+    @Test
+    void retiredTargetIsNoTimelineEventAndNotMalformed() {
+        String removed = new ChainScenario().serviceRemoved("e-removed");
+
+        assertThat(ChainEvent.isTimelineEvent("dev.cdevents.service.removed.0.3.0")).isFalse();
+        assertThat(read(removed)).isEmpty();
     }
 
     @Test

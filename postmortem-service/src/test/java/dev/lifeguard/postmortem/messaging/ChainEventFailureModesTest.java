@@ -59,6 +59,14 @@ class ChainEventFailureModesTest {
             ChainScenario.ROLLBACK_REQUESTED, Channels.ROLLBACKS,
             ChainScenario.ROLLEDBACK, Channels.DEPLOYMENTS,
             ChainScenario.NOTIFICATION, Channels.NOTIFICATIONS);
+    /** A chain whose rollback failed, in event-time order: its incident must stay open however it arrives. */
+    private static final Map<String, String> FAILED_CHAIN = orderedMap(
+            ChainScenario.UPGRADED, Channels.DEPLOYMENTS,
+            ChainScenario.ANOMALY, Channels.ANOMALIES,
+            ChainScenario.ANALYSIS, Channels.ANALYSES,
+            ChainScenario.ROLLBACK_REQUESTED, Channels.ROLLBACKS,
+            ChainScenario.ROLLBACK_FAILED, Channels.DEPLOYMENTS,
+            ChainScenario.NOTIFICATION, Channels.NOTIFICATIONS);
 
     @Inject
     EntityManager entityManager;
@@ -248,6 +256,91 @@ class ChainEventFailureModesTest {
         }
     }
 
+    // --- deploy-service's rollback outcomes: failed, skipped, accepted ---
+
+    @ParameterizedTest
+    @CsvSource({
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0, failed",
+            "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0, skipped",
+            "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0, accepted"})
+    void rollbackOutcomeRedeliveredIsRecordedOnceAndLeavesTheIncidentOpen(String type, String outcome) {
+        ChainScenario chain = new ChainScenario();
+        publish(chain, ChainScenario.ANOMALY);
+        String outcomeId = publish(chain, type);
+        awaitIncident(chain, "OPEN");
+        await().atMost(WAIT).until(() -> entries(chain) == 2);
+
+        publish(chain, type);
+        awaitRedeliveriesHandled(chain);
+
+        assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id", Map.of("id", outcomeId)))
+                .isEqualTo(1);
+        assertThat(entries(chain)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain AND status = 'OPEN'"
+                + " AND rollback_outcome = :outcome", Map.of("chain", chain.chainId(), "outcome", outcome))).isEqualTo(1);
+        assertThat(resolvedEvents(chain)).isZero();
+    }
+
+    @Test
+    void incidentWhoseRollbackFailedStaysOpenAndIsTheSameWhateverOrderItsEventsArriveIn() {
+        List<List<String>> orders = rotationsBothWays(List.copyOf(FAILED_CHAIN.keySet()));
+        List<ChainScenario> chains = orders.stream().map(order -> new ChainScenario()).toList();
+        // Round by round, so that each chain's events arrive in its order even across topics.
+        for (int round = 0; round < FAILED_CHAIN.size(); round++) {
+            List<String> eventIds = new ArrayList<>();
+            for (int i = 0; i < chains.size(); i++) {
+                eventIds.add(publish(chains.get(i), orders.get(i).get(round)));
+            }
+            await().atMost(WAIT).until(() -> count("SELECT count(*) FROM timeline_entry WHERE event_id IN (:ids)",
+                    Map.of("ids", eventIds)) == eventIds.size());
+        }
+
+        String expected = null;
+        for (int i = 0; i < chains.size(); i++) {
+            ChainScenario chain = chains.get(i);
+            String incidentId = awaitIncident(chain, "OPEN");
+            assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain", Map.of("chain", chain.chainId())))
+                    .isEqualTo(1);
+            assertThat(resolvedEvents(chain)).as("incident.resolved of order %s", orders.get(i)).isZero();
+            String outcome = normalized(chain, incidentId, FAILED_CHAIN.keySet(), String.join("\n---\n",
+                    given().get("/api/v1/incidents/{id}", incidentId).then().statusCode(200).extract().asString(),
+                    given().get("/api/v1/incidents/{id}/postmortem", incidentId).then().statusCode(200).extract()
+                            .asString()));
+            if (expected == null) {
+                expected = outcome;
+                JsonPath incident = JsonPath.from(outcome.substring(0, outcome.indexOf("\n---\n")));
+                assertThat(incident.getString("status")).isEqualTo("OPEN");
+                assertThat(incident.getString("rollbackOutcome")).isEqualTo("failed");
+                assertThat(incident.getString("restoredVersion")).isNull();
+                assertThat(incident.getList("timeline.type")).containsExactly("deployment", "anomaly", "analysis",
+                        "rollback-requested", "rollback-failed", "notification");
+                assertThat(outcome).contains("Not resolved: the rollback failed and 2.0.0 still runs in production.",
+                        "- Rollback decision: `rollback-0004`");
+            }
+            assertThat(outcome).as("incident of order %s", orders.get(i)).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0"})
+    void sameRollbackOutcomeHandledByTwoInstancesAtOnceIsRecordedOnceAndResolvesNothing(String type) throws Exception {
+        ChainScenario chain = new ChainScenario();
+        handle(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
+
+        ConsumerRecord<String, String> record = record(Channels.DEPLOYMENTS, chain, type);
+        Concurrently.atOnce(WAIT, () -> consumer.consumeDeployment(record), () -> consumer.consumeDeployment(record));
+
+        assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id", Map.of("id", chain.eventId(type))))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain AND status = 'OPEN'"
+                + " AND rollback_outcome_event_id = :id", Map.of("chain", chain.chainId(), "id", chain.eventId(type))))
+                .isEqualTo(1);
+        assertThat(resolvedEvents(chain)).isZero();
+    }
+
     // --- driving the consumer ---
 
     private Consumer<ConsumerRecord<String, String>> handler(String channel) {
@@ -346,9 +439,13 @@ class ChainEventFailureModesTest {
 
     /** The text with the chain's own names (service, chain, incident and event ids) replaced by what they stand for. */
     private static String normalized(ChainScenario chain, String incidentId, String text) {
+        return normalized(chain, incidentId, CHAIN.keySet(), text);
+    }
+
+    private static String normalized(ChainScenario chain, String incidentId, Set<String> types, String text) {
         String result = text.replace(chain.service(), "<service>").replace(chain.chainId(), "<chain>")
                 .replace(incidentId, "<incident>");
-        for (String type : CHAIN.keySet()) {
+        for (String type : types) {
             result = result.replace(chain.eventId(type), "<" + type + ">");
         }
         return result;

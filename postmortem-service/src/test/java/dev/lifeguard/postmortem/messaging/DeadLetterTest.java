@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.UUID;
 
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitTimelineEntry;
@@ -72,5 +73,39 @@ class DeadLetterTest {
         assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason"))
                 .contains("/subject/content/outcome", "'maybe'");
         awaitTimelineEntry(nextEventId);
+    }
+
+    @Test
+    void rollbackOutcomeWithoutItsDetailIsDeadLetteredWithTheReason() {
+        ChainScenario chain = new ChainScenario();
+        String failed = chain.event(ChainScenario.ROLLBACK_FAILED).replace("\"detail\"", "\"note\"");
+        KafkaTestClient.forTestBroker().send(topic("deployments"), chain.key(), failed);
+        ChainScenario next = new ChainScenario();
+        String nextEventId = publish(next, ChainScenario.ROLLBACK_FAILED);
+
+        ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
+                .awaitRecord(topic("deployments") + ".dlq", record -> failed.equals(record.value()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("/subject/content/detail");
+        awaitTimelineEntry(nextEventId);
+    }
+
+    @Test
+    void everyRollbackOutcomeAndARetiredTargetPassWithoutADeadLetter() {
+        ChainScenario chain = new ChainScenario();
+        List<String> events = List.of(chain.serviceRemoved(UUID.randomUUID().toString()),
+                chain.event(ChainScenario.ROLLBACK_FAILED), chain.event(ChainScenario.ROLLBACK_SKIPPED),
+                chain.event(ChainScenario.ROLLBACK_ACCEPTED), chain.rolledBackByCi());
+        events.forEach(event -> KafkaTestClient.forTestBroker().send(topic("deployments"), chain.key(), event));
+        // Same key, so same partition: once the next chain's event is in, all of these were handled.
+        ChainScenario next = new ChainScenario();
+        KafkaTestClient.forTestBroker().send(topic("deployments"), chain.key(), next.event(ChainScenario.UPGRADED));
+        awaitTimelineEntry(next.eventId(ChainScenario.UPGRADED));
+
+        for (String type : List.of(ChainScenario.ROLLBACK_FAILED, ChainScenario.ROLLBACK_SKIPPED,
+                ChainScenario.ROLLBACK_ACCEPTED, ChainScenario.ROLLEDBACK)) {
+            awaitTimelineEntry(chain.eventId(type));
+        }
+        assertThat(KafkaTestClient.forTestBroker().readAll(topic("deployments") + ".dlq"))
+                .noneMatch(letter -> letter.value().contains(chain.service()));
     }
 }

@@ -109,6 +109,117 @@ class PostmortemRendererTest {
                 .doesNotContain("rollback decision");
     }
 
+    @Test
+    void anIncidentWhoseRollbackFailedStaysOpenAndSaysTheFailingVersionStillRuns() {
+        Incident incident = openIncident();
+        incident.rollbackOutcome = "failed";
+        incident.rollbackOutcomeAt = OffsetDateTime.parse("2026-11-26T10:01:22Z");
+        incident.rollbackOutcomeAttempts = 3;
+        incident.rollbackOutcomeExecutor = "webhook";
+        incident.rollbackOutcomeDetail = "webhook https://deploy.example.com/rollback answered 503 Service Unavailable";
+
+        String markdown = PostmortemRenderer.render(incident, timeline().subList(0, 2));
+
+        assertThat(markdown)
+                .contains("status OPEN")
+                .contains("The rollback to 1.0.0 FAILED at 2026-11-26 10:01:22 UTC after 3 attempts: webhook"
+                        + " https://deploy.example.com/rollback answered 503 Service Unavailable. checkout 2.0.0 still"
+                        + " runs in production: the incident stays open until it is rolled back or fixed.\n")
+                .contains("- End: ongoing: the rollback failed at 2026-11-26 10:01:22 UTC, 2.0.0 still runs\n")
+                .contains("""
+                        ## Resolution
+
+                        Not resolved: the rollback failed and 2.0.0 still runs in production.
+
+                        - Rollback: from 2.0.0 to 1.0.0, failed at 2026-11-26 10:01:22 UTC
+                        - Detail: webhook https://deploy.example.com/rollback answered 503 Service Unavailable
+                        - Attempts: 3
+                        - Executor: webhook
+                        - Reason: error_rate above 0.05 for 3 consecutive samples
+                        - Rollback decision: `rollback-0004`
+                        """)
+                .doesNotContain("rolled back from 2.0.0 to 1.0.0 at");
+    }
+
+    @Test
+    void aSkippedRollbackSaysWhyItWasNotCarriedOut() {
+        Incident incident = openIncident();
+        incident.rollbackOutcome = "skipped";
+        incident.rollbackOutcomeAt = OffsetDateTime.parse("2026-11-26T10:01:22Z");
+        incident.rollbackOutcomeDetail = "deployment d-0002 is no longer current: 2.1.0 replaced it";
+
+        assertThat(PostmortemRenderer.render(incident, timeline().subList(0, 2)))
+                .contains("The rollback was not carried out (2026-11-26 10:01:22 UTC): deployment d-0002 is no longer"
+                        + " current: 2.1.0 replaced it. The incident is not resolved")
+                .contains("Not resolved: the rollback was not carried out.\n\n- Rollback: from 2.0.0 to 1.0.0, not"
+                        + " carried out at 2026-11-26 10:01:22 UTC\n")
+                .contains("- Executor: none\n")
+                .doesNotContain("- Attempts:");
+    }
+
+    @Test
+    void anAcceptedRollbackSaysItWaitsAndWhereToReportItDone() {
+        Incident incident = openIncident();
+        incident.rollbackOutcome = "accepted";
+        incident.rollbackOutcomeAt = OffsetDateTime.parse("2026-11-26T10:01:22Z");
+        incident.rollbackOutcomeExecutor = "manual";
+        incident.rollbackOutcomeDetail = "manual rollback: roll checkout back to 1.0.0 in production, then report it";
+        incident.rollbackCompleteUrl = "/api/v1/rollbacks/rollback-0004/complete";
+
+        assertThat(PostmortemRenderer.render(incident, timeline().subList(0, 2)))
+                .contains("The rollback to 1.0.0 was accepted at 2026-11-26 10:01:22 UTC (executor manual) and waits"
+                        + " for completion: manual rollback: roll checkout back to 1.0.0 in production, then report it.")
+                .contains("- End: ongoing: the rollback was accepted at 2026-11-26 10:01:22 UTC and waits for completion")
+                .contains("- Complete with: `POST /api/v1/rollbacks/rollback-0004/complete`\n");
+    }
+
+    @Test
+    void aRollbackReportedByCiAfterAFailedAttemptSaysBoth() {
+        Incident incident = resolvedIncident();
+        incident.rolledBackBy = "ci";
+        incident.rollbackExecutor = null;
+        incident.rollbackOutcome = "failed";
+        incident.rollbackOutcomeAt = OffsetDateTime.parse("2026-11-26T10:01:22Z");
+        incident.rollbackOutcomeAttempts = 3;
+        incident.rollbackOutcomeDetail = "webhook answered 503";
+
+        assertThat(PostmortemRenderer.render(incident, timeline()))
+                .contains("checkout was rolled back from 2.0.0 to 1.0.0 outside Lifeguard, with a CD tool (reported by"
+                        + " CI), at 2026-11-26 10:01:23 UTC; the impact lasted 23s. A rollback attempt failed at"
+                        + " 2026-11-26 10:01:22 UTC: webhook answered 503.\n")
+                .contains("- Executor: none\n- Reported by: CI: someone rolled back with their CD tool, outside"
+                        + " Lifeguard\n")
+                .contains("- Other rollback outcome: failed at 2026-11-26 10:01:22 UTC after 3 attempts: webhook"
+                        + " answered 503\n");
+    }
+
+    @Test
+    void aRollbackReportedByAPersonSaysItWasDoneByHand() {
+        Incident incident = resolvedIncident();
+        incident.rolledBackBy = "person";
+
+        assertThat(PostmortemRenderer.render(incident, timeline()))
+                .contains("checkout was rolled back by hand from 2.0.0 to 1.0.0 (reported by a person) at 2026-11-26"
+                        + " 10:01:23 UTC")
+                .contains("- Reported by: a person, who rolled back by hand\n");
+    }
+
+    /** The incident of the golden chain, its rollback not done: what each outcome is added to. */
+    private static Incident openIncident() {
+        Incident incident = resolvedIncident();
+        incident.status = IncidentStatus.OPEN;
+        incident.restoredVersion = null;
+        incident.resolvedAt = null;
+        incident.rollbackId = null;
+        incident.resolutionReason = null;
+        incident.rollbackExecutor = null;
+        incident.rollbackOutcomeRollbackId = "rollback-0004";
+        incident.rollbackOutcomeFromVersion = "2.0.0";
+        incident.rollbackOutcomeToVersion = "1.0.0";
+        incident.rollbackOutcomeReason = "error_rate above 0.05 for 3 consecutive samples";
+        return incident;
+    }
+
     @ParameterizedTest
     @CsvSource({"0, 0s", "23, 23s", "60, 1m 0s", "125, 2m 5s", "3723, 1h 2m 3s", "-5, 0s"})
     void durationsReadLikePeopleWriteThem(long seconds, String expected) {

@@ -22,6 +22,9 @@ class TimelineSummarizerTest {
             "dev.cdeventsx.lifeguard-analysis.finished.0.1.0 | Analysis of checkout 2.0.0 in production failed: error_rate above 0.05 for 3 consecutive samples (threshold, statistic 0.4)",
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 requested: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
             "dev.cdevents.service.rolledback.0.3.0 | checkout rolled back from 2.0.0 to 1.0.0 in production (executor record)",
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 FAILED after 3 attempts (executor webhook): webhook https://deploy.example.com/rollback answered 503 Service Unavailable (3 attempts over 1m10s); 2.0.0 still runs",
+            "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 not carried out: deployment d-0002 is no longer current: 2.1.0 replaced it",
+            "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 accepted (executor manual), waiting for completion: manual rollback: roll checkout back to 1.0.0 in production, then report it; complete with POST /api/v1/rollbacks/rollback-0004/complete",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0 | Team payments notified via webhook: checkout rolled back to 1.0.0 in production"})
     void summarisesEachGoldenExampleInOneSentence(String type, String expected) {
         assertThat(TimelineSummarizer.summarize(event(example(type)))).isEqualTo(expected);
@@ -57,6 +60,40 @@ class TimelineSummarizerTest {
                 + " inconclusive: 2 intervals so far, the canary detector needs 3 (canary); ended by superseded");
         assertThat(TimelineSummarizer.summarize(event(passed)))
                 .isEqualTo("Analysis of checkout 2.0.0 in production passed: every metric stayed within its bounds");
+    }
+
+    @Test
+    void rollbackSaysWhenSomeoneElseDidIt() {
+        String rolledBack = example("dev.cdevents.service.rolledback.0.3.0");
+        String byCi = rolledBack.replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"ci\"")
+                .replace("\"executor\": \"record\"", "\"executor\": null");
+        String byPerson = rolledBack.replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"person\"")
+                .replace("\"executor\": \"record\"", "\"executor\": \"manual\"");
+
+        assertThat(TimelineSummarizer.summarize(event(byCi))).isEqualTo("checkout rolled back from 2.0.0 to 1.0.0 in"
+                + " production outside Lifeguard, with a CD tool (reported by CI)");
+        assertThat(TimelineSummarizer.summarize(event(byPerson))).isEqualTo("checkout rolled back from 2.0.0 to 1.0.0 in"
+                + " production by hand (reported by a person, executor manual)");
+    }
+
+    @Test
+    void failedRollbackWithNothingToGoBackToAndOneAttemptReadsRight() {
+        String failed = example("dev.cdeventsx.lifeguard-rollback.failed.0.1.0")
+                .replace("\"toVersion\": \"1.0.0\"", "\"toVersion\": null")
+                .replace("\"executor\": \"webhook\"", "\"executor\": null")
+                .replace("\"attempts\": 3", "\"attempts\": 1");
+
+        assertThat(TimelineSummarizer.summarize(event(failed))).startsWith("Rollback of checkout in production from 2.0.0"
+                + " FAILED after 1 attempt: webhook").endsWith("; 2.0.0 still runs");
+    }
+
+    @Test
+    void urgentNotificationSaysHowUrgent() {
+        String critical = example("dev.cdeventsx.lifeguard-notification.published.0.1.0")
+                .replace("\"urgency\": \"normal\"", "\"urgency\": \"critical\"");
+
+        assertThat(TimelineSummarizer.summarize(event(critical)))
+                .isEqualTo("Team payments notified via webhook (critical): checkout rolled back to 1.0.0 in production");
     }
 
     private static String example(String type) {

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.notify.channel.ChatChannel;
 import dev.lifeguard.notify.channel.NotificationContent;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Slack incoming webhooks, in Block Kit: a header with the title, a section with the text, and a
  * context line with links and ids. The top-level {@code text} (mrkdwn, like the section) is what
- * notifications and screen readers show when blocks cannot be displayed.
+ * notifications and screen readers show when blocks cannot be displayed. Slack has no priority field, so an
+ * urgent notification is as loud as a message can be: {@code @here} in the notification text and the section
+ * (everyone active in the channel is pinged) and a siren or warning sign in the header.
  */
 @ApplicationScoped
 @Identifier(SlackChannel.TYPE)
@@ -24,6 +27,9 @@ public class SlackChannel implements ChatChannel {
     static final int SECTION_MAX = 3000;
     private static final int CONTEXT_MAX = 10;
 
+    /** Slack's mention of everyone active in the channel. */
+    static final String HERE = "<!here>";
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Override
@@ -33,15 +39,20 @@ public class SlackChannel implements ChatChannel {
 
     @Override
     public ObjectNode render(NotificationContent content) {
+        Urgency urgency = content.urgency();
+        // Added after escaping: the mention is Slack's own syntax, everything else is text from events.
+        String mention = urgency.callsPeopleIn() ? HERE + " " : "";
         ObjectNode message = JSON.objectNode();
-        message.put("text", escape(content.title()));
+        message.put("text", mention + escape(content.title()));
         ArrayNode blocks = message.putArray("blocks");
 
         ObjectNode header = blocks.addObject().put("type", "header");
-        header.putObject("text").put("type", "plain_text").put("text", truncate(content.title(), HEADER_MAX));
+        header.putObject("text").put("type", "plain_text")
+                .put("text", truncate(sign(urgency) + content.title(), HEADER_MAX));
 
         ObjectNode section = blocks.addObject().put("type", "section");
-        section.putObject("text").put("type", "mrkdwn").put("text", truncate(escape(content.text()), SECTION_MAX));
+        section.putObject("text").put("type", "mrkdwn")
+                .put("text", mention + truncate(escape(content.text()), SECTION_MAX - mention.length()));
 
         ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
         mrkdwn(context, "*" + escape(content.service()) + "* in *" + escape(content.environment()) + "*");
@@ -53,6 +64,15 @@ public class SlackChannel implements ChatChannel {
         mrkdwn(context, "event `" + escape(content.about().id()) + "`");
         mrkdwn(context, "chain `" + escape(content.chainId()) + "`");
         return message;
+    }
+
+    /** The header's first word for an urgent notification (an emoji shortcode Slack draws in plain_text). */
+    private static String sign(Urgency urgency) {
+        return switch (urgency) {
+            case CRITICAL -> ":rotating_light: ";
+            case HIGH -> ":warning: ";
+            case NORMAL -> "";
+        };
     }
 
     private static void mrkdwn(ArrayNode elements, String text) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.notify.channel.ChatChannel;
 import dev.lifeguard.notify.channel.NotificationContent;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,12 +13,15 @@ import java.util.Map;
 /**
  * Generic webhooks get the event itself, as a structured-mode CloudEvent: receivers that want their own
  * wording have every field, and the {@code ce-id}/{@code ce-type} headers let them route before parsing.
+ * {@value #URGENCY_HEADER} ({@code normal}, {@code high}, {@code critical}) lets them page on what is urgent
+ * without knowing Lifeguard's event types.
  */
 @ApplicationScoped
 @Identifier(WebhookChannel.TYPE)
 public class WebhookChannel implements ChatChannel {
 
     public static final String TYPE = "webhook";
+    public static final String URGENCY_HEADER = "X-Lifeguard-Urgency";
 
     private final ObjectMapper mapper;
 
@@ -36,7 +40,7 @@ public class WebhookChannel implements ChatChannel {
     }
 
     @Override
-    public Map<String, String> headers(String aboutEventId, String aboutEventType) {
-        return Map.of("ce-id", aboutEventId, "ce-type", aboutEventType);
+    public Map<String, String> headers(String aboutEventId, String aboutEventType, Urgency urgency) {
+        return Map.of("ce-id", aboutEventId, "ce-type", aboutEventType, URGENCY_HEADER, urgency.label());
     }
 }

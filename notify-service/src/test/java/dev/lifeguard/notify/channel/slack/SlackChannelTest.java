@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.notify.GoldenEvents;
 import dev.lifeguard.notify.channel.NotificationContent;
 import dev.lifeguard.notify.channel.NotificationContent.Link;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.support.event.CloudEvent;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,39 @@ class SlackChannelTest {
 
         assertThat(message.at("/blocks/0/text/text").asText()).hasSize(SlackChannel.HEADER_MAX).endsWith("…");
         assertThat(message.at("/blocks/1/text/text").asText()).hasSize(SlackChannel.SECTION_MAX);
+    }
+
+    @Test
+    void criticalNotificationPingsEveryoneActiveAndShowsASiren() {
+        JsonNode message = slack.render(new NotificationContent("checkout", "production",
+                "Rollback FAILED: checkout still runs 2.0.0 in production", "Lifeguard could not roll back: 503 & <retry>.",
+                List.of(), about, "chain-1", Urgency.CRITICAL));
+
+        assertThat(message.path("text").asText())
+                .isEqualTo("<!here> Rollback FAILED: checkout still runs 2.0.0 in production");
+        assertThat(message.at("/blocks/0/text/text").asText())
+                .isEqualTo(":rotating_light: Rollback FAILED: checkout still runs 2.0.0 in production");
+        assertThat(message.at("/blocks/1/text/text").asText())
+                .isEqualTo("<!here> Lifeguard could not roll back: 503 &amp; &lt;retry&gt;.");
+    }
+
+    @Test
+    void highUrgencyPingsWithAWarningSignAndNormalPingsNobody() {
+        JsonNode high = slack.render(new NotificationContent("checkout", "production", "Roll back by hand", "text",
+                List.of(), about, "chain-1", Urgency.HIGH));
+        JsonNode normal = slack.render(new NotificationContent("checkout", "production", "Deployed", "text",
+                List.of(), about, "chain-1", Urgency.NORMAL));
+
+        assertThat(high.path("text").asText()).isEqualTo("<!here> Roll back by hand");
+        assertThat(high.at("/blocks/0/text/text").asText()).isEqualTo(":warning: Roll back by hand");
+        assertThat(normal.toString()).doesNotContain("<!here>", ":warning:", ":rotating_light:");
+    }
+
+    @Test
+    void urgentSectionStaysWithinTheBlockKitLimitMentionIncluded() {
+        JsonNode message = slack.render(new NotificationContent("checkout", "production", "t", "x".repeat(5000),
+                List.of(), about, "chain-1", Urgency.CRITICAL));
+
+        assertThat(message.at("/blocks/1/text/text").asText()).startsWith("<!here> ").hasSize(SlackChannel.SECTION_MAX);
     }
 }

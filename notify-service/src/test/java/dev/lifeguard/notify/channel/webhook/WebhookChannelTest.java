@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.notify.GoldenEvents;
 import dev.lifeguard.notify.channel.NotificationContent;
+import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.testsupport.EventContract;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,12 @@ class WebhookChannelTest {
     }
 
     @Test
-    void namesTheEventInHeaders() {
-        assertThat(webhook.headers("e-1", "dev.cdevents.service.rolledback.0.3.0"))
+    void namesTheEventAndItsUrgencyInHeaders() {
+        assertThat(webhook.headers("e-1", "dev.cdevents.service.rolledback.0.3.0", Urgency.NORMAL))
                 .containsEntry("ce-id", "e-1")
-                .containsEntry("ce-type", "dev.cdevents.service.rolledback.0.3.0");
+                .containsEntry("ce-type", "dev.cdevents.service.rolledback.0.3.0")
+                .containsEntry("X-Lifeguard-Urgency", "normal");
+        assertThat(webhook.headers("e-2", "dev.cdeventsx.lifeguard-rollback.failed.0.1.0", Urgency.CRITICAL))
+                .containsEntry("X-Lifeguard-Urgency", "critical");
     }
 }
