@@ -31,6 +31,16 @@ final class Rest {
         }
     }
 
+    Response put(String url, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+        } catch (IOException e) {
+            throw new DemoFailure("PUT " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
     Response get(String url, String accept) {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", accept).GET().build());
     }

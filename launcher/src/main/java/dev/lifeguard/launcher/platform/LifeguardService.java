@@ -44,8 +44,13 @@ public enum LifeguardService {
 
     /** Settings a service needs only when run locally by the launcher. */
     public Map<String, String> localEnvironment() {
-        // the demo's webhook receiver listens on 127.0.0.1, which notify-service refuses by default
-        return this == NOTIFY ? Map.of("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true") : Map.of();
+        // the demo's receivers listen on 127.0.0.1 (the team's chat webhook, the rollback webhook), which notify-service
+        // and deploy-service refuse by default
+        return switch (this) {
+            case NOTIFY -> Map.of("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true");
+            case DEPLOY -> Map.of("LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK", "true");
+            default -> Map.of();
+        };
     }
 
     /** Accepts {@code deploy-service}, {@code deploy} or {@code DEPLOY}. */
