@@ -36,8 +36,9 @@ import java.util.stream.Collectors;
 /**
  * {@code ./lifeguard demo}: the failure scenario, played live against a running platform. A uniquely named service
  * gets v1 (through REST) and v2 (as CI sends it: a CDEvent on {@code lifeguard.ci}); v2's error rate spikes; the
- * platform detects it, rolls back to v1, tells the team's webhook, and writes the incident's post-mortem; last, the
- * verdict that ended v2's analysis on {@code lifeguard.analyses}.
+ * platform detects it, rolls back to v1 by calling the team's rollback webhook (the {@code webhook} executor, with a
+ * per-run secret: the demo shows the signed request and verifies it), tells the team's chat webhook, and writes the
+ * incident's post-mortem; last, the verdict that ended v2's analysis on {@code lifeguard.analyses}.
  * Every step is printed when it happens; a step that does not happen within the bound fails the demo.
  */
 public final class Demo {
@@ -69,6 +70,7 @@ public final class Demo {
     /** How long a webhook delivery waits for its notification event (title and text) before it is shown as is. */
     private static final Duration CHAT_GRACE = Duration.ofSeconds(3);
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    static final String ROLLBACK_PATH = "/rollback";
     /** How long the demo waits, after the verdict, for notify-service's chat message about it (if it sends one). */
     private static final Duration VERDICT_CHAT_GRACE = Duration.ofSeconds(5);
 
@@ -91,8 +93,12 @@ public final class Demo {
     private final Map<String, JsonNode> notificationsByAbout = new HashMap<>();
     private final List<PendingChat> pendingChats = new ArrayList<>();
     private final List<ChatMessage> chats = new ArrayList<>();
+    private final List<RollbackCall> rollbackCalls = new ArrayList<>();
+    /** The signing secret of the service's target, new for every run. */
+    private final String rollbackSecret = randomSecret();
     private TopicWatcher watcher;
     private WebhookReceiver webhook;
+    private WebhookReceiver rollbackWebhook;
     /** The newest sample time used: monitor-service takes a sample only when it is newer than the last of its series. */
     private Instant lastSampleTime = Instant.EPOCH;
 
@@ -120,16 +126,23 @@ public final class Demo {
         log.plain("Lifeguard demo: " + service + " " + BAD_VERSION + " goes bad in " + ENVIRONMENT
                 + "; watch the platform roll it back.\n");
         String subscriptionId = null;
+        boolean targetConfigured = false;
         try (WebhookReceiver receiver = new WebhookReceiver("/hooks/" + TEAM);
+             WebhookReceiver rollbackReceiver = new WebhookReceiver(ROLLBACK_PATH);
              TopicWatcher topics = new TopicWatcher(settings.kafkaBootstrapServers(), WATCHED, service, stepTimeout);
              KafkaProducer<String, String> ci = producer()) {
             this.webhook = receiver;
+            this.rollbackWebhook = rollbackReceiver;
             this.watcher = topics;
             log.step("chat webhook of team " + TEAM + " listening on " + receiver.url());
+            log.step("rollback webhook of team " + TEAM + " (their deployment tooling) listening on "
+                    + rollbackReceiver.url());
             log.step("reading " + String.join(", ", WATCHED) + " from their end (read committed), keeping key "
                     + service + "/*");
 
             subscriptionId = subscribe(receiver.url());
+            configureTarget(rollbackReceiver.url());
+            targetConfigured = true;
             deployGoodVersionByRest();
             DemoEvent upgraded = deployBadVersionAsCi(ci);
             awaitDeploymentRead(upgraded);
@@ -140,10 +153,10 @@ public final class Demo {
                     event -> event.topic().equals(ANOMALIES) && event.is("incident.detected"), LifeguardService.MONITOR);
             awaitEvent("a rollback decision for " + service + " on " + ROLLBACKS,
                     event -> event.topic().equals(ROLLBACKS) && event.is("rollback.requested"), LifeguardService.ROLLBACK);
-            Seen rolledBack = awaitEvent("service.rolledback for " + service + " on " + DEPLOYMENTS,
-                    event -> event.topic().equals(DEPLOYMENTS) && event.is("service.rolledback"), LifeguardService.DEPLOY);
+            Seen rolledBack = awaitRollbackResult();
             long rollbackMillis = TimeUnit.NANOSECONDS.toMillis(rolledBack.nanos() - lastBadSampleNanos);
             log.step("bad metric → rollback: " + rollbackMillis + " ms (last bad sample posted → service.rolledback seen)");
+            checkRollbackCall(rolledBack.event());
 
             checkDeployState();
             awaitChat("the webhook notification about the rollback", chat -> chat.isAbout("service.rolledback")
@@ -154,8 +167,16 @@ public final class Demo {
             showVerdict();
             long total = log.elapsedMillis();
             log.plain("\nDemo finished in " + total + " ms. bad metric → rollback: " + rollbackMillis + " ms.");
+            if (rollbackCalls.stream().anyMatch(call -> !call.signatureVerified())) {
+                throw new DemoFailure("the rollback webhook got a request whose " + RollbackCall.SIGNATURE_HEADER
+                        + " does not verify with the target's secret (see above); see "
+                        + settings.logFile(LifeguardService.DEPLOY.moduleName()));
+            }
             return new Result(service, rollbackMillis, total, incidentId);
         } finally {
+            if (targetConfigured) {
+                forgetTarget();
+            }
             if (subscriptionId != null) {
                 unsubscribe(subscriptionId);
             }
@@ -181,6 +202,69 @@ public final class Demo {
             rest.delete(url(LifeguardService.NOTIFY, "/api/v1/subscriptions/" + encode(subscriptionId)));
         } catch (DemoFailure e) {
             log.plain("(could not delete the demo's subscription " + subscriptionId + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** The service's target rolls back with the {@code webhook} executor: a signed POST to the rollback receiver. */
+    private void configureTarget(String rollbackUrl) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("executor", "webhook");
+        body.put("webhook", Map.of("url", rollbackUrl, "secret", rollbackSecret));
+        Rest.Response response = rest.put(url(LifeguardService.DEPLOY, targetPath()), body);
+        if (response.status() == 400 && response.body().contains("allow-private-network")) {
+            throw new DemoFailure("deploy-service refuses the demo's rollback webhook on 127.0.0.1: it was started"
+                    + " without LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK=true, which ./lifeguard up sets; restart it"
+                    + " (./lifeguard down, then ./lifeguard up). Its answer: " + response.body());
+        }
+        JsonNode target = Rest.expect(response, 200, "deploy-service PUT " + targetPath());
+        log.step("PUT " + targetPath() + " executor " + target.path("executor").asText("?") + " → 200: "
+                + service + " in " + ENVIRONMENT + " rolls back by a signed POST to " + rollbackUrl
+                + " (secret new for this run, shown back as " + target.at("/settings/secret").asText("?") + ")");
+    }
+
+    private void forgetTarget() {
+        try {
+            Rest.Response response = rest.delete(url(LifeguardService.DEPLOY, targetPath()));
+            if (response.status() != 204 && response.status() != 404) {
+                log.plain("(could not delete the demo's target " + service + "/" + ENVIRONMENT + ": "
+                        + response.status() + " " + response.body() + ")");
+            }
+        } catch (DemoFailure e) {
+            log.plain("(could not delete the demo's target " + service + "/" + ENVIRONMENT + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private String targetPath() {
+        return "/api/v1/targets/" + encode(service) + "/" + ENVIRONMENT;
+    }
+
+    /**
+     * Waits for deploy-service's result of the rollback: {@code service.rolledback}, or a failed or skipped rollback,
+     * which ends the demo with its detail rather than a wait for a {@code service.rolledback} that never comes.
+     */
+    private Seen awaitRollbackResult() {
+        Seen result = awaitEvent("service.rolledback for " + service + " on " + DEPLOYMENTS,
+                event -> event.topic().equals(DEPLOYMENTS) && (event.is("service.rolledback")
+                        || event.is("rollback.failed") || event.is("rollback.skipped")), LifeguardService.DEPLOY);
+        if (!result.event().is("service.rolledback")) {
+            throw new DemoFailure("deploy-service did not roll " + service + " back: " + result.event().summary()
+                    + "; see " + settings.logFile(LifeguardService.DEPLOY.moduleName()));
+        }
+        return result;
+    }
+
+    /**
+     * The executor's call must have reached the rollback webhook before deploy-service reported the rollback done:
+     * the call with the rollback's id as its Idempotency-Key.
+     */
+    private void checkRollbackCall(DemoEvent rolledBack) {
+        String rollbackId = rolledBack.customData().path("rollbackId").asText("");
+        pump(Duration.ZERO);
+        if (rollbackCalls.stream().noneMatch(call -> call.rollbackId().equals(rollbackId))) {
+            throw new DemoFailure("deploy-service reports rollback " + rollbackId + " done (executor "
+                    + DemoEvent.text(rolledBack.customData(), "executor") + "), but the rollback webhook got no request"
+                    + " with Idempotency-Key " + rollbackId + " (requests: " + rollbackCalls.size() + "); see "
+                    + settings.logFile(LifeguardService.DEPLOY.moduleName()));
         }
     }
 
@@ -449,6 +533,12 @@ public final class Demo {
                 log.step(event.topic() + " ← " + event.shortType() + ": " + event.summary());
             }
         }
+        for (WebhookReceiver.Delivery delivery : rollbackWebhook.drain()) {
+            RollbackCall call = RollbackCall.check(delivery, rollbackSecret, Instant.now());
+            rollbackCalls.add(call);
+            log.step(call.title());
+            log.detail(String.join("\n", call.details()));
+        }
         long now = System.nanoTime();
         webhook.drain().forEach(delivery -> pendingChats.add(new PendingChat(delivery, now)));
         for (PendingChat pending : List.copyOf(pendingChats)) {
@@ -487,6 +577,13 @@ public final class Demo {
 
     private String changeUrl(String commit) {
         return "https://git.example.com/shop/" + service + "/commit/" + commit;
+    }
+
+    /** 32 random bytes, hex: the rollback webhook's signing secret, known only to this run and its target. */
+    static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static String randomCommit() {

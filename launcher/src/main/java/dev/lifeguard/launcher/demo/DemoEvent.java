@@ -96,6 +96,14 @@ public record DemoEvent(String topic, int partition, long offset, String key, Js
                     + text(custom, "rule") + ", observed " + values(custom.path("observedValues"));
             case "rollback.requested" -> "rollback decided " + text(content, "fromVersion") + " → "
                     + text(content, "toVersion") + ": " + text(content, "reason");
+            case "rollback.accepted" -> "rollback " + text(content, "fromVersion") + " → " + text(content, "toVersion")
+                    + " accepted by executor " + text(content, "executor") + ", completion comes later: "
+                    + text(content, "detail");
+            case "rollback.failed" -> "rollback " + text(content, "fromVersion") + " → " + text(content, "toVersion")
+                    + " FAILED with executor " + text(content, "executor") + " after " + text(content, "attempts")
+                    + " attempt(s): " + text(content, "detail");
+            case "rollback.skipped" -> "rollback " + text(content, "fromVersion") + " → " + text(content, "toVersion")
+                    + " skipped: " + text(content, "detail");
             case "notification.published" -> "notification for team " + text(content, "team") + " via "
                     + text(content, "channelType") + ": " + text(content, "title");
             case "analysis.finished" -> "analysis of " + text(content, "service") + " " + text(content, "version")

@@ -44,6 +44,16 @@ public final class Rest {
         return send(request.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
     }
 
+    Response put(String url, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+        } catch (IOException e) {
+            throw new DemoFailure("PUT " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
     public Response get(String url, String accept) {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", accept).GET().build());
     }

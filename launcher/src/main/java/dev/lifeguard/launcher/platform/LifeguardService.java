@@ -56,8 +56,9 @@ public enum LifeguardService {
         return switch (this) {
             // the demo's webhook receiver listens on 127.0.0.1, which notify-service refuses by default
             case NOTIFY -> Map.of("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true");
-            // ./lifeguard deploy signs its CI events as source "local"
-            case DEPLOY -> Map.of(LOCAL_CI_SECRET_VARIABLE, LOCAL_CI_SECRET);
+            // ./lifeguard deploy signs its CI events as source "local"; the demo's rollback webhook listens on
+            // 127.0.0.1, which deploy-service refuses by default
+            case DEPLOY -> Map.of(LOCAL_CI_SECRET_VARIABLE, LOCAL_CI_SECRET, "LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK", "true");
             default -> Map.of();
         };
     }

@@ -18,6 +18,9 @@ class DemoEventTest {
             "dev.cdeventsx.lifeguard-notification.published.0.1.0 | notification for team payments via webhook: checkout rolled back to 1.0.0 in production",
             "dev.cdevents.incident.resolved.0.3.0 | incident incident-0007 resolved: 2.0.0 → 1.0.0",
             "dev.cdeventsx.lifeguard-analysis.finished.0.1.0 | analysis of checkout 2.0.0 failed (ended by failure after 5 samples): error_rate above 0.05 for 3 consecutive samples on checkout 2.0.0 in production",
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0 | rollback 2.0.0 → 1.0.0 FAILED with executor webhook after 3 attempt(s): webhook https://deploy.example.com/rollback answered 503 Service Unavailable (3 attempts over 1m10s)",
+            "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0 | rollback 2.0.0 → 1.0.0 skipped: deployment d-0002 is no longer current: 2.1.0 replaced it",
+            "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0 | rollback 2.0.0 → 1.0.0 accepted by executor manual, completion comes later: manual rollback: roll checkout back to 1.0.0 in production, then report it",
     })
     void summarisesEachGoldenExampleInOneLine(String type, String summary) {
         DemoEvent event = DemoEvent.parse("topic", 0, 0, "checkout/production", Examples.read(type)).orElseThrow();
@@ -35,6 +38,8 @@ class DemoEventTest {
             "dev.cdeventsx.lifeguard-rollback.requested.0.1.0, rollback.requested",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0, notification.published",
             "dev.cdeventsx.lifeguard-analysis.finished.0.1.0, analysis.finished",
+            "dev.cdeventsx.lifeguard-rollback.failed.0.1.0, rollback.failed",
+            "dev.cdeventsx.lifeguard-rollback.dispatched.0.1.0, rollback.dispatched",
             "com.example.thing, com.example.thing",
     })
     void shortTypeIsSubjectAndPredicate(String type, String shortType) {

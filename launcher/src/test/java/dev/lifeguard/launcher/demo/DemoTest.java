@@ -48,6 +48,14 @@ class DemoTest {
     }
 
     @Test
+    void eachRunSignsItsRollbackWebhookWithANewSecret() {
+        String secret = Demo.randomSecret();
+
+        assertThat(secret).matches("[0-9a-f]{64}");
+        assertThat(Demo.randomSecret()).isNotEqualTo(secret);
+    }
+
+    @Test
     void thePostmortemIsFramedLineByLine() {
         assertThat(Demo.frame("# Title\n\nbody\n").split("\n")).containsExactly(
                 "    " + "─".repeat(76),

@@ -9,9 +9,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,19 +36,25 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * The walking skeleton's failure scenario, driven from the outside as a team would: deploy v1 (REST),
- * deploy v2 (a CDEvent on Kafka, as CI sends it), then bad error rates for v2. It asserts the whole loop:
- * the rollback to v1 in deploy-service, the notification at a real HTTP webhook, and the incident with its
- * ordered timeline and post-mortem. Used by both end-to-end tests, whatever runs Kafka and PostgreSQL.
+ * The walking skeleton's failure scenario, driven from the outside as a team would: the target rolls back with the
+ * {@code webhook} executor (the team's deployment tooling is a WireMock stub), deploy v1 (REST), deploy v2 (a CDEvent
+ * on Kafka, as CI sends it), then bad error rates for v2. It asserts the whole loop: the rollback to v1 in
+ * deploy-service, executed by one signed request to the team's rollback webhook (its signature recomputed here), the
+ * notification at a real HTTP webhook, and the incident with its ordered timeline and post-mortem. Used by both
+ * end-to-end tests, whatever runs Kafka and PostgreSQL.
  */
 final class FailureScenario {
 
     private static final Duration STEP_BOUND = Duration.ofSeconds(90);
+    private static final String ROLLBACK_PATH = "/rollback";
+    private static final String DISPATCHED_TYPE = "dev.cdeventsx.lifeguard-rollback.dispatched.0.1.0";
+    private static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
 
     private final Endpoints endpoints;
     private final WireMockServer webhook;
     private final String service = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
     private final String environment = "production";
+    private final String rollbackSecret = "e2e-" + UUID.randomUUID();
 
     record Endpoints(String deploy, String monitor, String notifications, String postmortem, String kafkaBootstrapServers) {
     }
@@ -54,7 +66,9 @@ final class FailureScenario {
 
     void runAndVerify() {
         webhook.stubFor(post(urlEqualTo("/hooks/payments")).willReturn(aResponse().withStatus(204)));
+        webhook.stubFor(post(urlEqualTo(ROLLBACK_PATH)).willReturn(aResponse().withStatus(200)));
         subscribeTeamToWebhook();
+        String rollbackUrl = rollBackWithTheTeamsWebhook();
 
         deployOverRest("1.0.0");
         awaitCurrentVersion("1.0.0");
@@ -74,6 +88,19 @@ final class FailureScenario {
                         .body("lastChange", equalTo("ROLLED_BACK"))
                         .body("history[0].version", equalTo("2.0.0"))
                         .body("history[0].status", equalTo("ROLLED_BACK")));
+
+        // 2b. executed by the webhook executor: one signed request to the team's rollback webhook
+        JsonPath rollbacks = given().queryParam("service", service).queryParam("environment", environment)
+                .get(endpoints.deploy() + "/api/v1/rollbacks").then().statusCode(200).extract().jsonPath();
+        assertThat(rollbacks.getList("$")).as("rollbacks of %s", service).hasSize(1);
+        String rollbackId = rollbacks.getString("[0].id");
+        assertThat(rollbacks.getString("[0].outcome")).isEqualTo("EXECUTED");
+        assertThat(rollbacks.getString("[0].executor")).isEqualTo("webhook");
+        assertThat(rollbacks.getString("[0].reportedBy")).isEqualTo("executor");
+        assertThat(rollbacks.getString("[0].fromVersion")).isEqualTo("2.0.0");
+        assertThat(rollbacks.getString("[0].toVersion")).isEqualTo("1.0.0");
+        assertThat(rollbacks.getString("[0].outcomeDetail")).contains("webhook at http://127.0.0.1:" + webhook.port());
+        assertRollbackWebhookCalled(rollbackUrl, rollbackId);
 
         // 3. the team's webhook received the rollback, as the CloudEvent itself
         await("notification of the rollback").atMost(STEP_BOUND).untilAsserted(() ->
@@ -117,6 +144,75 @@ final class FailureScenario {
         assertThat(postmortem)
                 .contains(service).contains("2.0.0").contains("1.0.0")
                 .contains("error_rate").contains("## Timeline").contains("## Root cause").contains("## Action items");
+    }
+
+    /** The target rolls back with the webhook executor; the secret is stored and never shown back. */
+    private String rollBackWithTheTeamsWebhook() {
+        String url = "http://127.0.0.1:" + webhook.port() + ROLLBACK_PATH;
+        given().contentType(ContentType.JSON)
+                .body(Map.of("executor", "webhook", "webhook", Map.of("url", url, "secret", rollbackSecret)))
+                .put(endpoints.deploy() + "/api/v1/targets/{s}/{e}", service, environment).then()
+                .statusCode(200)
+                .body("executor", equalTo("webhook"))
+                .body("configured", equalTo(true))
+                .body("settings.url", equalTo(url))
+                .body("settings.secret", equalTo("********"));
+        return url;
+    }
+
+    /**
+     * What the team's deployment tooling received, checked as its receiver would check it: a POST of a structured
+     * CloudEvent naming the target, the failing and the stable version and the reason, keyed by the rollback id,
+     * signed with the target's secret over {@code t + "." + body} (recomputed here with javax.crypto) a moment ago.
+     * Every request is checked: a retry (after a timeout on a loaded machine) must be the same signed event.
+     */
+    private void assertRollbackWebhookCalled(String rollbackUrl, String rollbackId) {
+        List<LoggedRequest> requests = webhook.findAll(postRequestedFor(urlEqualTo(ROLLBACK_PATH)));
+        assertThat(requests).as("requests to %s", rollbackUrl).isNotEmpty().allSatisfy(request -> {
+            assertThat(request.getMethod().getName()).isEqualTo("POST");
+            assertThat(request.getAbsoluteUrl()).isEqualTo(rollbackUrl);
+            assertThat(request.getHeader("Content-Type")).isEqualTo("application/cloudevents+json");
+            assertThat(request.getHeader("Idempotency-Key")).isEqualTo(rollbackId);
+            assertSignedWithTheTargetsSecret(request.getHeader("X-Lifeguard-Signature"), request.getBody());
+
+            JsonPath event = new JsonPath(request.getBodyAsString());
+            assertThat(event.getString("specversion")).isEqualTo("1.0");
+            assertThat(event.getString("type")).isEqualTo(DISPATCHED_TYPE);
+            assertThat(event.getString("subject")).isEqualTo(service + "/" + environment);
+            assertThat(event.getString("data.context.type")).isEqualTo(DISPATCHED_TYPE);
+            assertThat(event.getString("data.subject.id")).isEqualTo(rollbackId);
+            assertThat(event.getString("data.subject.content.service")).isEqualTo(service);
+            assertThat(event.getString("data.subject.content.environment")).isEqualTo(environment);
+            assertThat(event.getString("data.subject.content.rollbackId")).isEqualTo(rollbackId);
+            assertThat(event.getString("data.subject.content.fromVersion")).isEqualTo("2.0.0");
+            assertThat(event.getString("data.subject.content.toVersion")).isEqualTo("1.0.0");
+            assertThat(event.getString("data.subject.content.reason")).contains("error_rate");
+            assertThat(event.getString("data.subject.content.completeUrl"))
+                    .isEqualTo("/api/v1/rollbacks/" + rollbackId + "/complete");
+        });
+        assertThat(requests).extracting(request -> new JsonPath(request.getBodyAsString()).getString("id"))
+                .as("a retry sends the same event").containsOnly(new JsonPath(requests.get(0).getBodyAsString())
+                        .getString("id"));
+    }
+
+    /** {@code X-Lifeguard-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}. */
+    private void assertSignedWithTheTargetsSecret(String header, byte[] body) {
+        assertThat(header).as("X-Lifeguard-Signature").matches("t=\\d+,v1=[0-9a-f]{64}");
+        String timestamp = header.substring(2, header.indexOf(','));
+        String v1 = header.substring(header.indexOf(",v1=") + 4);
+        assertThat(Duration.between(Instant.ofEpochSecond(Long.parseLong(timestamp)), Instant.now()).abs())
+                .as("age of the signature's timestamp").isLessThanOrEqualTo(SIGNATURE_WINDOW);
+        byte[] expected;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(rollbackSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+            expected = mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError("HmacSHA256 is not available", e);
+        }
+        assertThat(MessageDigest.isEqual(expected, HexFormat.of().parseHex(v1)))
+                .as("v1 is HMAC-SHA256(secret, t + \".\" + body)").isTrue();
     }
 
     private void subscribeTeamToWebhook() {

@@ -3,6 +3,8 @@ package dev.lifeguard.launcher.platform;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LifeguardServiceTest {
@@ -30,5 +32,18 @@ class LifeguardServiceTest {
         assertThat(LifeguardService.DEPLOY.portVariable()).isEqualTo("LIFEGUARD_DEPLOY_PORT");
         assertThat(LifeguardService.POSTMORTEM.portVariable()).isEqualTo("LIFEGUARD_POSTMORTEM_PORT");
         assertThat(LifeguardService.MONITOR.database()).isEqualTo("lifeguard_monitor");
+    }
+
+    @org.junit.jupiter.api.Test
+    void locallyTheServicesThatCallUrlsFromTeamsMayCallLocalReceivers() {
+        assertThat(LifeguardService.DEPLOY.localEnvironment())
+                .containsEntry("LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK", "true")
+                .containsKey(LifeguardService.LOCAL_CI_SECRET_VARIABLE)
+                .hasSize(2);
+        assertThat(LifeguardService.NOTIFY.localEnvironment())
+                .containsExactly(Map.entry("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true"));
+        assertThat(LifeguardService.MONITOR.localEnvironment()).isEmpty();
+        assertThat(LifeguardService.ROLLBACK.localEnvironment()).isEmpty();
+        assertThat(LifeguardService.POSTMORTEM.localEnvironment()).isEmpty();
     }
 }

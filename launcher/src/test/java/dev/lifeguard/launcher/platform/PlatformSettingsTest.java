@@ -240,10 +240,14 @@ class PlatformSettingsTest {
                 .containsEntry("QUARKUS_DATASOURCE_USERNAME", "lifeguard")
                 .containsEntry("QUARKUS_DATASOURCE_PASSWORD", "lifeguard")
                 .containsEntry("LIFEGUARD_OUTBOX_POLL_INTERVAL", "0.05s")
+                .containsEntry("LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK", "true")
                 .doesNotContainKey("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK");
         assertThat(settings.serviceEnvironment(LifeguardService.NOTIFY))
                 .containsEntry("LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK", "true")
+                .doesNotContainKey("LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK")
                 .containsEntry("QUARKUS_HTTP_PORT", "8084");
+        assertThat(settings.serviceEnvironment(LifeguardService.MONITOR))
+                .doesNotContainKeys("LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK", "LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK");
     }
 
     @Test
