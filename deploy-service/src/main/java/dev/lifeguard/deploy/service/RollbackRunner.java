@@ -59,8 +59,12 @@ public class RollbackRunner {
     /** Runs due rollbacks soon, without waiting: a run in progress goes round once more instead. */
     public void wake() {
         again.set(true);
-        if (running.compareAndSet(false, true)) {
-            runs.execute(this::runWhileWoken);
+        if (!runs.isShutdown() && running.compareAndSet(false, true)) {
+            try {
+                runs.execute(this::runWhileWoken);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                running.set(false); // shutting down
+            }
         }
     }
 

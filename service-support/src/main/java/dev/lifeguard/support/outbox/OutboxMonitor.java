@@ -43,13 +43,25 @@ public class OutboxMonitor {
         this.meters = meters;
     }
 
+    private final java.util.List<io.micrometer.core.instrument.Meter> gauges = new java.util.ArrayList<>();
+
     void registerGauges(@Observes StartupEvent startup) {
-        Gauge.builder("lifeguard.outbox.pending", this, monitor -> monitor.snapshot.pending())
-                .description("Outbox rows waiting to be sent (parked ones excluded)").register(meters);
-        Gauge.builder("lifeguard.outbox.parked", this, monitor -> monitor.snapshot.parked())
-                .description("Outbox rows parked after repeated failures; each holds back its key").register(meters);
-        Gauge.builder("lifeguard.outbox.oldest.age", this, monitor -> monitor.snapshot.oldestAgeSeconds())
-                .baseUnit("seconds").description("Age of the oldest row not sent yet").register(meters);
+        gauges.add(Gauge.builder("lifeguard.outbox.pending", this, monitor -> monitor.snapshot.pending())
+                .description("Outbox rows waiting to be sent (parked ones excluded)").register(meters));
+        gauges.add(Gauge.builder("lifeguard.outbox.parked", this, monitor -> monitor.snapshot.parked())
+                .description("Outbox rows parked after repeated failures; each holds back its key").register(meters));
+        gauges.add(Gauge.builder("lifeguard.outbox.oldest.age", this, monitor -> monitor.snapshot.oldestAgeSeconds())
+                .baseUnit("seconds").description("Age of the oldest row not sent yet").register(meters));
+    }
+
+    /**
+     * Micrometer keeps the first gauge registered under a name, in a registry that can outlive this application (a
+     * second start in one JVM, as tests with other test resources do): remove ours, so the next start's gauges read
+     * its own monitor rather than this stopped one.
+     */
+    void removeGauges(@Observes io.quarkus.runtime.ShutdownEvent shutdown) {
+        gauges.forEach(meters::remove);
+        gauges.clear();
     }
 
     @Scheduled(every = "${lifeguard.outbox.poll-interval:1s}", delay = 1, delayUnit = TimeUnit.SECONDS,
