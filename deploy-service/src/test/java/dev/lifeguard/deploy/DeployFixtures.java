@@ -132,6 +132,23 @@ public final class DeployFixtures {
                 .findFirst().orElseThrow();
     }
 
+    /** A target on the scripted executor: 1.0.0 STABLE (its analysis passed), then 2.0.0 current. */
+    public record ScriptedTarget(String stableDeploymentId, String failingDeploymentId) {
+    }
+
+    public static ScriptedTarget scriptedTarget(dev.lifeguard.deploy.executor.scripted.ScriptedRollbackExecutor scripted,
+                                                String service,
+                                                dev.lifeguard.deploy.executor.scripted.ScriptedRollbackExecutor.Step... script) {
+        scripted.script(service, script);
+        given().contentType(ContentType.JSON).body(Map.of("executor", "scripted"))
+                .put("/api/v1/targets/{s}/production", service).then().statusCode(200);
+        String v1 = deploy(service, "1.0.0");
+        publishVerdict(service, v1, "passed");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                org.assertj.core.api.Assertions.assertThat(statusOf(service, v1)).isEqualTo("STABLE"));
+        return new ScriptedTarget(v1, deploy(service, "2.0.0"));
+    }
+
     public static void awaitEnvironment(String service, String environment, String version) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/api/v1/services/{s}/environments/{e}", service, environment).then()

@@ -41,8 +41,8 @@ public final class Topology {
         readers.put(CI, List.of(DEPLOY));
         readers.put(METRICS, List.of(MONITOR));
         readers.put(DEPLOYMENTS, List.of(MONITOR, ROLLBACK, NOTIFY, POSTMORTEM));
-        readers.put(ANOMALIES, List.of(ROLLBACK, NOTIFY, POSTMORTEM));
-        readers.put(ANALYSES, List.of(NOTIFY, POSTMORTEM));
+        readers.put(ANOMALIES, List.of(DEPLOY, ROLLBACK, NOTIFY, POSTMORTEM));
+        readers.put(ANALYSES, List.of(DEPLOY, NOTIFY, POSTMORTEM));
         readers.put(ROLLBACKS, List.of(DEPLOY, NOTIFY, POSTMORTEM));
         readers.put(NOTIFICATIONS, List.of(POSTMORTEM));
         return Collections.unmodifiableMap(readers);

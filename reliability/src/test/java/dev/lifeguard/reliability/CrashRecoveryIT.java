@@ -41,6 +41,9 @@ class CrashRecoveryIT {
     private static final Duration RESUMES_WITHIN = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final String GROUP = "lifeguard-deploy-service";
+    /** deploy-service's channels, each a static member named {@code <instance>-<channel>}. */
+    private static final List<String> DEPLOY_CHANNELS = List.of("deploy-service-ci", "deploy-service-rollback-requests",
+            "deploy-service-analyses", "deploy-service-anomalies");
 
     @TempDir
     static Path home;
@@ -73,7 +76,7 @@ class CrashRecoveryIT {
              KafkaProducer<String, String> ci = Kafka.producer(platform.kafkaBootstrapServers(), "crash-recovery-ci")) {
             await("every channel is a static member named after its instance").atMost(SETTLE).untilAsserted(() ->
                     assertThat(staticMembers(admin))
-                            .containsExactlyInAnyOrder("deploy-service-ci", "deploy-service-rollback-requests"));
+                            .containsExactlyInAnyOrderElementsOf(DEPLOY_CHANNELS));
             send(ci, service, "1.0.0");
             await("consumed before the crash").atMost(SETTLE).until(() -> runs(http, deploy, service, "1.0.0"));
 
@@ -89,7 +92,7 @@ class CrashRecoveryIT {
             System.out.printf("deploy-service: ready %.1f s after kill -9, consuming again %.1f s after ready%n",
                     (readyAt - killedAt) / 1e9, (consumedAt - readyAt) / 1e9);
             assertThat(staticMembers(admin)).as("the restarted process took its own place in the group")
-                    .containsExactlyInAnyOrder("deploy-service-ci", "deploy-service-rollback-requests");
+                    .containsExactlyInAnyOrderElementsOf(DEPLOY_CHANNELS);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.service;
 
+import dev.lifeguard.deploy.DeployFixtures;
 import dev.lifeguard.deploy.executor.scripted.ScriptedRollbackExecutor;
 import dev.lifeguard.deploy.executor.scripted.ScriptedRollbackExecutor.Step;
 import dev.lifeguard.deploy.messaging.AnalysisConsumer;
@@ -30,6 +31,7 @@ import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.publishVerdict;
 import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
+import static dev.lifeguard.deploy.DeployFixtures.scriptedTarget;
 import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static dev.lifeguard.deploy.DeployFixtures.verdict;
@@ -85,13 +87,9 @@ class ExecutionFailureModesTest {
     @Test
     void aRollbackLeftExecutingByAnInstanceThatDiedMidCallIsExecutedOnceByAnother() {
         String service = unique("died");
-        scripted.script(service, Step.DONE);
-        given().contentType("application/json").body(Map.of("executor", "scripted"))
-                .put("/api/v1/targets/{s}/production", service).then().statusCode(200);
-        String v1 = deploy(service, "1.0.0");
-        publishVerdict(service, v1, "passed");
-        await().atMost(BOUND).untilAsserted(() -> assertThat(statusOf(service, v1)).isEqualTo("STABLE"));
-        String v2 = deploy(service, "2.0.0");
+        DeployFixtures.ScriptedTarget target = scriptedTarget(scripted, service, Step.DONE);
+        String v1 = target.stableDeploymentId();
+        String v2 = target.failingDeploymentId();
         // What a crashed instance leaves behind: accepted, claimed, called once, no result, its claim since lapsed.
         String rollbackId = "crashed-" + UUID.randomUUID();
         OffsetDateTime past = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1);
@@ -114,13 +112,7 @@ class ExecutionFailureModesTest {
     @Test
     void aResultThatCannotBeRecordedWhileTheDatabaseIsDownLeadsToOneMoreIdempotentCallNotALostRollback() {
         String service = unique("settle-outage");
-        scripted.script(service, Step.BLOCK);
-        given().contentType("application/json").body(Map.of("executor", "scripted"))
-                .put("/api/v1/targets/{s}/production", service).then().statusCode(200);
-        String v1 = deploy(service, "1.0.0");
-        publishVerdict(service, v1, "passed");
-        await().atMost(BOUND).untilAsserted(() -> assertThat(statusOf(service, v1)).isEqualTo("STABLE"));
-        String v2 = deploy(service, "2.0.0");
+        String v2 = scriptedTarget(scripted, service, Step.BLOCK).failingDeploymentId();
         String rollbackId = UUID.randomUUID().toString();
         kafka().send(ROLLBACKS_TOPIC, service + "/production",
                 rollbackRequest(UUID.randomUUID().toString(), rollbackId, service, v2, "chain-" + service));

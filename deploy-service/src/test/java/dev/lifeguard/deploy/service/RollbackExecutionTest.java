@@ -28,6 +28,7 @@ import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.publishVerdict;
 import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
+import static dev.lifeguard.deploy.DeployFixtures.scriptedTarget;
 import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static io.restassured.RestAssured.given;
@@ -56,13 +57,7 @@ class RollbackExecutionTest {
 
     /** A target on the scripted executor running 2.0.0 (failing) over 1.0.0 (stable); returns 2.0.0's id. */
     private String failingTarget(String service, Step... script) {
-        scripted.script(service, script);
-        given().contentType("application/json").body(Map.of("executor", "scripted"))
-                .put("/api/v1/targets/{s}/production", service).then().statusCode(200);
-        String v1 = deploy(service, "1.0.0");
-        publishVerdict(service, v1, "passed");
-        await().atMost(BOUND).untilAsserted(() -> assertThat(statusOf(service, v1)).isEqualTo("STABLE"));
-        return deploy(service, "2.0.0");
+        return scriptedTarget(scripted, service, script).failingDeploymentId();
     }
 
     private static String requestRollback(String service, String deploymentId) {
