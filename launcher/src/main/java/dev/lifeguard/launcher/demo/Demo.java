@@ -38,7 +38,10 @@ import java.util.stream.Collectors;
  * gets v1 (through REST) and v2 (as CI sends it: a CDEvent on {@code lifeguard.ci}); v2's error rate spikes; the
  * platform detects it, rolls back to v1 by calling the team's rollback webhook (the {@code webhook} executor, with a
  * per-run secret: the demo shows the signed request and verifies it), tells the team's chat webhook, and writes the
- * incident's post-mortem; last, the verdict that ended v2's analysis on {@code lifeguard.analyses}.
+ * incident's post-mortem; then the verdict that ended v2's analysis on {@code lifeguard.analyses}. Act 2: the fix
+ * 2.0.1, deployed without tests after the rollback, is gated; CI's passing test suite releases it; it goes out as a
+ * canary 10% → 50% → 100% (signed step requests to the same webhook), each pause analysed; the incident shows the fix
+ * verified.
  * Every step is printed when it happens; a step that does not happen within the bound fails the demo.
  */
 public final class Demo {
@@ -50,6 +53,12 @@ public final class Demo {
     static final String METRIC = "error_rate";
     static final List<Double> HEALTHY_SAMPLES = List.of(0.01, 0.02);
     static final List<Double> BAD_SAMPLES = List.of(0.21, 0.34, 0.40);
+    /** The fix of the bad version, which goes out after the rollback. */
+    static final String FIX_VERSION = "2.0.1";
+    /** Each canary pause of the demo: short, so the demo stays short; every pause is an analysis of the canary. */
+    static final String CANARY_PAUSE = "6s";
+    static final List<Double> CANARY_SAMPLES = List.of(0.01, 0.012, 0.009);
+    static final String TEST_SUITE = "integration";
 
     static final String CI_TOPIC = "lifeguard.ci";
     static final String DEPLOYMENTS = "lifeguard.deployments";
@@ -165,8 +174,11 @@ public final class Demo {
                     event -> event.topic().equals(INCIDENTS) && event.is("incident.resolved"), LifeguardService.POSTMORTEM);
             String incidentId = showPostmortem(awaitResolvedIncident(rolledBack.event().chainId()));
             showVerdict();
+            long fixStarted = log.elapsedMillis();
+            shipTheFix(ci, incidentId);
             long total = log.elapsedMillis();
-            log.plain("\nDemo finished in " + total + " ms. bad metric → rollback: " + rollbackMillis + " ms.");
+            log.plain("\nDemo finished in " + total + " ms. bad metric → rollback: " + rollbackMillis + " ms; the fix,"
+                    + " from gated to promoted: " + (total - fixStarted) + " ms.");
             if (rollbackCalls.stream().anyMatch(call -> !call.signatureVerified())) {
                 throw new DemoFailure("the rollback webhook got a request whose " + RollbackCall.SIGNATURE_HEADER
                         + " does not verify with the target's secret (see above); see "
@@ -210,6 +222,7 @@ public final class Demo {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("executor", "webhook");
         body.put("webhook", Map.of("url", rollbackUrl, "secret", rollbackSecret));
+        body.put("redeployStrategy", canaryStrategy());
         Rest.Response response = rest.put(url(LifeguardService.DEPLOY, targetPath()), body);
         if (response.status() == 400 && response.body().contains("allow-private-network")) {
             throw new DemoFailure("deploy-service refuses the demo's rollback webhook on 127.0.0.1: it was started"
@@ -220,6 +233,181 @@ public final class Demo {
         log.step("PUT " + targetPath() + " executor " + target.path("executor").asText("?") + " → 200: "
                 + service + " in " + ENVIRONMENT + " rolls back by a signed POST to " + rollbackUrl
                 + " (secret new for this run, shown back as " + target.at("/settings/secret").asText("?") + ")");
+        log.detail("   after a rollback its next deployment waits for test evidence, then goes out as a canary: "
+                + "10% → pause " + CANARY_PAUSE + " (analysed) → 50% → pause " + CANARY_PAUSE + " (analysed) → 100%");
+    }
+
+    static Map<String, Object> canaryStrategy() {
+        return Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 10), Map.of("pause", CANARY_PAUSE),
+                Map.of("setWeight", 50), Map.of("pause", CANARY_PAUSE), Map.of("setWeight", 100)));
+    }
+
+    // --- act 2: the fix ---------------------------------------------------------------------------------------
+
+    /**
+     * The fix goes out: deployed without test evidence it is gated; CI's passing test suite releases it; the canary
+     * advances 10% → 50% → 100% while every pause's analysis of it passes; the incident shows the fix verified.
+     */
+    private void shipTheFix(KafkaProducer<String, String> ci, String incidentId) {
+        log.plain("\nAct 2: the fix. " + service + " " + FIX_VERSION + " fixes incident " + incidentId
+                + "; after a rollback it must prove it was tested, then it goes out as a canary.\n");
+        String deploymentId = deployFixWithoutTests(incidentId);
+        awaitEvent("lifeguard-rollout.gated for " + service + " " + FIX_VERSION + " on " + DEPLOYMENTS,
+                event -> event.is("rollout.gated") && deploymentId.equals(event.subjectContent().path("deploymentId").asText()),
+                LifeguardService.DEPLOY);
+        awaitChat("the webhook notification that " + FIX_VERSION + " is gated",
+                chat -> chat.isAbout("rollout.gated") || chat.title().toLowerCase(Locale.ROOT).contains("gated"));
+        sendPassingTestSuite(ci, deploymentId);
+        awaitEvent("lifeguard-rollout.released for " + service + " " + FIX_VERSION + " on " + DEPLOYMENTS,
+                event -> event.is("rollout.released") && deploymentId.equals(event.subjectContent().path("deploymentId").asText()),
+                LifeguardService.DEPLOY);
+        followTheCanary(deploymentId);
+        awaitEvent("service.upgraded for " + service + " " + FIX_VERSION + " on " + DEPLOYMENTS,
+                event -> event.is("service.upgraded") && FIX_VERSION.equals(event.customData().path("version").asText()),
+                LifeguardService.DEPLOY);
+        showRollout(deploymentId);
+        awaitFixVerified(incidentId);
+    }
+
+    private String deployFixWithoutTests(String incidentId) {
+        String commit = randomCommit();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service", service);
+        body.put("environment", ENVIRONMENT);
+        body.put("version", FIX_VERSION);
+        body.put("team", TEAM);
+        body.put("commit", commit);
+        body.put("changeUrl", changeUrl(commit));
+        body.put("fixes", List.of(incidentId));
+        JsonNode deployment = Rest.expect(rest.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 202,
+                "deploy-service POST /api/v1/deployments (the fix, without test evidence)");
+        String id = deployment.path("id").asText();
+        log.step("POST /api/v1/deployments " + service + " " + FIX_VERSION + " fixes " + incidentId + ", no tests → 202, "
+                + "deployment " + id + " " + deployment.path("status").asText("?"));
+        log.detail("   " + gateReason(deployment));
+        return id;
+    }
+
+    private static String gateReason(JsonNode deployment) {
+        String reason = deployment.path("gateReason").asText("");
+        return reason.isEmpty() ? deployment.at("/gate/reason").asText("?") : reason;
+    }
+
+    /** CI reports its integration suite for the fix's artifact: a bare CDEvent {@code testsuiterun.finished}. */
+    private void sendPassingTestSuite(KafkaProducer<String, String> producer, String deploymentId) {
+        String eventId = "ci-tests-" + UUID.randomUUID();
+        String event = testSuiteEvent(eventId, UUID.randomUUID().toString(), Instant.now());
+        try {
+            producer.send(new ProducerRecord<>(CI_TOPIC, service + "/" + ENVIRONMENT, event)).get(stepTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new DemoFailure("could not send the test evidence to " + CI_TOPIC + ": " + e, e);
+        }
+        log.step("CI sends CDEvent testsuiterun.finished for " + service + " " + FIX_VERSION + " on " + CI_TOPIC
+                + ": suite " + TEST_SUITE + " outcome pass, 412 passed, 0 failed (event " + eventId + ")");
+    }
+
+    /** A bare CDEvent {@code testsuiterun.finished} naming the fix's artifact, as a CI tool emits it. */
+    String testSuiteEvent(String eventId, String chainId, Instant time) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("specversion", "0.5.1");
+        context.put("id", eventId);
+        context.put("chainId", chainId);
+        context.put("source", "/ci/lifeguard-demo");
+        context.put("type", "dev.cdevents.testsuiterun.finished.0.3.0");
+        context.put("timestamp", time.truncatedTo(ChronoUnit.MILLIS).toString());
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("outcome", "pass");
+        content.put("environment", Map.of("id", "ci"));
+        content.put("testSuite", Map.of("id", TEST_SUITE, "name", TEST_SUITE));
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("id", "suite-run-" + eventId);
+        subject.put("source", "/ci/lifeguard-demo");
+        subject.put("content", content);
+        Map<String, Object> custom = new LinkedHashMap<>();
+        custom.put("service", service);
+        custom.put("version", FIX_VERSION);
+        custom.put("artifactId", "pkg:generic/" + service + "@" + FIX_VERSION);
+        custom.put("passed", 412);
+        custom.put("failed", 0);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("context", context);
+        event.put("subject", subject);
+        event.put("customData", custom);
+        return Rest.toJson(event);
+    }
+
+    /**
+     * Follows the rollout's events until it is promoted: during each analysed pause, the canary and the stable
+     * version report healthy error rates. A pause or an abort ends the demo with its reason.
+     */
+    private void followTheCanary(String deploymentId) {
+        int from = 0;
+        while (true) {
+            int index = awaitEventFrom(from, "the next rollout event of " + FIX_VERSION + " on " + DEPLOYMENTS,
+                    event -> isRolloutEventOf(event, deploymentId), LifeguardService.DEPLOY);
+            from = index + 1;
+            DemoEvent event = seen.get(index).event();
+            if (event.is("rollout.promoted")) {
+                return;
+            }
+            if (event.is("rollout.paused") || event.is("rollout.aborted")) {
+                throw new DemoFailure("the canary of " + FIX_VERSION + " did not go through: " + event.summary()
+                        + "; see " + settings.logFile(LifeguardService.DEPLOY.moduleName()) + " and "
+                        + settings.logFile(LifeguardService.MONITOR.moduleName()));
+            }
+            if (event.subjectContent().path("analysis").isObject()) {
+                postSamples(FIX_VERSION, CANARY_SAMPLES, "the canary, healthy");
+                postSamples(GOOD_VERSION, HEALTHY_SAMPLES, "the stable version beside it");
+            }
+        }
+    }
+
+    private static boolean isRolloutEventOf(DemoEvent event, String deploymentId) {
+        return event.topic().equals(DEPLOYMENTS) && event.shortType().startsWith("rollout.")
+                && !event.is("rollout.gated") && !event.is("rollout.released")
+                && deploymentId.equals(event.subjectContent().path("deploymentId").asText());
+    }
+
+    /** deploy-service's view of the rollout: every step with its analysis verdict. */
+    private void showRollout(String deploymentId) {
+        JsonNode deployment = Rest.expect(rest.get(url(LifeguardService.DEPLOY, "/api/v1/deployments/"
+                + encode(deploymentId)), "application/json"), 200, "deploy-service GET /api/v1/deployments/" + deploymentId);
+        JsonNode rollout = deployment.path("rollout");
+        log.step("GET /api/v1/deployments/" + deploymentId + ": " + FIX_VERSION + " " + deployment.path("status").asText("?")
+                + ", rollout " + rollout.path("phase").asText("?") + " at " + rollout.path("weight").asText("?") + "%");
+        for (JsonNode step : rollout.path("steps")) {
+            log.detail("   step " + (step.path("index").asInt() + 1) + " " + step.path("kind").asText("?")
+                    + (step.path("weight").isNumber() ? " " + step.path("weight").asInt() + "%" : "")
+                    + (step.path("duration").isTextual() ? " " + step.path("duration").asText() : "")
+                    + (step.path("verdict").isTextual() ? ": analysis " + step.path("verdict").asText()
+                    + (step.path("verdictReason").isTextual() ? " (" + step.path("verdictReason").asText() + ")" : "") : ""));
+        }
+    }
+
+    private void awaitFixVerified(String incidentId) {
+        String url = url(LifeguardService.POSTMORTEM, "/api/v1/incidents/" + encode(incidentId));
+        long deadline = System.nanoTime() + stepTimeout.toNanos();
+        String lastAnswer = "";
+        while (System.nanoTime() < deadline) {
+            Rest.Response response = rest.get(url, "application/json");
+            lastAnswer = response.status() + " " + response.body();
+            if (response.status() == 200) {
+                for (JsonNode fix : Rest.json(response.body()).path("fixes")) {
+                    if ("verified".equalsIgnoreCase(fix.path("status").asText())) {
+                        log.step("incident " + incidentId + ": fix " + fix.path("version").asText("?") + " VERIFIED"
+                                + " (deployment " + fix.path("deploymentId").asText("?") + ", linked "
+                                + fix.path("linkedBy").asText("?") + ", deployed " + fix.path("deployedAt").asText("?")
+                                + ", verified " + fix.path("verifiedAt").asText("?") + ")");
+                        return;
+                    }
+                }
+            }
+            pump(Duration.ofMillis(500));
+        }
+        throw new DemoFailure("incident " + incidentId + " shows no verified fix within " + stepTimeout.toSeconds()
+                + " s (last answer of GET " + url + ": " + lastAnswer + "); see "
+                + settings.logFile(LifeguardService.POSTMORTEM.moduleName()));
     }
 
     private void forgetTarget() {
@@ -357,12 +545,16 @@ public final class Demo {
     }
 
     private void postSamples(List<Double> values, String verdict) {
+        postSamples(BAD_VERSION, values, verdict);
+    }
+
+    private void postSamples(String version, List<Double> values, String verdict) {
         List<Map<String, Object>> samples = new ArrayList<>();
         for (double value : values) {
             Map<String, Object> sample = new LinkedHashMap<>();
             sample.put("service", service);
             sample.put("environment", ENVIRONMENT);
-            sample.put("version", BAD_VERSION);
+            sample.put("version", version);
             sample.put("metric", METRIC);
             sample.put("value", value);
             sample.put("timestamp", nextSampleTime().toString());
@@ -371,7 +563,7 @@ public final class Demo {
         JsonNode answer = Rest.expect(rest.post(url(LifeguardService.MONITOR, "/api/v1/metrics"), samples), 202,
                 "monitor-service POST /api/v1/metrics");
         log.step("POST /api/v1/metrics " + METRIC + " " + values.stream().map(String::valueOf)
-                .collect(Collectors.joining(", ")) + " for " + BAD_VERSION + " (" + verdict + ") → 202, accepted "
+                .collect(Collectors.joining(", ")) + " for " + version + " (" + verdict + ") → 202, accepted "
                 + answer.path("accepted").asText("?"));
         pump(Duration.ZERO);
     }
@@ -497,11 +689,17 @@ public final class Demo {
     // --- watching --------------------------------------------------------------------------------------------
 
     private Seen awaitEvent(String what, Predicate<DemoEvent> matching, LifeguardService responsible) {
+        return seen.get(awaitEventFrom(0, what, matching, responsible));
+    }
+
+    /** Waits for the first matching event seen at or after index {@code from}; returns its index. */
+    private int awaitEventFrom(int from, String what, Predicate<DemoEvent> matching, LifeguardService responsible) {
         long deadline = System.nanoTime() + stepTimeout.toNanos();
         while (true) {
-            Optional<Seen> found = seen.stream().filter(entry -> matching.test(entry.event())).findFirst();
-            if (found.isPresent()) {
-                return found.get();
+            for (int i = from; i < seen.size(); i++) {
+                if (matching.test(seen.get(i).event())) {
+                    return i;
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new DemoFailure("no " + what + " within " + stepTimeout.toSeconds() + " s; see "

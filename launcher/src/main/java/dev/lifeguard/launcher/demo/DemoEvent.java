@@ -111,8 +111,31 @@ public record DemoEvent(String topic, int partition, long offset, String key, Js
                     + text(content, "samples") + " samples): " + text(content, "reason");
             case "incident.resolved" -> "incident " + text(custom, "incidentId") + " resolved: "
                     + text(custom, "triggerVersion") + " → " + text(custom, "restoredVersion");
+            case "rollout.gated" -> text(content, "version") + " GATED: " + text(content, "reason");
+            case "rollout.released" -> text(content, "version") + " released from the gate by "
+                    + text(content, "releasedBy") + ": " + text(content, "reason");
+            case "rollout.step-started" -> text(content, "version") + " step " + (content.path("stepIndex").asInt() + 1)
+                    + "/" + text(content, "stepCount") + " " + stepText(content) + ", " + text(content, "weight")
+                    + "% of traffic on it";
+            case "rollout.paused" -> text(content, "version") + " rollout PAUSED at " + text(content, "weight")
+                    + "% by " + text(content, "pausedBy") + ": " + text(content, "reason");
+            case "rollout.promoted" -> text(content, "version") + " promoted (" + text(content, "promotedBy")
+                    + "): it takes all traffic";
+            case "rollout.aborted" -> text(content, "version") + " rollout ABORTED by " + text(content, "abortedBy")
+                    + ": " + text(content, "reason") + " (traffic back to " + text(content, "stableVersion") + ")";
             default -> type() + " " + json.path("subject").asText("");
         };
+    }
+
+    private static String stepText(JsonNode content) {
+        JsonNode step = content.path("step");
+        String kind = text(step, "kind");
+        if (kind.equals("pause")) {
+            JsonNode analysis = content.path("analysis");
+            return "pause " + (step.path("duration").isTextual() ? step.path("duration").asText() : "until promoted")
+                    + (analysis.isObject() ? ", analysed as " + text(analysis, "analysisId") : "");
+        }
+        return kind.equals("set-weight") ? "set weight " + text(step, "weight") + "%" : kind;
     }
 
     static String text(JsonNode node, String field) {

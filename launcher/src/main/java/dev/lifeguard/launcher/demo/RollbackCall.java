@@ -60,9 +60,14 @@ final class RollbackCall {
         return delivery.idempotencyKey();
     }
 
+    /** Whether it asks for a rollout step (canary weight, promote, abort) rather than a rollback. */
+    boolean isRolloutStep() {
+        return DemoEvent.text(event, "type").contains("lifeguard-rollout.");
+    }
+
     /** {@code rollback webhook ← POST /rollback, Idempotency-Key <rollback id>}. */
     String title() {
-        return "rollback webhook ← " + delivery.method() + " " + delivery.path() + (delivery.repeated()
+        return (isRolloutStep() ? "deployment webhook ← " : "rollback webhook ← ") + delivery.method() + " " + delivery.path() + (delivery.repeated()
                 ? " again (a retry: same Idempotency-Key)" : "") + ", Idempotency-Key "
                 + (rollbackId().isEmpty() ? "(none)" : rollbackId());
     }
@@ -77,6 +82,14 @@ final class RollbackCall {
                 ? "   signature verified with the target's secret: ok (HMAC-SHA256 of t + \".\" + body, t within "
                         + WINDOW.toMinutes() + " min)"
                 : "   ✗✗✗ SIGNATURE DOES NOT VERIFY with the target's secret: " + signatureProblem + " ✗✗✗");
+        if (isRolloutStep()) {
+            lines.add("   CloudEvent " + DemoEvent.text(event, "type") + ": " + DemoEvent.text(content, "action")
+                    + " " + DemoEvent.text(content, "service") + " " + DemoEvent.text(content, "version")
+                    + ("set-weight".equals(content.path("action").asText()) ? " to " + DemoEvent.text(content, "weight")
+                    + "% of traffic" : "") + " (stable " + DemoEvent.text(content, "stableVersion") + ", "
+                    + DemoEvent.text(content, "strategy") + ")");
+            return lines;
+        }
         lines.add("   CloudEvent " + DemoEvent.text(event, "type") + ": roll " + DemoEvent.text(content, "service")
                 + " in " + DemoEvent.text(content, "environment") + " back from failing "
                 + DemoEvent.text(content, "fromVersion") + " to stable " + DemoEvent.text(content, "toVersion")
