@@ -17,10 +17,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -49,6 +51,8 @@ final class FailureScenario {
     private static final String ROLLBACK_PATH = "/rollback";
     private static final String DISPATCHED_TYPE = "dev.cdeventsx.lifeguard-rollback.dispatched.0.1.0";
     private static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
+    private static final String STEP_REQUESTED_TYPE = "dev.cdeventsx.lifeguard-rollout.step-requested.0.1.0";
+    private static final String FIX_VERSION = "2.0.1";
 
     private final Endpoints endpoints;
     private final WireMockServer webhook;
@@ -144,13 +148,68 @@ final class FailureScenario {
         assertThat(postmortem)
                 .contains(service).contains("2.0.0").contains("1.0.0")
                 .contains("error_rate").contains("## Timeline").contains("## Root cause").contains("## Action items");
+
+        shipTheFix(incidentId);
+    }
+
+    /**
+     * Steps 5-7: the fix 2.0.1, deployed after the rollback without tests, is GATED; CI's passing test suite on
+     * Kafka releases it; it goes out as the target's redeploy canary (10% → analysed pause → 50% → analysed pause →
+     * 100%) through signed step requests to the team's webhook, while both versions report healthy error rates to
+     * the real monitor-service; it becomes current, and the incident shows the fix verified.
+     */
+    private void shipTheFix(String incidentId) {
+        JsonPath gated = given().contentType(ContentType.JSON)
+                .body(Map.of("service", service, "environment", environment, "version", FIX_VERSION, "team", "payments",
+                        "fixes", List.of(incidentId)))
+                .post(endpoints.deploy() + "/api/v1/deployments").then().statusCode(202).extract().jsonPath();
+        assertThat(gated.getString("status")).isEqualTo("GATED");
+        String fixId = gated.getString("id");
+
+        sendToCi(testSuitePassed(FIX_VERSION));
+        Set<Integer> analysedSteps = new HashSet<>();
+        JsonPath promoted = await("the canary of " + FIX_VERSION + " promoted").atMost(STEP_BOUND.multipliedBy(2)).until(() -> {
+            JsonPath deployment = given().get(endpoints.deploy() + "/api/v1/deployments/{id}", fixId).then()
+                    .statusCode(200).extract().jsonPath();
+            String phase = deployment.getString("rollout.phase");
+            assertThat(phase).as("rollout of %s: %s", FIX_VERSION, deployment.prettify()).isNotIn("PAUSED", "ABORTING", "ABORTED");
+            Integer step = deployment.getInt("rollout.stepIndex");
+            List<Map<String, Object>> steps = deployment.getList("rollout.steps");
+            if (step != null && step >= 0 && step < steps.size() && "pause".equals(steps.get(step).get("kind"))
+                    && analysedSteps.add(step)) {
+                postErrorRates(FIX_VERSION, 0.01, 0.012, 0.009);
+                postErrorRates("1.0.0", 0.01, 0.011, 0.01);
+            }
+            return "PROMOTED".equals(phase) ? deployment : null;
+        }, deployment -> deployment != null);
+        assertThat(promoted.getList("rollout.steps.verdict")).as("verdicts of the analysed pauses")
+                .filteredOn(verdict -> verdict != null).containsExactly("passed", "passed");
+        awaitCurrentVersion(FIX_VERSION);
+
+        List<String> actions = webhook.findAll(postRequestedFor(urlEqualTo(ROLLBACK_PATH))).stream()
+                .filter(request -> request.getBodyAsString().contains(STEP_REQUESTED_TYPE))
+                .peek(request -> assertSignedWithTheTargetsSecret(request.getHeader("X-Lifeguard-Signature"), request.getBody()))
+                .map(request -> new JsonPath(request.getBodyAsString()))
+                .map(body -> body.getString("data.subject.content.action") + " " + body.getInt("data.subject.content.weight"))
+                .distinct().toList();
+        assertThat(actions).as("signed step requests to the team's webhook").containsExactly("set-weight 10",
+                "set-weight 50", "promote 100");
+
+        await("the fix verified on the incident").atMost(STEP_BOUND).untilAsserted(() ->
+                given().get(endpoints.postmortem() + "/api/v1/incidents/{id}", incidentId).then().statusCode(200)
+                        .body("fixes[0].deploymentId", equalTo(fixId))
+                        .body("fixes[0].version", equalTo(FIX_VERSION))
+                        .body("fixes[0].status", equalTo("verified")));
     }
 
     /** The target rolls back with the webhook executor; the secret is stored and never shown back. */
     private String rollBackWithTheTeamsWebhook() {
         String url = "http://127.0.0.1:" + webhook.port() + ROLLBACK_PATH;
         given().contentType(ContentType.JSON)
-                .body(Map.of("executor", "webhook", "webhook", Map.of("url", url, "secret", rollbackSecret)))
+                .body(Map.of("executor", "webhook", "webhook", Map.of("url", url, "secret", rollbackSecret),
+                        "redeployStrategy", Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 10),
+                                Map.of("pause", "5s"), Map.of("setWeight", 50), Map.of("pause", "5s"),
+                                Map.of("setWeight", 100)))))
                 .put(endpoints.deploy() + "/api/v1/targets/{s}/{e}", service, environment).then()
                 .statusCode(200)
                 .body("executor", equalTo("webhook"))
@@ -240,6 +299,24 @@ final class FailureScenario {
         String cloudEvent = """
                 {"specversion":"1.0","id":"%s","source":"/ci/e2e","type":"dev.cdevents.service.upgraded.0.3.0","time":"%s","data":%s}"""
                 .formatted(eventId, now, cdEvent);
+        sendToCi(cloudEvent);
+    }
+
+    /** A structured-mode CloudEvent carrying a CDEvents testsuiterun.finished that passed, for the version's artifact. */
+    private String testSuitePassed(String version) {
+        String eventId = UUID.randomUUID().toString();
+        String now = Instant.now().toString();
+        String cdEvent = """
+                {"context":{"specversion":"0.5.1","id":"%s","chainId":"%s","source":"/ci/e2e","type":"dev.cdevents.testsuiterun.finished.0.3.0","timestamp":"%s"},
+                 "subject":{"id":"suite-%s","source":"/ci/e2e","content":{"outcome":"pass","environment":{"id":"ci"},"testSuite":{"id":"e2e","name":"e2e"}}},
+                 "customData":{"service":"%s","version":"%s","passed":120,"failed":0}}"""
+                .formatted(eventId, UUID.randomUUID(), now, eventId, service, version);
+        return """
+                {"specversion":"1.0","id":"%s","source":"/ci/e2e","type":"dev.cdevents.testsuiterun.finished.0.3.0","time":"%s","data":%s}"""
+                .formatted(eventId, now, cdEvent);
+    }
+
+    private void sendToCi(String cloudEvent) {
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -254,10 +331,14 @@ final class FailureScenario {
     }
 
     private void postErrorRates(double... values) {
+        postErrorRates("2.0.0", values);
+    }
+
+    private void postErrorRates(String version, double... values) {
         List<Map<String, Object>> samples = new ArrayList<>();
         Instant start = Instant.now();
         for (int i = 0; i < values.length; i++) {
-            samples.add(Map.of("service", service, "environment", environment, "version", "2.0.0",
+            samples.add(Map.of("service", service, "environment", environment, "version", version,
                     "metric", "error_rate", "value", values[i], "timestamp", start.plusSeconds(i).toString()));
         }
         given().contentType(ContentType.JSON).body(samples)
