@@ -2,6 +2,7 @@ package dev.lifeguard.launcher;
 
 import dev.lifeguard.launcher.build.BuildCheck;
 import dev.lifeguard.launcher.cli.RollbackCommand;
+import dev.lifeguard.launcher.cli.RolloutCommand;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.demo.DemoFailure;
 import dev.lifeguard.launcher.deploy.DeployCommand;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point behind {@code ./lifeguard}: {@code up}, {@code down}, {@code status}, {@code demo}, {@code deploy},
+ * Entry point behind {@code ./lifeguard}: {@code up}, {@code down}, {@code status}, {@code demo}, {@code deploy}, {@code rollback}, {@code rollout},
  * plus the internal {@code build-check} (exit code 10 when a build is needed) and {@code infra} (the background
  * broker + database).
  */
@@ -74,8 +75,10 @@ public final class Main {
             case "build-check" -> buildCheck(settings);
             case "rollback" -> RollbackCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
                     .run(List.of(args).subList(1, args.length));
+            case "rollout" -> RolloutCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
+                    .run(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> {
-                System.out.println("usage: ./lifeguard up|down|status|demo|deploy|rollback|logs <component>|help");
+                System.out.println("usage: ./lifeguard up|down|status|demo|deploy|rollback|rollout|logs <component>|help");
                 System.out.println(DeployOptions.USAGE);
                 yield OK;
             }

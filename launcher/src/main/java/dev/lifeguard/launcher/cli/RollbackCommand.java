@@ -1,5 +1,12 @@
 package dev.lifeguard.launcher.cli;
 
+import static dev.lifeguard.launcher.cli.CliSupport.abbreviate;
+import static dev.lifeguard.launcher.cli.CliSupport.baseUrl;
+import static dev.lifeguard.launcher.cli.CliSupport.describe;
+import static dev.lifeguard.launcher.cli.CliSupport.firstSet;
+import static dev.lifeguard.launcher.cli.CliSupport.problem;
+import static dev.lifeguard.launcher.cli.CliSupport.seconds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -192,24 +199,6 @@ public final class RollbackCommand {
         return status == 502 || status == 503 || status == 504;
     }
 
-    /** {@code 409 Conflict: <detail> (field: toVersion)} from a problem+json body, else the status and the body. */
-    private static String problem(HttpResponse<String> response) {
-        JsonNode problem;
-        try {
-            problem = JSON.readTree(response.body());
-        } catch (IOException e) {
-            problem = null;
-        }
-        if (problem == null || !problem.isObject() || !problem.has("detail")) {
-            String body = response.body() == null ? "" : response.body().strip();
-            return response.statusCode() + (body.isEmpty() ? "" : ": " + abbreviate(body, 500));
-        }
-        String title = problem.path("title").asText("");
-        String field = problem.path("field").asText("");
-        return response.statusCode() + (title.isEmpty() ? "" : " " + title) + ": " + problem.path("detail").asText()
-                + (field.isEmpty() ? "" : " (field: " + field + ")");
-    }
-
     // --- the wait ----------------------------------------------------------------------------------------------
 
     /** Polls deploy-service until the rollback has a final outcome or the wait is over. */
@@ -365,43 +354,13 @@ public final class RollbackCommand {
         }
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() != null ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    private static String abbreviate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max) + "…";
-    }
-
-    private static String seconds(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 || millis >= 10_000 ? (millis / 1000) + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
     private static void pause(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+            CliSupport.pause(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Refused("interrupted");
         }
-    }
-
-    private static String firstSet(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                return value.trim();
-            }
-        }
-        return null;
-    }
-
-    private static String baseUrl(String variable, String url) {
-        if (url == null || !url.matches("(?i)https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-            throw new IllegalArgumentException(variable + " must be an http(s) URL such as http://localhost:8083, not '"
-                    + url + "'");
-        }
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** A request rollback-service did not turn into a decision; the message says why, for people. */
