@@ -122,7 +122,8 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
                 KubernetesNames::subdomainProblem);
         boolean blueGreen = KubernetesRollouts.isBlueGreen(step);
         String service = blueGreen ? defaulted(settings.service(), deployment, "service", "deployment",
-                KubernetesNames::serviceProblem) : settings.service().orElse(deployment);
+                KubernetesNames::serviceProblem)
+                : settings.service().orElse(KubernetesNames.serviceProblem(deployment) == null ? deployment : null);
         // the image is worked out (and checked) before anything is changed
         String image = KubernetesRollouts.needsNewImage(step) ? imageOf(step.image(), step.artifactId(),
                 step.service(), step.environment(), step.version(), settings) : null;

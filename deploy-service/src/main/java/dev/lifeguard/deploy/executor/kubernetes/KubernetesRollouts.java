@@ -41,6 +41,9 @@ import java.util.stream.Collectors;
  * promoted stays visible until the next rollout reuses it); abort restores the primary's replicas first and then
  * deletes the canary.
  * <p>
+ * A target that ran blue-green before gets its canary beside the colour its Service selects
+ * ({@code <deployment>-green-canary} when green is live).
+ * <p>
  * <b>Blue-green</b>: two Deployments, the primary {@code <deployment>} (colour blue) and {@code <deployment>-green},
  * told apart by the pod label {@value #COLOR}; the Service's selector names the live colour. The first blue-green
  * rollout of a target adopts it: the primary's running pods and pod template get {@code color: blue} (pods are
@@ -85,6 +88,10 @@ final class KubernetesRollouts {
             return service + "-preview";
         }
 
+        Target withDeployment(String name) {
+            return new Target(namespace, name, service, container);
+        }
+
         /** The Deployment of a colour: blue is the primary itself. */
         String deploymentOf(String color) {
             return BLUE.equals(color) ? deployment : deployment + "-" + color;
@@ -99,7 +106,9 @@ final class KubernetesRollouts {
 
     // --- canary ---------------------------------------------------------------------------------------------------
 
-    ExecutionOutcome canary(RolloutStep step, Target target, Supplier<String> newImage) {
+    ExecutionOutcome canary(RolloutStep step, Target team, Supplier<String> newImage) {
+        // a target that ran blue-green before: the canary goes beside the colour that takes the traffic
+        Target target = team.withDeployment(liveDeployment(team));
         Deployment primary = required(target.namespace(), target.deployment());
         Deployment canary = deployment(target.namespace(), target.canary());
         int total = originalReplicas(primary);

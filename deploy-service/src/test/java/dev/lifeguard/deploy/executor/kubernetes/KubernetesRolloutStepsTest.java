@@ -219,8 +219,8 @@ class KubernetesRolloutStepsTest {
     /** The requests the mock API server received since the last call, as "METHOD path". */
     private List<String> recordedRequests() throws InterruptedException {
         List<String> requests = new ArrayList<>();
-        for (RecordedRequest request = server.takeRequest(50, TimeUnit.MILLISECONDS); request != null;
-             request = server.takeRequest(50, TimeUnit.MILLISECONDS)) {
+        for (RecordedRequest request = server.getKubernetesMockServer().takeRequest(50, TimeUnit.MILLISECONDS); request != null;
+             request = server.getKubernetesMockServer().takeRequest(50, TimeUnit.MILLISECONDS)) {
             requests.add(request.getMethod() + " " + request.getPath());
         }
         return requests;
@@ -385,6 +385,26 @@ class KubernetesRolloutStepsTest {
         assertThat(image(deployment(ns, "checkout-green"))).isEqualTo("ghcr.io/acme/checkout:0.9.0");
         assertThat(image(deployment(ns, "checkout"))).isEqualTo(STABLE);
         assertThat(serviceSelector(ns)).containsEntry("lifeguard.dev/color", "green");
+    }
+
+    @Test
+    void aCanaryOfATargetThatRanBlueGreenGoesBesideTheLiveColour() {
+        String ns = unique("shop");
+        primary(ns, 4);
+        service(ns);
+        executor.applyStep(step("d-17", StepAction.SET_WEIGHT, "blue-green", 0, 0), settings(ns));
+        executor.applyStep(step("d-17", StepAction.PROMOTE, "blue-green", 2, 100), settings(ns));
+        RolloutStep canary = new RolloutStep("d-18/0/set-weight", StepAction.SET_WEIGHT, "canary", "d-18", "checkout",
+                "production", "2.0.2", null, "ghcr.io/acme/checkout:2.0.2", "2.0.1", null, NEW, 0, 25, null, "chain");
+
+        executor.applyStep(canary, settings(ns));
+
+        Deployment greenCanary = deployment(ns, "checkout-green-canary");
+        assertThat(image(greenCanary)).isEqualTo("ghcr.io/acme/checkout:2.0.2");
+        assertThat(greenCanary.getSpec().getTemplate().getMetadata().getLabels())
+                .as("selected by the Service, which selects green").containsEntry("lifeguard.dev/color", "green");
+        assertThat(replicas(ns, "checkout-green-canary", "checkout-green", "checkout")).containsExactly(1, 3, 4);
+        assertThat(deployment(ns, "checkout-canary")).isNull();
     }
 
     @Test
