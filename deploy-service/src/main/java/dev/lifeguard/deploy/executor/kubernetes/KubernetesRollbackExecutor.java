@@ -34,6 +34,10 @@ import java.util.stream.Collectors;
  * Idempotent on the rollback id: a Deployment already annotated with it and running the target image is left alone.
  * The patch carries the resourceVersion it was computed from, so a concurrent change is answered 409 and the patch
  * is recomputed from a fresh read instead of overwriting it.
+ * <p>
+ * A target whose Service selects a blue-green colour ({@code lifeguard.dev/color}) is rolled back by switching the
+ * selector to the other colour when that one still runs the stable image (instant), else by patching the live
+ * colour's image. Rollout steps (canary, blue-green) are {@link KubernetesRollouts}.
  */
 @ApplicationScoped
 @Identifier(KubernetesRollbackExecutor.NAME)
