@@ -3,6 +3,7 @@ package dev.lifeguard.deploy.executor.argocd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.executor.ExecutionFailedException;
 import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
@@ -20,6 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -38,6 +41,13 @@ import java.util.regex.Pattern;
  * <p>
  * Argo CD refuses both while the application syncs automatically (it would undo the rollback at once): that fails
  * the rollback at once, saying so.
+ * <p>
+ * Rollout steps set Helm parameters of the application ({@code lifeguard.canary.enabled}, {@code .weight},
+ * {@code .version}, {@code .image}, {@code .strategy}; a promotion sets the chart's own version parameter, the
+ * target's {@code versionParameter}, default {@value #DEFAULT_VERSION_PARAMETER}), record the step as JSON in the
+ * application's annotation {@value #ROLLOUT_STEP_ANNOTATION}, and sync. The chart turns the parameters into a canary
+ * or preview. The update carries the application's resourceVersion, so a concurrent change is answered 409 and
+ * retried; a second call for the same step finds the parameters set and its sync started, and does not sync again.
  */
 @ApplicationScoped
 @Identifier(ArgoCdRollbackExecutor.NAME)
@@ -49,6 +59,17 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
     static final String APP_NAMESPACE = "appNamespace";
     static final String PROJECT = "project";
     static final String SERVER = "server";
+    static final String VERSION_PARAMETER = "versionParameter";
+    static final String DEFAULT_VERSION_PARAMETER = "image.tag";
+    static final String ROLLOUT_STEP_ANNOTATION = "lifeguard.dev/rollout-step";
+    /** The sync operation's info entry that records which rollout step started it. */
+    static final String STEP_INFO = "lifeguard-rollout-step";
+    static final String CANARY_ENABLED = "lifeguard.canary.enabled";
+    static final String CANARY_WEIGHT = "lifeguard.canary.weight";
+    static final String CANARY_VERSION = "lifeguard.canary.version";
+    static final String CANARY_IMAGE = "lifeguard.canary.image";
+    static final String CANARY_STRATEGY = "lifeguard.canary.strategy";
+    private static final Pattern PARAMETER_RULE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\[\\]-]{0,252}");
     /** The sync operation's info entry that records which rollback started it. */
     static final String ROLLBACK_INFO = "lifeguard-rollback-id";
     private static final String CONFIG = "lifeguard.deploy.executors.argocd.";
@@ -70,13 +91,15 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
 
     @Override
     public ObjectNode validate(ObjectNode settings) {
-        ExecutorSettings.allowOnly(settings, Set.of(APPLICATION, APP_NAMESPACE, PROJECT, SERVER));
+        ExecutorSettings.allowOnly(settings, Set.of(APPLICATION, APP_NAMESPACE, PROJECT, SERVER, VERSION_PARAMETER));
         ObjectNode normalised = mapper.createObjectNode();
         putIfSet(normalised, APPLICATION,
                 ExecutorSettings.optionalMatching(settings, APPLICATION, NAME_RULE, NAME_TEXT));
         putIfSet(normalised, APP_NAMESPACE, ExecutorSettings.optionalMatching(settings, APP_NAMESPACE, NAMESPACE_RULE,
                 "a Kubernetes namespace name"));
         putIfSet(normalised, PROJECT, ExecutorSettings.optionalMatching(settings, PROJECT, NAME_RULE, NAME_TEXT));
+        putIfSet(normalised, VERSION_PARAMETER, ExecutorSettings.optionalMatching(settings, VERSION_PARAMETER,
+                PARAMETER_RULE, "a Helm parameter name, such as image.tag"));
         String server = ExecutorSettings.optionalText(settings, SERVER, 253);
         if (server != null) {
             if (!config.servers().containsKey(server)) {
@@ -161,6 +184,178 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         return ExecutionOutcome.done(done);
     }
 
+    @Override
+    public boolean runsRollouts() {
+        return true;
+    }
+
+    @Override
+    public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settings) {
+        Endpoint argo = endpoint(ExecutorSettings.text(settings, SERVER));
+        String application = ExecutorSettings.text(settings, APPLICATION) != null
+                ? ExecutorSettings.text(settings, APPLICATION) : step.service();
+        Scope scope = new Scope(ExecutorSettings.text(settings, APP_NAMESPACE),
+                ExecutorSettings.text(settings, PROJECT));
+        String versionParameter = ExecutorSettings.text(settings, VERSION_PARAMETER) != null
+                ? ExecutorSettings.text(settings, VERSION_PARAMETER) : DEFAULT_VERSION_PARAMETER;
+        String what = "Argo CD application " + application;
+        String applied = what + " " + describe(step, versionParameter);
+
+        JsonNode app = answerOrThrow(ExecutorHttp.send(http,
+                argo.request("/api/v1/applications/" + application + scope.query()).GET().build(),
+                MAX_ANSWER_BYTES, what), argo, what + " could not be read");
+        if (syncsAutomatically(app)) {
+            throw new ExecutionFailedException(what + " syncs automatically (spec.syncPolicy.automated): Lifeguard"
+                    + " does not change the parameters of an application that Argo CD syncs from Git on its own;"
+                    + " turn automated sync off for it");
+        }
+        if (app.path("spec").path("sources").size() > 0) {
+            throw new ExecutionFailedException(what + " has several sources: rollout steps set Helm parameters of"
+                    + " a single-source application");
+        }
+        JsonNode source = app.path("spec").path("source");
+        if (source.has("kustomize") || source.has("directory") || source.has("plugin")) {
+            throw new ExecutionFailedException(what + " is no Helm application: rollout steps set Helm parameters");
+        }
+        Map<String, String> wanted = parameters(step, versionParameter);
+        JsonNode parameters = source.path("helm").path("parameters");
+        boolean recorded = step.stepId().equals(recordedStepId(app));
+        boolean parametersSet = wanted.entrySet().stream()
+                .allMatch(p -> p.getValue().equals(parameter(parameters, p.getKey())));
+
+        JsonNode operation = app.path("status").path("operationState");
+        String phase = operation.path("phase").asText("");
+        boolean operationRunning = !app.path("operation").isMissingNode() && !app.path("operation").isNull()
+                || phase.equals("Running") || phase.equals("Terminating");
+        if (recorded && parametersSet && hasInfo(operation, STEP_INFO, step.stepId())) {
+            return ExecutionOutcome.done(applied + " (already " + (operationRunning ? "syncing" : "synced") + ")");
+        }
+        if (operationRunning) {
+            throw new TransientExecutionException(what + " has another operation in progress (" + phase + ")");
+        }
+        if (!recorded || !parametersSet) {
+            ObjectNode updated = app.deepCopy();
+            updated.remove("status");
+            updated.remove("operation");
+            object(object(updated, "metadata"), "annotations").put(ROLLOUT_STEP_ANNOTATION, json(stepJson(step)));
+            ObjectNode helm = object(object(object(updated, "spec"), "source"), "helm");
+            helm.set("parameters", merged(parameters, wanted));
+            StringBuilder query = new StringBuilder("?validate=true");
+            if (scope.project() != null) {
+                query.append("&project=").append(URLEncoder.encode(scope.project(), StandardCharsets.UTF_8));
+            }
+            // the body carries metadata.resourceVersion from the read: a change in between is answered 409
+            answerOrThrow(ExecutorHttp.send(http,
+                    argo.request("/api/v1/applications/" + application + query)
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(json(updated))).build(),
+                    MAX_ANSWER_BYTES, what), argo, what + " was not updated");
+        }
+        ObjectNode sync = mapper.createObjectNode();
+        sync.put("prune", false);
+        ObjectNode info = sync.putArray("infos").addObject();
+        info.put("name", STEP_INFO);
+        info.put("value", step.stepId());
+        scope.addTo(sync);
+        answerOrThrow(ExecutorHttp.send(http,
+                argo.request("/api/v1/applications/" + application + "/sync")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json(sync))).build(),
+                MAX_ANSWER_BYTES, what), argo, what + " was not synced");
+        return ExecutionOutcome.done(applied + "; syncing");
+    }
+
+    /**
+     * The Helm parameters of a step. set-weight: the canary (or blue-green preview, weight 0) runs the new version;
+     * promote: the chart's version parameter is the new version and the canary goes; abort: the canary goes, the
+     * chart's version stays the stable one.
+     */
+    private static Map<String, String> parameters(RolloutStep step, String versionParameter) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        switch (step.action()) {
+            case SET_WEIGHT -> {
+                parameters.put(CANARY_ENABLED, "true");
+                parameters.put(CANARY_STRATEGY, step.strategy());
+                parameters.put(CANARY_WEIGHT, Integer.toString(step.weight()));
+                parameters.put(CANARY_VERSION, step.version());
+                if (step.image() != null) {
+                    parameters.put(CANARY_IMAGE, step.image());
+                }
+            }
+            case PROMOTE -> {
+                parameters.put(versionParameter, step.version());
+                parameters.put(CANARY_ENABLED, "false");
+                parameters.put(CANARY_WEIGHT, "0");
+            }
+            case ABORT -> {
+                parameters.put(CANARY_ENABLED, "false");
+                parameters.put(CANARY_WEIGHT, "0");
+            }
+        }
+        return parameters;
+    }
+
+    private static String describe(RolloutStep step, String versionParameter) {
+        return switch (step.action()) {
+            case SET_WEIGHT -> step.strategy().equals("blue-green")
+                    ? "previews " + step.version() + " (" + CANARY_ENABLED + "=true, weight 0)"
+                    : "sends " + step.weight() + "% of the traffic to " + step.version() + " (" + CANARY_WEIGHT + "="
+                    + step.weight() + ")";
+            case PROMOTE -> "promotes " + step.version() + " (" + versionParameter + "=" + step.version() + ", "
+                    + CANARY_ENABLED + "=false)";
+            case ABORT -> "aborts " + step.version() + " (" + CANARY_ENABLED + "=false, weight 0)";
+        };
+    }
+
+    private ObjectNode stepJson(RolloutStep step) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("stepId", step.stepId());
+        json.put("action", step.action().wireName());
+        json.put("strategy", step.strategy());
+        json.put("stepIndex", step.stepIndex());
+        json.put("weight", step.weight());
+        json.put("deploymentId", step.deploymentId());
+        json.put("version", step.version());
+        json.put("stableVersion", step.stableVersion());
+        return json;
+    }
+
+    /** The object field {@code name} of {@code parent}, made when missing. */
+    private static ObjectNode object(ObjectNode parent, String name) {
+        JsonNode child = parent.get(name);
+        return child instanceof ObjectNode existing ? existing : parent.putObject(name);
+    }
+
+    private String recordedStepId(JsonNode app) {
+        String recorded = app.path("metadata").path("annotations").path(ROLLOUT_STEP_ANNOTATION).asText(null);
+        return recorded == null ? null : parse(recorded).path("stepId").asText(null);
+    }
+
+    private static String parameter(JsonNode parameters, String name) {
+        for (JsonNode parameter : parameters) {
+            if (name.equals(parameter.path("name").asText())) {
+                return parameter.path("value").asText(null);
+            }
+        }
+        return null;
+    }
+
+    /** The application's parameters with {@code wanted} set: others kept in their order, new ones appended. */
+    private ArrayNode merged(JsonNode parameters, Map<String, String> wanted) {
+        ArrayNode merged = mapper.createArrayNode();
+        Map<String, String> left = new LinkedHashMap<>(wanted);
+        for (JsonNode parameter : parameters) {
+            ObjectNode copy = parameter.deepCopy();
+            String value = left.remove(parameter.path("name").asText());
+            if (value != null) {
+                copy.put("value", value);
+            }
+            merged.add(copy);
+        }
+        left.forEach((name, value) -> merged.addObject().put("name", name).put("value", value));
+        return merged;
+    }
+
     /** Automated sync: {@code spec.syncPolicy.automated} present and not switched off ({@code enabled: false}). */
     private static boolean syncsAutomatically(JsonNode app) {
         JsonNode automated = app.path("spec").path("syncPolicy").path("automated");
@@ -212,8 +407,12 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
     }
 
     private static boolean startedBy(JsonNode operationState, String rollbackId) {
+        return hasInfo(operationState, ROLLBACK_INFO, rollbackId);
+    }
+
+    private static boolean hasInfo(JsonNode operationState, String name, String value) {
         for (JsonNode info : operationState.path("operation").path("info")) {
-            if (ROLLBACK_INFO.equals(info.path("name").asText()) && rollbackId.equals(info.path("value").asText())) {
+            if (name.equals(info.path("name").asText()) && value.equals(info.path("value").asText())) {
                 return true;
             }
         }
@@ -237,7 +436,9 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         String message = ExecutorHttp.excerpt(error.path("message").asText(error.path("error").asText(answer.body())),
                 argo.token());
         String said = " (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")";
-        if (ExecutorHttp.retryable(status) || message.contains("another operation is already in progress")) {
+        // 409: the application changed since it was read; the next attempt reads it again
+        if (ExecutorHttp.retryable(status) || status == 409
+                || message.contains("another operation is already in progress")) {
             throw new TransientExecutionException(what + said);
         }
         String hint = switch (status) {

@@ -32,6 +32,11 @@ import java.util.regex.Pattern;
  * does not dispatch twice when it finds one. Timeouts and 5xx are still retried, so a workflow without that
  * {@code run-name} may run twice for one rollback (rolling back to the same version twice is harmless to most
  * deployment workflows; {@code rollbackId} lets one tell).
+ * <p>
+ * Rollout steps dispatch a second workflow, the target's {@code rolloutWorkflow}, with the inputs {@code action}
+ * ({@code set-weight}, {@code promote}, {@code abort}), {@code strategy}, {@code weight}, {@code version},
+ * {@code stable_version}, {@code service}, {@code environment}, {@code deployment_id} and {@code step_id}; a run
+ * whose title names the step id is not dispatched again. The outcome is accepted: the workflow applies the step.
  */
 @ApplicationScoped
 @Identifier(GitHubActionsRollbackExecutor.NAME)
@@ -42,6 +47,7 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
     static final String REPOSITORY = "repository";
     static final String WORKFLOW = "workflow";
     static final String REF = "ref";
+    static final String ROLLOUT_WORKFLOW = "rolloutWorkflow";
     private static final String CONFIG = "lifeguard.deploy.executors.github-actions.";
     private static final Pattern REPOSITORY_RULE =
             Pattern.compile("[A-Za-z0-9-]{1,39}/(?!\\.\\.?$)[A-Za-z0-9._-]{1,100}");
@@ -50,6 +56,9 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
     /** How many of the workflow's latest dispatched runs are searched for an earlier dispatch of the rollback. */
     private static final int RUNS_SEARCHED = 50;
     private static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+    private static final String ROLLBACK_INPUTS = "service, environment, version, reason and rollbackId";
+    private static final String STEP_INPUTS = "action, strategy, weight, version, stable_version, service,"
+            + " environment, deployment_id and step_id";
 
     private final GitHubActionsConfig config;
     private final ObjectMapper mapper;
@@ -64,12 +73,14 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
 
     @Override
     public ObjectNode validate(ObjectNode settings) {
-        ExecutorSettings.allowOnly(settings, Set.of(REPOSITORY, WORKFLOW, REF));
+        ExecutorSettings.allowOnly(settings, Set.of(REPOSITORY, WORKFLOW, REF, ROLLOUT_WORKFLOW));
         String repository = ExecutorSettings.optionalMatching(settings, REPOSITORY, REPOSITORY_RULE,
                 "a GitHub repository as owner/name");
         String workflow = ExecutorSettings.optionalMatching(settings, WORKFLOW, WORKFLOW_RULE,
                 "the workflow's file name (rollback.yml) or numeric id");
         String ref = ExecutorSettings.optionalMatching(settings, REF, REF_RULE, "a branch or tag name");
+        String rolloutWorkflow = ExecutorSettings.optionalMatching(settings, ROLLOUT_WORKFLOW, WORKFLOW_RULE,
+                "the rollout workflow's file name (rollout.yml) or numeric id");
         if (repository == null) {
             throw new InvalidExecutorSettingsException(REPOSITORY, "setting 'repository' (owner/name) is required");
         }
@@ -83,21 +94,28 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
         if (ref != null) {
             normalised.put(REF, ref);
         }
+        if (rolloutWorkflow != null) {
+            normalised.put(ROLLOUT_WORKFLOW, rolloutWorkflow);
+        }
         return normalised;
+    }
+
+    @Override
+    public boolean runsRollouts() {
+        return true;
     }
 
     @Override
     public ExecutionOutcome execute(RollbackPlan plan, ObjectNode settings) {
         ExecutorSettings.requireStableVersion(plan);
-        String token = config.token().filter(value -> !value.isBlank()).orElseThrow(() -> new ExecutionFailedException(
-                "no GitHub token: set " + CONFIG + "token to run rollback workflows"));
+        String token = token();
         String repository = required(settings, REPOSITORY);
         String workflow = required(settings, WORKFLOW);
         String ref = ExecutorSettings.text(settings, REF) != null ? ExecutorSettings.text(settings, REF) : config.ref();
         String workflowPath = "/repos/" + repository + "/actions/workflows/" + workflow;
         String what = "GitHub workflow " + workflow + " in " + repository;
 
-        String earlierRun = earlierRun(token, workflowPath, plan.rollbackId(), what);
+        String earlierRun = earlierRun(token, workflowPath, plan.rollbackId(), what, ROLLBACK_INPUTS);
         if (earlierRun != null) {
             return ExecutionOutcome.accepted(what + " already runs rollback " + plan.rollbackId() + " (" + earlierRun
                     + "); it reports completion as service.rolledback");
@@ -119,19 +137,66 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
                     + plan.environment() + " back to " + plan.toVersion() + "; it reports completion as"
                     + " service.rolledback");
         }
-        throw refusal(answer, token, what + " was not dispatched");
+        throw refusal(answer, token, what + " was not dispatched", ROLLBACK_INPUTS);
+    }
+
+    @Override
+    public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settings) {
+        String workflow = ExecutorSettings.text(settings, ROLLOUT_WORKFLOW);
+        if (workflow == null) {
+            throw new ExecutionFailedException("the target's github-actions settings name no '" + ROLLOUT_WORKFLOW
+                    + "': set it to the workflow that applies rollout steps (set-weight, promote, abort)");
+        }
+        String token = token();
+        String repository = required(settings, REPOSITORY);
+        String ref = ExecutorSettings.text(settings, REF) != null ? ExecutorSettings.text(settings, REF) : config.ref();
+        String workflowPath = "/repos/" + repository + "/actions/workflows/" + workflow;
+        String what = "GitHub workflow " + workflow + " in " + repository;
+        String action = step.action().wireName() + (step.action() == StepAction.SET_WEIGHT ? " " + step.weight() + "%" : "");
+
+        String earlierRun = earlierRun(token, workflowPath, step.stepId(), what, STEP_INPUTS);
+        if (earlierRun != null) {
+            return ExecutionOutcome.accepted(what + " already runs step " + step.stepId() + " (" + earlierRun + ")");
+        }
+        ObjectNode dispatch = mapper.createObjectNode();
+        dispatch.put("ref", ref);
+        // workflow_dispatch inputs are strings, at most 10 of them
+        ObjectNode inputs = dispatch.putObject("inputs");
+        inputs.put("action", step.action().wireName());
+        inputs.put("strategy", step.strategy());
+        inputs.put("weight", Integer.toString(step.weight()));
+        inputs.put("version", step.version());
+        inputs.put("stable_version", step.stableVersion() == null ? "" : step.stableVersion());
+        inputs.put("service", step.service());
+        inputs.put("environment", step.environment());
+        inputs.put("deployment_id", step.deploymentId());
+        inputs.put("step_id", step.stepId());
+        ExecutorHttp.Answer answer = ExecutorHttp.send(http,
+                request(token, workflowPath + "/dispatches").POST(HttpRequest.BodyPublishers.ofString(json(dispatch)))
+                        .header("Content-Type", "application/json").build(),
+                MAX_ANSWER_BYTES, what);
+        if (answer.successful()) {
+            return ExecutionOutcome.accepted(what + " dispatched on " + ref + " to " + action + " "
+                    + step.service() + "/" + step.environment() + " " + step.version() + " (step " + step.stepId() + ")");
+        }
+        throw refusal(answer, token, what + " was not dispatched", STEP_INPUTS);
+    }
+
+    private String token() {
+        return config.token().filter(value -> !value.isBlank()).orElseThrow(() -> new ExecutionFailedException(
+                "no GitHub token: set " + CONFIG + "token to run rollback workflows"));
     }
 
     /**
      * The web address of a recent dispatched run whose title names {@code rollbackId}, else null. 404 here already
      * means the repository or workflow does not exist (or the token cannot see it).
      */
-    private String earlierRun(String token, String workflowPath, String rollbackId, String what) {
+    private String earlierRun(String token, String workflowPath, String rollbackId, String what, String inputs) {
         ExecutorHttp.Answer answer = ExecutorHttp.send(http,
                 request(token, workflowPath + "/runs?event=workflow_dispatch&per_page=" + RUNS_SEARCHED).GET().build(),
                 MAX_ANSWER_BYTES, what);
         if (!answer.successful()) {
-            throw refusal(answer, token, what + ": its runs could not be listed");
+            throw refusal(answer, token, what + ": its runs could not be listed", inputs);
         }
         for (JsonNode run : parse(answer.body()).path("workflow_runs")) {
             if (run.path("display_title").asText("").contains(rollbackId)) {
@@ -146,7 +211,7 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
      * workflow, 422 the workflow has no {@code workflow_dispatch} trigger, the ref does not exist or it does not
      * declare these inputs.
      */
-    private RuntimeException refusal(ExecutorHttp.Answer answer, String token, String what) {
+    private RuntimeException refusal(ExecutorHttp.Answer answer, String token, String what, String inputs) {
         int status = answer.status();
         String message = ExecutorHttp.excerpt(parse(answer.body()).path("message").asText(answer.body()), token);
         String said = " (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")";
@@ -159,8 +224,8 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
             case 401 -> ": GitHub refused the token in " + CONFIG + "token";
             case 403 -> ": the token may not run workflows in this repository";
             case 404 -> ": no such repository or workflow, or the token cannot see it";
-            case 422 -> ": check that the workflow has a workflow_dispatch trigger declaring the inputs service,"
-                    + " environment, version, reason and rollbackId, and that the ref exists";
+            case 422 -> ": check that the workflow has a workflow_dispatch trigger declaring the inputs " + inputs
+                    + ", and that the ref exists";
             default -> "";
         };
         return new ExecutionFailedException(what + hint + said);

@@ -20,6 +20,21 @@ final class KubernetesNames {
                 : "must be lower-case letters, digits and '-', starting and ending with a letter or digit";
     }
 
+    /** RFC 1035 label: Service names (they start with a letter). */
+    private static final Pattern SERVICE = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+
+    /**
+     * Why {@code name} is not a valid Service name, or null when it is. At most 55 characters: the preview Service
+     * of a blue-green rollout is {@code <name>-preview}, which must fit in 63.
+     */
+    static String serviceProblem(String name) {
+        if (name.length() > 55) {
+            return "must be at most 55 characters (the blue-green preview Service adds '-preview')";
+        }
+        return SERVICE.matcher(name).matches() ? null
+                : "must be lower-case letters, digits and '-', starting with a letter and ending with a letter or digit";
+    }
+
     /** Why {@code name} is not a valid Deployment name (an RFC 1123 subdomain), or null when it is. */
     static String subdomainProblem(String name) {
         if (name.length() > 253) {

@@ -34,6 +34,10 @@ import java.util.stream.Collectors;
  * Idempotent on the rollback id: a Deployment already annotated with it and running the target image is left alone.
  * The patch carries the resourceVersion it was computed from, so a concurrent change is answered 409 and the patch
  * is recomputed from a fresh read instead of overwriting it.
+ * <p>
+ * A target whose Service selects a blue-green colour ({@code lifeguard.dev/color}) is rolled back by switching the
+ * selector to the other colour when that one still runs the stable image (instant), else by patching the live
+ * colour's image. Rollout steps (canary, blue-green) are {@link KubernetesRollouts}.
  */
 @ApplicationScoped
 @Identifier(KubernetesRollbackExecutor.NAME)
@@ -48,6 +52,11 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
     static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
     static final String FIELD_MANAGER = "lifeguard";
 
+    /** A rollback also reads the target's Service (blue-green), but does without when it may not. */
+    static final String ROLLBACK_PERMISSIONS = "get and patch on deployments";
+    static final String ROLLOUT_PERMISSIONS = "get, create, update and delete on deployments and services, and list"
+            + " and patch on pods (blue-green)";
+
     /** Reads and patches per call: the first plus re-reads after a 409 from a concurrent change. */
     static final int ATTEMPTS_ON_CONFLICT = 3;
 
@@ -55,10 +64,12 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
 
     private final KubernetesClient client;
     private final KubernetesConfig config;
+    private final KubernetesRollouts rollouts;
 
     public KubernetesRollbackExecutor(KubernetesClient client, KubernetesConfig config) {
         this.client = client;
         this.config = config;
+        this.rollouts = new KubernetesRollouts(client);
     }
 
     @Override
@@ -74,26 +85,79 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
         String deployment = defaulted(settings.deployment(), plan.service(), "deployment", "service",
                 KubernetesNames::subdomainProblem);
         String image = stableImage(plan, settings);
+        // a deployment name that is no valid Service name cannot have a Service of that name: a plain target
+        String service = settings.service().orElse(KubernetesNames.serviceProblem(deployment) == null ? deployment : null);
+        KubernetesRollouts.Target target = new KubernetesRollouts.Target(namespace, deployment, service,
+                settings.container().orElse(null));
         String where = namespace + "/" + deployment;
 
         for (int attempt = 1; ; attempt++) {
             try {
-                return rollBack(plan, namespace, deployment, settings.container(), image);
+                // blue-green: back to the other colour when it still runs the stable image, else patch the live one
+                ExecutionOutcome switched = rollouts.switchBack(plan, target, image);
+                if (switched != null) {
+                    return switched;
+                }
+                return rollBack(plan, namespace, rollouts.liveDeployment(target), settings.container(), image);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409 && attempt < ATTEMPTS_ON_CONFLICT) {
                     LOG.infof("Rollback %s: deployment %s changed while being patched; reading it again",
                             plan.rollbackId(), where);
                     continue;
                 }
-                throw translate(e, where, namespace);
+                throw translate(e, where, namespace, ROLLBACK_PERMISSIONS);
             } catch (RuntimeException e) {
-                if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class)) {
-                    throw new TransientExecutionException("could not reach the Kubernetes API for deployment " + where
-                            + ": " + oneLine(rootMessage(e)), e);
-                }
-                throw e;
+                throw unreachable(e, where);
             }
         }
+    }
+
+    @Override
+    public boolean runsRollouts() {
+        return true;
+    }
+
+    @Override
+    public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settingsJson) {
+        KubernetesSettings settings = KubernetesSettings.parse(settingsJson);
+        String namespace = defaulted(settings.namespace(), step.environment(), "namespace", "environment",
+                KubernetesNames::labelProblem);
+        String deployment = defaulted(settings.deployment(), step.service(), "deployment", "service",
+                KubernetesNames::subdomainProblem);
+        boolean blueGreen = KubernetesRollouts.isBlueGreen(step);
+        String service = blueGreen ? defaulted(settings.service(), deployment, "service", "deployment",
+                KubernetesNames::serviceProblem)
+                : settings.service().orElse(KubernetesNames.serviceProblem(deployment) == null ? deployment : null);
+        // the image is worked out (and checked) before anything is changed
+        String image = KubernetesRollouts.needsNewImage(step) ? imageOf(step.image(), step.artifactId(),
+                step.service(), step.environment(), step.version(), settings) : null;
+        KubernetesRollouts.Target target = new KubernetesRollouts.Target(namespace, deployment, service,
+                settings.container().orElse(null));
+        String where = target.where();
+
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return blueGreen ? rollouts.blueGreen(step, target, () -> image)
+                        : rollouts.canary(step, target, () -> image);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 && attempt < ATTEMPTS_ON_CONFLICT) {
+                    LOG.infof("Rollout step %s: %s changed while being updated; reading it again", step.stepId(),
+                            where);
+                    continue;
+                }
+                throw translate(e, where, namespace, ROLLOUT_PERMISSIONS);
+            } catch (RuntimeException e) {
+                throw unreachable(e, where);
+            }
+        }
+    }
+
+    private static RuntimeException unreachable(RuntimeException e, String where) {
+        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class)) {
+            return new TransientExecutionException("could not reach the Kubernetes API for deployment " + where
+                    + ": " + oneLine(rootMessage(e)), e);
+        }
+        return e;
     }
 
     private ExecutionOutcome rollBack(RollbackPlan plan, String namespace, String name, Optional<String> containerName,
@@ -156,6 +220,12 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
     }
 
     private String stableImage(RollbackPlan plan, KubernetesSettings settings) {
+        return imageOf(plan.toImage(), plan.toArtifactId(), plan.service(), plan.environment(), plan.toVersion(),
+                settings);
+    }
+
+    private String imageOf(String eventImage, String artifactId, String service, String environment, String version,
+                           KubernetesSettings settings) {
         Optional<String> template = settings.imageTemplate().or(() -> config.imageTemplate().filter(t -> !t.isBlank()));
         if (settings.imageTemplate().isEmpty() && template.isPresent()) {
             String problem = StableImage.templateProblem(template.get());
@@ -164,9 +234,10 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
                         + template.get() + "' " + problem);
             }
         }
-        StableImage stable = StableImage.of(plan, template).orElseThrow(() -> new ExecutionFailedException(
-                "no container image is known for " + plan.service() + " version " + plan.toVersion()
-                        + ": its deployment event carried no image, its artifactId " + describe(plan.toArtifactId())
+        StableImage stable = StableImage.of(eventImage, artifactId, service, environment, version, template)
+                .orElseThrow(() -> new ExecutionFailedException("no container image is known for " + service
+                        + " version " + version + ": its deployment event carried no image, its artifactId "
+                        + describe(artifactId)
                         + " is not an OCI package URL, and no imageTemplate is set (kubernetes.imageTemplate or"
                         + " lifeguard.deploy.executors.kubernetes.image-template)"));
         if (!ImageReference.isValid(stable.image())) {
@@ -190,15 +261,16 @@ public class KubernetesRollbackExecutor implements RollbackExecutor {
         return fallback;
     }
 
-    private static RuntimeException translate(KubernetesClientException e, String where, String namespace) {
+    private static RuntimeException translate(KubernetesClientException e, String where, String namespace,
+                                              String permissions) {
         int code = e.getCode();
         String reason = oneLine(e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage() : rootMessage(e));
         return switch (code) {
             case 401 -> new ExecutionFailedException("the Kubernetes API refused the credentials (401) for deployment "
                     + where + ": " + reason, e);
-            case 403 -> new ExecutionFailedException("the Kubernetes API forbade it (403): the service account needs"
-                    + " get and patch on deployments in namespace " + namespace + ": " + reason, e);
+            case 403 -> new ExecutionFailedException("the Kubernetes API forbade it (403): the service account needs "
+                    + permissions + " in namespace " + namespace + ": " + reason, e);
             case 404 -> new ExecutionFailedException("deployment " + where.substring(namespace.length() + 1)
                     + " not found in namespace " + namespace + " (404): " + reason, e);
             case 408, 429 -> new TransientExecutionException("the Kubernetes API answered " + code + " for deployment "

@@ -11,21 +11,24 @@ import java.util.function.UnaryOperator;
 
 /**
  * A target's {@code kubernetes} settings; each is optional. Defaults are applied at execution time: namespace = the
- * environment, deployment = the service, container = the Deployment's first container, image template = config.
+ * environment, deployment = the service, container = the Deployment's first container, image template = config,
+ * service (the Kubernetes Service in front of the Deployment, whose selector blue-green switches) = the deployment.
  */
 record KubernetesSettings(Optional<String> namespace, Optional<String> deployment, Optional<String> container,
-                          Optional<String> imageTemplate) {
+                          Optional<String> imageTemplate, Optional<String> service) {
 
     static final String NAMESPACE = "namespace";
     static final String DEPLOYMENT = "deployment";
     static final String CONTAINER = "container";
     static final String IMAGE_TEMPLATE = "imageTemplate";
+    static final String SERVICE = "service";
 
     private static final Map<String, UnaryOperator<String>> RULES = Map.of(
             NAMESPACE, KubernetesNames::labelProblem,
             DEPLOYMENT, KubernetesNames::subdomainProblem,
             CONTAINER, KubernetesNames::labelProblem,
-            IMAGE_TEMPLATE, StableImage::templateProblem);
+            IMAGE_TEMPLATE, StableImage::templateProblem,
+            SERVICE, KubernetesNames::serviceProblem);
 
     /**
      * Reads and checks settings.
@@ -37,7 +40,8 @@ record KubernetesSettings(Optional<String> namespace, Optional<String> deploymen
             UnaryOperator<String> rule = RULES.get(field.getKey());
             if (rule == null) {
                 throw new InvalidExecutorSettingsException(field.getKey(),
-                        "unknown setting; the kubernetes executor knows namespace, deployment, container and imageTemplate");
+                        "unknown setting; the kubernetes executor knows namespace, deployment, container, imageTemplate"
+                                + " and service");
             }
             JsonNode value = field.getValue();
             if (value.isNull()) {
@@ -53,7 +57,7 @@ record KubernetesSettings(Optional<String> namespace, Optional<String> deploymen
             }
         }
         return new KubernetesSettings(text(settings, NAMESPACE), text(settings, DEPLOYMENT), text(settings, CONTAINER),
-                text(settings, IMAGE_TEMPLATE));
+                text(settings, IMAGE_TEMPLATE), text(settings, SERVICE));
     }
 
     /** The settings as stored: only those given, stripped, without nulls. */
@@ -63,6 +67,7 @@ record KubernetesSettings(Optional<String> namespace, Optional<String> deploymen
         deployment.ifPresent(value -> json.put(DEPLOYMENT, value));
         container.ifPresent(value -> json.put(CONTAINER, value));
         imageTemplate.ifPresent(value -> json.put(IMAGE_TEMPLATE, value));
+        service.ifPresent(value -> json.put(SERVICE, value));
         return json;
     }
 

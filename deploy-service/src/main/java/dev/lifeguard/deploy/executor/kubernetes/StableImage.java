@@ -22,15 +22,21 @@ record StableImage(String image, String source) {
     private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[-_+.][a-z0-9]+)*:[0-9a-fA-F]{32,}");
 
     static Optional<StableImage> of(RollbackPlan plan, Optional<String> imageTemplate) {
-        if (plan.toImage() != null && !plan.toImage().isBlank()) {
-            return Optional.of(new StableImage(plan.toImage().strip(), "the deployment event's image"));
+        return of(plan.toImage(), plan.toArtifactId(), plan.service(), plan.environment(), plan.toVersion(),
+                imageTemplate);
+    }
+
+    /** The image of any version (a rollout's new version too), found the same way. */
+    static Optional<StableImage> of(String image, String artifactId, String service, String environment,
+                                    String version, Optional<String> imageTemplate) {
+        if (image != null && !image.isBlank()) {
+            return Optional.of(new StableImage(image.strip(), "the deployment event's image"));
         }
-        Optional<String> fromPackage = fromPackageUrl(plan.toArtifactId());
+        Optional<String> fromPackage = fromPackageUrl(artifactId);
         if (fromPackage.isPresent()) {
-            return Optional.of(new StableImage(fromPackage.get(), "the package URL " + plan.toArtifactId()));
+            return Optional.of(new StableImage(fromPackage.get(), "the package URL " + artifactId));
         }
-        return imageTemplate.map(template -> new StableImage(
-                fromTemplate(template, plan.service(), plan.environment(), plan.toVersion()),
+        return imageTemplate.map(template -> new StableImage(fromTemplate(template, service, environment, version),
                 "the image template " + template));
     }
 

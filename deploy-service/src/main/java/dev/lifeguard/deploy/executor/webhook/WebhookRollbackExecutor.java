@@ -38,6 +38,10 @@ import java.util.UUID;
  * HMAC-SHA256 in {@value HmacSignature#HEADER}, with {@code Idempotency-Key: <rollbackId>} (the event id is derived
  * from the rollback id too, so a retry is the same event). 2xx is done, 202 accepted (the receiver reports
  * completion later); 408, 429, 5xx and no answer are retried; any other answer fails the rollback.
+ * <p>
+ * Rollout steps go the same way as a {@value #STEP_EVENT_TYPE} CloudEvent (action {@code set-weight},
+ * {@code promote} or {@code abort}, the weight, the new and the stable version), to the target's {@code stepUrl}
+ * when it sets one, else to its {@code url}; {@code Idempotency-Key} is the step id.
  */
 @ApplicationScoped
 @Identifier(WebhookRollbackExecutor.NAME)
@@ -45,9 +49,11 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
 
     public static final String NAME = "webhook";
     public static final String EVENT_TYPE = "dev.cdeventsx.lifeguard-rollback.dispatched.0.1.0";
+    public static final String STEP_EVENT_TYPE = "dev.cdeventsx.lifeguard-rollout.step-requested.0.1.0";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     static final String URL = "url";
+    static final String STEP_URL = "stepUrl";
     static final String SECRET = "secret";
     private static final String CONFIG = "lifeguard.deploy.executors.webhook.";
     private static final int MAX_SECRET_LENGTH = 1024;
@@ -78,18 +84,18 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
 
     @Override
     public ObjectNode validate(ObjectNode settings) {
-        ExecutorSettings.allowOnly(settings, Set.of(URL, SECRET));
+        ExecutorSettings.allowOnly(settings, Set.of(URL, STEP_URL, SECRET));
         ObjectNode normalised = mapper.createObjectNode();
-        String url = ExecutorSettings.optionalText(settings, URL, 2000);
+        String url = checkedUrl(settings, URL);
         if (url != null) {
-            try {
-                normalised.put(URL, urlGuard.check(url).toString());
-            } catch (RejectedUrlException e) {
-                throw new InvalidExecutorSettingsException(URL, "setting 'url': " + e.getMessage());
-            }
+            normalised.put(URL, url);
         } else if (config.url().isEmpty()) {
             throw new InvalidExecutorSettingsException(URL,
                     "setting 'url' is required (no default is configured in " + CONFIG + "url)");
+        }
+        String stepUrl = checkedUrl(settings, STEP_URL);
+        if (stepUrl != null) {
+            normalised.put(STEP_URL, stepUrl);
         }
         String secret = ExecutorSettings.optionalText(settings, SECRET, MAX_SECRET_LENGTH);
         if (secret != null) {
@@ -101,28 +107,36 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
         return normalised;
     }
 
+    private String checkedUrl(ObjectNode settings, String name) {
+        String url = ExecutorSettings.optionalText(settings, name, 2000);
+        if (url == null) {
+            return null;
+        }
+        try {
+            return urlGuard.check(url).toString();
+        } catch (RejectedUrlException e) {
+            throw new InvalidExecutorSettingsException(name, "setting '" + name + "': " + e.getMessage());
+        }
+    }
+
     @Override
     public Set<String> secretSettings() {
         return Set.of(SECRET);
     }
 
     @Override
+    public boolean runsRollouts() {
+        return true;
+    }
+
+    @Override
     public ExecutionOutcome execute(RollbackPlan plan, ObjectNode settings) {
         ExecutorSettings.requireStableVersion(plan);
-        URI url = url(settings);
+        URI url = url(settings, URL);
         String secret = secret(settings);
         String receiver = "webhook at " + OutboundUrlGuard.origin(url);
         Instant now = clock.instant();
-        byte[] body = body(plan, now);
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(config.requestTimeout())
-                .header("Content-Type", CloudEvent.STRUCTURED_CONTENT_TYPE)
-                .header(HmacSignature.HEADER, HmacSignature.sign(secret, now, body))
-                .header(IDEMPOTENCY_KEY, plan.rollbackId())
-                .header("User-Agent", "lifeguard-deploy-service")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        ExecutorHttp.Answer answer = ExecutorHttp.send(http, request, MAX_ANSWER_BYTES, receiver);
+        ExecutorHttp.Answer answer = post(url, secret, rollbackBody(plan, now), plan.rollbackId(), now, receiver);
         int status = answer.status();
         String target = plan.service() + "/" + plan.environment();
         if (status == 202) {
@@ -133,21 +147,69 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
             return ExecutionOutcome.done(receiver + " rolled " + target + " back to " + plan.toVersion()
                     + " (HTTP " + status + ")");
         }
+        throw refusal(answer, url, secret, receiver, "the rollback");
+    }
+
+    @Override
+    public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settings) {
+        URI url = ExecutorSettings.text(settings, STEP_URL) != null ? url(settings, STEP_URL) : url(settings, URL);
+        String secret = secret(settings);
+        String receiver = "webhook at " + OutboundUrlGuard.origin(url);
+        Instant now = clock.instant();
+        ExecutorHttp.Answer answer = post(url, secret, stepBody(step, now), step.stepId(), now, receiver);
+        String what = describe(step);
+        if (answer.status() == 202) {
+            return ExecutionOutcome.accepted(receiver + " accepted " + what + " (HTTP 202)");
+        }
+        if (answer.successful()) {
+            return ExecutionOutcome.done(receiver + " applied " + what + " (HTTP " + answer.status() + ")");
+        }
+        throw refusal(answer, url, secret, receiver, what);
+    }
+
+    /** For people: "set-weight 10% of checkout/production to 2.0.1 (step 0)". */
+    private static String describe(RolloutStep step) {
+        String target = step.service() + "/" + step.environment();
+        String index = step.stepIndex() >= 0 ? " (step " + step.stepIndex() + ")" : "";
+        return switch (step.action()) {
+            case SET_WEIGHT -> "set-weight " + step.weight() + "% of " + target + " to " + step.version() + index;
+            case PROMOTE -> "promote of " + target + " to " + step.version() + index;
+            case ABORT -> "abort of " + target + " " + step.version() + ", back to " + step.stableVersion() + index;
+        };
+    }
+
+    private ExecutorHttp.Answer post(URI url, String secret, byte[] body, String idempotencyKey, Instant now,
+                                     String receiver) {
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(config.requestTimeout())
+                .header("Content-Type", CloudEvent.STRUCTURED_CONTENT_TYPE)
+                .header(HmacSignature.HEADER, HmacSignature.sign(secret, now, body))
+                .header(IDEMPOTENCY_KEY, idempotencyKey)
+                .header("User-Agent", "lifeguard-deploy-service")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return ExecutorHttp.send(http, request, MAX_ANSWER_BYTES, receiver);
+    }
+
+    /** A non-2xx answer: 408, 429 and 5xx may work later; a redirect or any other status will not. */
+    private static RuntimeException refusal(ExecutorHttp.Answer answer, URI url, String secret, String receiver,
+                                            String what) {
+        int status = answer.status();
         String excerpt = ExecutorHttp.excerpt(answer.body(), secret, secretPartOf(url.getRawPath()), url.getRawQuery());
         String said = excerpt.isEmpty() ? "" : ": " + excerpt;
         if (ExecutorHttp.retryable(status)) {
-            throw new TransientExecutionException(receiver + " answered HTTP " + status + said);
+            return new TransientExecutionException(receiver + " answered HTTP " + status + said);
         }
         if (status >= 300 && status < 400) {
-            throw new ExecutionFailedException(receiver + " answered HTTP " + status
+            return new ExecutionFailedException(receiver + " answered HTTP " + status
                     + " (a redirect, which Lifeguard does not follow: configure the final URL)");
         }
-        throw new ExecutionFailedException(receiver + " refused the rollback with HTTP " + status + said);
+        return new ExecutionFailedException(receiver + " refused " + what + " with HTTP " + status + said);
     }
 
     /** A target's URL is checked again before each call: what its host resolves to may have changed. */
-    private URI url(ObjectNode settings) {
-        String url = ExecutorSettings.text(settings, URL);
+    private URI url(ObjectNode settings, String name) {
+        String url = ExecutorSettings.text(settings, name);
         if (url == null) {
             return URI.create(config.url().orElseThrow(() -> new ExecutionFailedException(
                     "the target sets no webhook url and " + CONFIG + "url is not configured")));
@@ -176,7 +238,7 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
     }
 
     /** The structured CloudEvent; its id is derived from the rollback id, so every retry sends the same event. */
-    private byte[] body(RollbackPlan plan, Instant now) {
+    private byte[] rollbackBody(RollbackPlan plan, Instant now) {
         ObjectNode content = mapper.createObjectNode();
         content.put("service", plan.service());
         content.put("environment", plan.environment());
@@ -197,6 +259,41 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
                 .time(OffsetDateTime.ofInstant(now, ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS))
                 .content(content)
                 .build(mapper);
+        return write(event);
+    }
+
+    /** The step request; its id is derived from the step id, so every retry of one step sends the same event. */
+    private byte[] stepBody(RolloutStep step, Instant now) {
+        ObjectNode content = mapper.createObjectNode();
+        content.put("service", step.service());
+        content.put("environment", step.environment());
+        content.put("deploymentId", step.deploymentId());
+        content.put("stepId", step.stepId());
+        content.put("action", step.action().wireName());
+        content.put("strategy", step.strategy());
+        content.put("stepIndex", step.stepIndex());
+        content.put("weight", step.weight());
+        content.put("version", step.version());
+        content.put("artifactId", step.artifactId());
+        content.put("image", step.image());
+        content.put("stableVersion", step.stableVersion());
+        content.put("stableArtifactId", step.stableArtifactId());
+        content.put("stableImage", step.stableImage());
+        content.put("reason", step.reason());
+        CloudEvent event = CdEventBuilder.event(STEP_EVENT_TYPE)
+                .id(UUID.nameUUIDFromBytes((STEP_EVENT_TYPE + "/" + step.stepId()).getBytes(StandardCharsets.UTF_8))
+                        .toString())
+                .source(eventSource)
+                .chainId(step.chainId() != null ? step.chainId() : step.deploymentId())
+                .subjectId(step.deploymentId())
+                .cloudEventSubject(step.service() + "/" + step.environment())
+                .time(OffsetDateTime.ofInstant(now, ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS))
+                .content(content)
+                .build(mapper);
+        return write(event);
+    }
+
+    private byte[] write(CloudEvent event) {
         try {
             return mapper.writeValueAsBytes(event.toStructuredJson(mapper));
         } catch (JsonProcessingException e) {

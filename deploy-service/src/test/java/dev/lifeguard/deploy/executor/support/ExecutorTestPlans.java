@@ -3,6 +3,8 @@ package dev.lifeguard.deploy.executor.support;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.executor.RollbackExecutor.RollbackPlan;
+import dev.lifeguard.deploy.executor.RollbackExecutor.RolloutStep;
+import dev.lifeguard.deploy.executor.RollbackExecutor.StepAction;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +25,18 @@ public final class ExecutorTestPlans {
         return new RollbackPlan("rb-" + UUID.randomUUID(), "checkout", "production", "2.0.0", "1.0.0",
                 "pkg:oci/checkout?repository_url=ghcr.io/acme/checkout&tag=1.0.0", "ghcr.io/acme/checkout:1.0.0",
                 REASON, "chain-" + UUID.randomUUID());
+    }
+
+    /**
+     * A canary step of checkout/production from 1.0.0 to 2.0.1 of deployment {@code deploymentId}; the step id is
+     * {@code <deploymentId>/<stepIndex>/<action>} as deploy-service makes it.
+     */
+    public static RolloutStep step(String deploymentId, StepAction action, String strategy, int stepIndex, int weight) {
+        return new RolloutStep(deploymentId + "/" + stepIndex + "/" + action.wireName(), action, strategy, deploymentId,
+                "checkout", "production", "2.0.1", "pkg:oci/checkout?repository_url=ghcr.io/acme/checkout&tag=2.0.1",
+                "ghcr.io/acme/checkout:2.0.1", "1.0.0",
+                "pkg:oci/checkout?repository_url=ghcr.io/acme/checkout&tag=1.0.0", "ghcr.io/acme/checkout:1.0.0",
+                stepIndex, weight, action == StepAction.ABORT ? REASON : null, "chain-" + deploymentId);
     }
 
     public static ObjectNode settings(String json) {
