@@ -86,6 +86,10 @@ public class Rollback extends PanacheEntityBase {
     @Column(name = "reported_by", length = 20)
     public String reportedBy;
 
+    /** An abort of a rollout: executed with the executor's abort step; the stable deployment stays current. */
+    @Column(name = "rollout_abort", nullable = false)
+    public boolean rolloutAbort;
+
     public boolean isOpen() {
         return OPEN.contains(outcome);
     }

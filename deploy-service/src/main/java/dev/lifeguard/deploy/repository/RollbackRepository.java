@@ -42,6 +42,12 @@ public class RollbackRepository implements PanacheRepositoryBase<Rollback, Strin
         return count("restoredDeploymentId = ?1 and outcome = ?2", deploymentId, Rollback.EXECUTED) > 0;
     }
 
+    /** The last executed rollback that made the deployment current again (a rollback, or a rollout's abort). */
+    public Optional<Rollback> lastExecutedRestoring(String deploymentId) {
+        return find("restoredDeploymentId = ?1 and outcome = ?2 order by finishedAt desc", deploymentId,
+                Rollback.EXECUTED).firstResultOptional();
+    }
+
     /**
      * The next EXECUTING rollback due for a call and not held by a live claim, row-locked; rows other instances
      * hold are skipped, so instances never wait on each other.
