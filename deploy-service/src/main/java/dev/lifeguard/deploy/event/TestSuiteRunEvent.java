@@ -6,11 +6,10 @@ import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.MalformedEventException;
 
 import java.time.OffsetDateTime;
-import java.util.Set;
 
 /**
  * A CDEvents {@code testsuiterun.finished} (any version) as CI sends it, read tolerantly: the outcome from
- * {@code subject.content.outcome}, the suite from {@code subject.content.testSuite.name} (else its id); what it tested
+ * {@code subject.content.outcome} (success / pass, failure / fail, cancel, error), the suite from {@code subject.content.testSuite.name} (else its id); what it tested
  * from {@code context.chainId}, {@code customData.artifactId}, or {@code customData.service} + {@code version};
  * counts from {@code customData.passed} / {@code failed} when given.
  */
@@ -18,15 +17,18 @@ public record TestSuiteRunEvent(String eventId, OffsetDateTime time, String chai
                                 String version, String suite, String outcome, Integer passed, Integer failed) {
 
     public static final String TYPE_PREFIX = "dev.cdevents.testsuiterun.finished.";
-    private static final Set<String> OUTCOMES = Set.of("pass", "fail", "cancel", "error");
+    /** CDEvents 0.5 says success / failure; CI tools also write pass / fail. */
+    private static final java.util.Map<String, String> OUTCOMES = java.util.Map.of("pass", "pass", "success", "pass",
+            "fail", "fail", "failure", "fail", "cancel", "cancel", "error", "error");
 
     public static TestSuiteRunEvent from(CloudEvent event) {
         CdEvent cdEvent = event.cdEvent();
         JsonNode content = cdEvent.content();
-        String outcome = CdEvent.requiredText(cdEvent.document(), "/subject/content/outcome").toLowerCase();
-        if (!OUTCOMES.contains(outcome)) {
-            throw new MalformedEventException("field 'subject.content.outcome' must be pass, fail, cancel or error: '"
-                    + outcome + "'");
+        String written = CdEvent.requiredText(cdEvent.document(), "/subject/content/outcome").toLowerCase();
+        String outcome = OUTCOMES.get(written);
+        if (outcome == null) {
+            throw new MalformedEventException("field 'subject.content.outcome' must be success (pass), failure (fail),"
+                    + " cancel or error: '" + written + "'");
         }
         JsonNode suite = content.path("testSuite");
         String suiteName = CdEvent.textOrNull(suite.get("name"));

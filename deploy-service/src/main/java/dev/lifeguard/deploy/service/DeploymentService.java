@@ -124,6 +124,8 @@ public class DeploymentService {
                 throw new RolloutRefusedException(409, "version", reason);
             }
             deployment.changeStatus(DeploymentStatus.SUPERSEDED, now, reason);
+            // it never ran: history only, never a version to go back to
+            deployment.late = true;
             deployments.persist(deployment);
             LOG.warnf("Deployment %s: %s %s reported by CI while the %s; kept in the history only", deployment.id,
                     deployment.key(), deployment.version, reason);

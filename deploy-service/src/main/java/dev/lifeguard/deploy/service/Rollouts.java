@@ -167,6 +167,8 @@ public class Rollouts {
             rollout.phase = Rollout.SUPERSEDED;
             rollout.updatedAt = now;
             gated.changeStatus(DeploymentStatus.SUPERSEDED, now, "replaced while gated by " + newVersion);
+            // it never ran: history only, never a version to go back to
+            gated.late = true;
             LOG.infof("Deployment %s: gated %s %s replaced by %s", gated.id, gated.key(), gated.version, newVersion);
         }
     }
@@ -808,6 +810,7 @@ public class Rollouts {
         rollout.service = deployment.service;
         rollout.environment = deployment.environment;
         rollout.strategy = strategy.toString();
+        rollout.phase = Rollout.STEPPING;
         rollout.stepIndex = -1;
         rollout.stepCount = Strategies.steps(strategy).size();
         rollout.weight = 0;
