@@ -1,6 +1,5 @@
 package dev.lifeguard.deploy;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -16,7 +15,7 @@ import java.util.Set;
  */
 @Entity
 @Table(name = "rollout")
-public class Rollout extends PanacheEntityBase {
+public class Rollout extends ClaimedExecution {
 
     /** Held by the redeploy gate. */
     public static final String GATED = "GATED";
@@ -66,15 +65,6 @@ public class Rollout extends PanacheEntityBase {
     /** SET_WEIGHT or PROMOTE while STEPPING. */
     @Column(name = "pending_action", length = 20)
     public String pendingAction;
-
-    @Column(nullable = false)
-    public int attempts;
-
-    @Column(name = "next_attempt_at")
-    public OffsetDateTime nextAttemptAt;
-
-    @Column(name = "claimed_until")
-    public OffsetDateTime claimedUntil;
 
     /** When a pause step without its verdict pauses the rollout ("no verdict"). */
     @Column(name = "step_deadline")

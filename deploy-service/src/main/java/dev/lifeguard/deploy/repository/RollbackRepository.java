@@ -53,21 +53,12 @@ public class RollbackRepository implements PanacheRepositoryBase<Rollback, Strin
      * hold are skipped, so instances never wait on each other.
      */
     public Optional<Rollback> lockNextDue(OffsetDateTime now) {
-        @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("""
-                        SELECT id FROM rollback
-                        WHERE outcome = 'EXECUTING' AND next_attempt_at <= :now
-                          AND (claimed_until IS NULL OR claimed_until < :now)
-                        ORDER BY next_attempt_at
-                        LIMIT 1
-                        FOR UPDATE SKIP LOCKED""")
-                .setParameter("now", now)
-                .getResultList();
-        if (ids.isEmpty()) {
+        Optional<String> id = DueRows.lockNext(getEntityManager(), "rollback", "id", "outcome", Rollback.EXECUTING, now);
+        if (id.isEmpty()) {
             return Optional.empty();
         }
-        Rollback rollback = findById(ids.get(0));
-        getEntityManager().refresh(rollback);
-        return Optional.of(rollback);
+        Rollback row = findById(id.get());
+        getEntityManager().refresh(row);
+        return Optional.of(row);
     }
 }

@@ -40,21 +40,12 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
      * are skipped, so instances never wait on each other.
      */
     public Optional<Rollout> lockNextDue(OffsetDateTime now) {
-        @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("""
-                        SELECT deployment_id FROM rollout
-                        WHERE phase = 'STEPPING' AND next_attempt_at <= :now
-                          AND (claimed_until IS NULL OR claimed_until < :now)
-                        ORDER BY next_attempt_at
-                        LIMIT 1
-                        FOR UPDATE SKIP LOCKED""")
-                .setParameter("now", now)
-                .getResultList();
-        if (ids.isEmpty()) {
+        Optional<String> id = DueRows.lockNext(getEntityManager(), "rollout", "deployment_id", "phase", Rollout.STEPPING, now);
+        if (id.isEmpty()) {
             return Optional.empty();
         }
-        Rollout rollout = findById(ids.get(0));
-        getEntityManager().refresh(rollout);
-        return Optional.of(rollout);
+        Rollout row = findById(id.get());
+        getEntityManager().refresh(row);
+        return Optional.of(row);
     }
 }

@@ -576,12 +576,9 @@ public class Rollouts {
         Deployment stable = deployments.findCurrent(deployment.service, deployment.environment)
                 .orElseGet(() -> stable(rollout));
         String id = rollbackId != null ? rollbackId : "abort-" + deployment.id;
-        Rollback rollback = rollbacks.findById(id);
-        if (rollback == null) {
-            rollback = new Rollback();
-            rollback.id = id;
-            rollbacks.persist(rollback);
-        }
+        Rollback existing = rollbacks.findById(id);
+        Rollback rollback = existing != null ? existing : new Rollback();
+        rollback.id = id;
         rollback.deploymentId = deployment.id;
         rollback.service = deployment.service;
         rollback.environment = deployment.environment;
@@ -600,6 +597,9 @@ public class Rollouts {
         rollback.finishedAt = null;
         rollback.claimedUntil = null;
         rollback.nextAttemptAt = now;
+        if (existing == null) {
+            rollbacks.persist(rollback);
+        }
         rollout.phase = Rollout.ABORTING;
         rollout.abortRollbackId = id;
         rollout.pendingAction = null;

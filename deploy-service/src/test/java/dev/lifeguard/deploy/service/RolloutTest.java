@@ -108,7 +108,7 @@ class RolloutTest {
         awaitEnvironment(service, "production", "1.0.0");
         // the stable version never stopped taking traffic: it is not analysed again
         assertThat(view(v1).getString("status")).isEqualTo("ANALYSING");
-        assertThat(view(v1).getString("statusReason")).doesNotContain("restored");
+        assertThat(String.valueOf(view(v1).getString("statusReason"))).doesNotContain("restored");
 
         JsonNode abortEvent = awaitRolloutEvents(service, v2, "aborted", 1).get(0);
         assertThat(abortEvent.at("/data/subject/content/abortedBy").asText()).isEqualTo("analysis");
