@@ -227,4 +227,26 @@ class RolloutFailureModesTest {
         assertThat(view(v2).getString("rollout.phase")).isEqualTo("ANALYSING");
         awaitEnvironment(service, "production", "1.0.0");
     }
+
+    @Test
+    void acrossABrokerRestartTheRolloutGoesOnAndItsEventsArePublishedInOrder() {
+        String service = unique("rollout-broker");
+        deploy(service, "1.0.0");
+        String v2;
+        KafkaBrokerResource.broker().stopBroker();
+        try {
+            // the steps need no broker: their events wait in the outbox
+            v2 = rollOut(service, "2.0.0", canary(Map.of("setWeight", 10), Map.of("pause", "5m"),
+                    Map.of("setWeight", 100)));
+            awaitRollout(v2, "ANALYSING", 1);
+        } finally {
+            KafkaBrokerResource.broker().startBroker();
+        }
+        List<JsonNode> started = awaitRolloutEvents(service, v2, "step-started", 2);
+        assertThat(started).extracting(step -> step.at("/data/subject/content/step/kind").asText())
+                .containsExactly("set-weight", "pause");
+        publishStepVerdict(service, v2, 1, "passed");
+        awaitPhase(v2, "PROMOTED");
+        assertThat(awaitRolloutEvents(service, v2, "promoted", 1)).hasSize(1);
+    }
 }

@@ -1,6 +1,8 @@
 package dev.lifeguard.deploy.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -11,8 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.ciDeployment;
+import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.publishStepVerdict;
@@ -251,5 +257,25 @@ class RolloutTest {
                 .put("/api/v1/targets/{s}/production", manual).then().statusCode(200);
         deploy(manual, "1.0.0");
         post(manual, "2.0.0", Map.of("strategy", canary())).statusCode(422).body("field", equalTo("strategy"));
+    }
+
+    @Test
+    void fixesNamedByCiInCustomDataOrAsFixesLinksAreCarriedOnTheDeploymentAndItsEvent() {
+        String service = unique("ci-fixes");
+        ObjectNode event = (ObjectNode) EventContract.parse(ciDeployment(UUID.randomUUID().toString(), service, "1.0.0"));
+        event.with("customData").putArray("fixes").add("incident-1");
+        event.with("context").putArray("links").addObject().put("linkType", "RELATION").put("linkKind", "FIXES")
+                .putObject("target").put("contextId", "incident-2");
+        kafka().send(CI_TOPIC, service + "/production", event.toString());
+        awaitEnvironment(service, "production", "1.0.0");
+        assertThat(given().get("/api/v1/services/{s}/environments/production", service).then().extract().jsonPath()
+                .getList("history[0].fixes", String.class)).containsExactly("incident-1", "incident-2");
+        await().atMost(BOUND).until(() -> allEvents(service).stream()
+                .anyMatch(published -> published.path("type").asText().contains("service.deployed")));
+        JsonNode deployed = allEvents(service).stream()
+                .filter(published -> published.path("type").asText().contains("service.deployed")).findFirst().orElseThrow();
+        assertThat(deployed.at("/data/customData/fixes/1").asText()).isEqualTo("incident-2");
+        assertThat(deployed.at("/data/customData/strategy/type").asText()).isEqualTo("all-at-once");
+        assertThat(deployed.at("/data/customData/rollout").isMissingNode()).isTrue();
     }
 }
