@@ -1,6 +1,8 @@
 package dev.lifeguard.deploy.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.ROLLBACKS_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
+import static dev.lifeguard.deploy.DeployFixtures.ciDeployment;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.publishVerdict;
@@ -186,5 +189,27 @@ class RedeployGateTest {
         awaitPhase(fix, "PROMOTED");
         String bad = testSuiteRun("wh-" + UUID.randomUUID(), null, service, "2.0.1", "integration", "maybe");
         CiWebhookFixtures.post(bad).then().statusCode(400).body("field", equalTo("subject.content.outcome"));
+    }
+
+    @Test
+    void aCiDeploymentAfterARollbackIsGatedUntilTheTestsOfItsChainPass() {
+        String service = unique("gate-ci");
+        rolledBack(service);
+        String chainId = "ci-chain-" + UUID.randomUUID();
+        ObjectNode deployment = (ObjectNode) EventContract.parse(ciDeployment(UUID.randomUUID().toString(), service,
+                "2.0.1"));
+        deployment.with("context").put("chainId", chainId);
+        kafka().send(CI_TOPIC, service + "/production", deployment.toString());
+        await().atMost(BOUND).untilAsserted(() -> assertThat(given().get("/api/v1/services/{s}/environments/production",
+                service).then().extract().jsonPath().getString("history.find { it.version == '2.0.1' }.status"))
+                .isEqualTo("GATED"));
+        String fix = given().get("/api/v1/services/{s}/environments/production", service).then().extract().jsonPath()
+                .getString("history.find { it.version == '2.0.1' }.id");
+        assertThat(view(fix).getString("chainId")).isEqualTo(chainId);
+        awaitEnvironment(service, "production", "1.0.0");
+
+        sendRun(service, chainId, "9.9.9", "integration", "success");
+        JsonPath released = awaitRollout(fix, "ANALYSING", 1);
+        assertThat(released.getString("gate.releasedBy")).isEqualTo("evidence");
     }
 }
