@@ -95,6 +95,18 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "reported_at", nullable = false)
     public OffsetDateTime reportedAt;
 
+    /** Its strategy, normalised JSON ({@code {"type":"all-at-once"}} when none applied); null for older rows. */
+    @Column(columnDefinition = "TEXT")
+    public String strategy;
+
+    /** Why the strategy is not the one asked for (e.g. no current version to compare a canary with). */
+    @Column(name = "strategy_note", length = 500)
+    public String strategyNote;
+
+    /** The incident ids it says it fixes, a JSON array; null when none. */
+    @Column(columnDefinition = "TEXT")
+    public String fixes;
+
     /** Whether a rollback may go back to it: passed its analysis (or baked), or was replaced unflagged. */
     public boolean isRollbackTarget() {
         return !flagged && !late && (status == DeploymentStatus.STABLE || status == DeploymentStatus.SUPERSEDED);

@@ -18,5 +18,9 @@ public enum DeploymentStatus {
     /** A rollback replaced it: never a rollback target. */
     ROLLED_BACK,
     /** CI reported the service removed from the environment. */
-    RETIRED
+    RETIRED,
+    /** Held by the redeploy gate until test evidence arrives or a person overrides it; takes no traffic. */
+    GATED,
+    /** Its canary / blue-green rollout runs: not current, the stable deployment keeps the rest of the traffic. */
+    ROLLING_OUT
 }

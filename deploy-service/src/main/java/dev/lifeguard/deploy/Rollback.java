@@ -1,6 +1,5 @@
 package dev.lifeguard.deploy;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -12,7 +11,7 @@ import java.util.Set;
 /** A rollback request and its execution: accepted in one transaction, executed outside it, settled in another. */
 @Entity
 @Table(name = "rollback")
-public class Rollback extends PanacheEntityBase {
+public class Rollback extends ClaimedExecution {
 
     public static final String EXECUTING = "EXECUTING";
     public static final String EXECUTED = "EXECUTED";
@@ -59,16 +58,6 @@ public class Rollback extends PanacheEntityBase {
     @Column(name = "requested_at", nullable = false)
     public OffsetDateTime requestedAt;
 
-    @Column(nullable = false)
-    public int attempts;
-
-    @Column(name = "next_attempt_at")
-    public OffsetDateTime nextAttemptAt;
-
-    /** An instance executing it holds it until then; after a crash another takes it over. */
-    @Column(name = "claimed_until")
-    public OffsetDateTime claimedUntil;
-
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
 
@@ -85,6 +74,10 @@ public class Rollback extends PanacheEntityBase {
     /** Who reported it done: executor, ci or person. */
     @Column(name = "reported_by", length = 20)
     public String reportedBy;
+
+    /** An abort of a rollout: executed with the executor's abort step; the stable deployment stays current. */
+    @Column(name = "rollout_abort", nullable = false)
+    public boolean rolloutAbort;
 
     public boolean isOpen() {
         return OPEN.contains(outcome);

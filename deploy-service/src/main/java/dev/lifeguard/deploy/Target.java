@@ -25,6 +25,18 @@ public class Target extends PanacheEntityBase {
     @Column(nullable = false, columnDefinition = "TEXT")
     public String settings;
 
+    /** Default strategy of its deployments (normalised JSON), null: all-at-once. */
+    @Column(columnDefinition = "TEXT")
+    public String strategy;
+
+    /** Strategy of a redeploy after a rollback (normalised JSON), null: lifeguard.deploy.redeploy-strategy. */
+    @Column(name = "redeploy_strategy", columnDefinition = "TEXT")
+    public String redeployStrategy;
+
+    /** The redeploy gate: {@code {"enabled":true,"requiredSuites":[...]}}, null: enabled, no required suites. */
+    @Column(columnDefinition = "TEXT")
+    public String gate;
+
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 

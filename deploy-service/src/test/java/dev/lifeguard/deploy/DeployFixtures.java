@@ -104,6 +104,38 @@ public final class DeployFixtures {
         return event.toString();
     }
 
+    /** monitor-service's verdict of a rollout step's analysis ({@code <deploymentId>#<step>}). */
+    public static String stepVerdict(String service, String deploymentId, int step, String outcome) {
+        ObjectNode event = (ObjectNode) EventContract.parse(verdict(service, deploymentId, outcome, outcome));
+        ((ObjectNode) event.at("/data/subject/content")).put("analysisId", deploymentId + "#" + step)
+                .put("rolloutStep", step);
+        return event.toString();
+    }
+
+    public static void publishStepVerdict(String service, String deploymentId, int step, String outcome) {
+        kafka().send(ANALYSES_TOPIC, service + "/production", stepVerdict(service, deploymentId, step, outcome));
+    }
+
+    /**
+     * The CI golden testsuiterun.finished example for {@code service} at {@code version} (artifact
+     * {@code pkg:generic/<service>@<version>}): suite, outcome (success, failure), and its chain.
+     */
+    public static String testSuiteRun(String eventId, String chainId, String service, String version, String suite,
+                                      String outcome) {
+        ObjectNode event = (ObjectNode) example("testsuiterun-finished.json");
+        event.with("context").put("id", eventId).put("timestamp", java.time.Instant.now().toString());
+        if (chainId == null) {
+            event.with("context").remove("chainId");
+        } else {
+            event.with("context").put("chainId", chainId);
+        }
+        event.with("subject").with("content").put("outcome", outcome);
+        event.with("subject").with("content").with("testSuite").put("name", suite).put("id", suite);
+        event.with("customData").put("artifactId", "pkg:generic/" + service + "@" + version)
+                .put("service", service).put("version", version);
+        return event.toString();
+    }
+
     public static void publishVerdict(String service, String deploymentId, String outcome) {
         kafka().send(ANALYSES_TOPIC, service + "/production", verdict(service, deploymentId, outcome, outcome));
     }

@@ -67,4 +67,16 @@ public interface DeployConfig {
      */
     @WithDefault("false")
     boolean allowPrivateNetwork();
+
+    /**
+     * Strategy of a redeploy after a rollback when the target sets none ({@code redeployStrategy} in its body): the
+     * fix reaches a small share of traffic first. JSON, as in the REST field {@code strategy}.
+     */
+    @WithDefault("{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"pause\":\"5m\"},{\"setWeight\":50},"
+            + "{\"pause\":\"5m\"},{\"setWeight\":100}]}")
+    String redeployStrategy();
+
+    /** How long past a pause step's duration its verdict may take before the rollout pauses ("no verdict"). */
+    @WithDefault("2m")
+    Duration verdictGrace();
 }

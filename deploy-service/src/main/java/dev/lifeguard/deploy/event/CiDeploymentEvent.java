@@ -6,6 +6,10 @@ import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.EventTarget;
 
 import java.time.OffsetDateTime;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import dev.lifeguard.support.event.MalformedEventException;
 
 /**
  * A CDEvents {@code service.deployed} / {@code service.upgraded} as CI tools send it, read tolerantly:
@@ -15,7 +19,7 @@ import java.time.OffsetDateTime;
  */
 public record CiDeploymentEvent(String eventId, String chainId, OffsetDateTime time, String service, String environment,
                                 String version, String artifactId, String team, String commit, String changeUrl,
-                                String image) {
+                                String image, List<String> fixes) {
 
     public static CiDeploymentEvent from(CloudEvent event) {
         CdEvent cdEvent = event.cdEvent();
@@ -28,6 +32,37 @@ public record CiDeploymentEvent(String eventId, String chainId, OffsetDateTime t
         return new CiDeploymentEvent(event.id(), event.chainId(), event.time(), EventTarget.requireName("subject.id", service),
                 EventTarget.requireName("subject.content.environment.id", environment), version, artifactId,
                 CdEvent.textOrNull(custom.get("team")), CdEvent.textOrNull(custom.get("commit")),
-                CdEvent.textOrNull(custom.get("changeUrl")), CdEvent.textOrNull(custom.get("image")));
+                CdEvent.textOrNull(custom.get("changeUrl")), CdEvent.textOrNull(custom.get("image")), fixes(cdEvent));
+    }
+
+    /**
+     * The incidents the deployment says it fixes: {@code customData.fixes} (ids), and CDEvents links
+     * {@code {"linkType":"RELATION","linkKind":"FIXES","target":{"contextId":"<incident id>"}}}.
+     */
+    static List<String> fixes(CdEvent cdEvent) {
+        Set<String> fixes = new LinkedHashSet<>();
+        JsonNode named = cdEvent.customData().get("fixes");
+        if (named != null && !named.isNull()) {
+            if (!named.isArray()) {
+                throw new MalformedEventException("field 'customData.fixes' must be an array of incident ids");
+            }
+            named.forEach(id -> add(fixes, id, "customData.fixes"));
+        }
+        for (JsonNode link : cdEvent.context().path("links")) {
+            if ("FIXES".equalsIgnoreCase(link.path("linkKind").asText())) {
+                add(fixes, link.path("target").get("contextId"), "context.links[].target.contextId");
+            }
+        }
+        return List.copyOf(fixes);
+    }
+
+    private static void add(Set<String> fixes, JsonNode id, String field) {
+        if (id == null || !id.isTextual() || id.asText().isBlank() || id.asText().length() > 200) {
+            throw new MalformedEventException("field '" + field + "' must hold incident ids of 1-200 characters");
+        }
+        if (fixes.size() >= 50) {
+            throw new MalformedEventException("field '" + field + "' may name at most 50 incidents");
+        }
+        fixes.add(id.asText().trim());
     }
 }

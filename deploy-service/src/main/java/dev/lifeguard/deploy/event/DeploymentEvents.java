@@ -6,6 +6,7 @@ import dev.lifeguard.deploy.Deployment;
 import dev.lifeguard.deploy.Rollback;
 import dev.lifeguard.deploy.config.DeployConfig;
 import dev.lifeguard.deploy.service.StableVersions;
+import dev.lifeguard.deploy.service.Strategies;
 import dev.lifeguard.support.event.CdEventBuilder;
 import dev.lifeguard.support.event.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,15 @@ public class DeploymentEvents {
     /** {@code service.deployed} for the first version in an environment, {@code service.upgraded} after that. */
     public CloudEvent deployed(Deployment deployment, boolean firstInEnvironment, String previousVersion,
                                StableVersions.Choice stable) {
+        return deployed(deployment, firstInEnvironment, previousVersion, stable, false, null);
+    }
+
+    /**
+     * As {@link #deployed(Deployment, boolean, String, StableVersions.Choice)}; {@code rollout} when the version
+     * took all traffic at the end of its rollout (the event then links to the rollout's promoted event).
+     */
+    public CloudEvent deployed(Deployment deployment, boolean firstInEnvironment, String previousVersion,
+                               StableVersions.Choice stable, boolean rollout, String triggeredBy) {
         ObjectNode custom = mapper.createObjectNode();
         custom.put("deploymentId", deployment.id);
         custom.put("service", deployment.service);
@@ -38,11 +48,20 @@ public class DeploymentEvents {
         custom.put("commit", deployment.commit);
         custom.put("changeUrl", deployment.changeUrl);
         custom.put("ciEventId", deployment.ciEventId);
+        if (deployment.fixes != null) {
+            custom.set("fixes", fixes(mapper, deployment));
+        }
+        if (deployment.strategy != null) {
+            custom.set("strategy", Strategies.read(deployment.strategy));
+        }
+        if (rollout) {
+            custom.put("rollout", true);
+        }
         return CdEventBuilder.event(firstInEnvironment ? EventTypes.SERVICE_DEPLOYED : EventTypes.SERVICE_UPGRADED)
                 .id(deployment.eventId)
                 .source(config.eventSource())
                 .chainId(deployment.chainId)
-                .triggeredBy(deployment.ciEventId)
+                .triggeredBy(triggeredBy != null ? triggeredBy : deployment.ciEventId)
                 .subjectId(deployment.service)
                 .cloudEventSubject(deployment.key())
                 .time(deployment.deployedAt)
@@ -65,6 +84,9 @@ public class DeploymentEvents {
         custom.put("restoredDeploymentId", restored.id);
         custom.put("restoredEventId", restored.eventId);
         custom.put("reportedBy", rollback.reportedBy);
+        if (rollback.rolloutAbort) {
+            custom.put("rolloutAborted", true);
+        }
         return CdEventBuilder.event(EventTypes.SERVICE_ROLLEDBACK)
                 .source(config.eventSource())
                 .chainId(chainId)
@@ -134,6 +156,18 @@ public class DeploymentEvents {
                 .cloudEventSubject(rollback.service + "/" + rollback.environment)
                 .content(content)
                 .build(mapper);
+    }
+
+    /** The incident ids the deployment says it fixes, as a JSON array ({@code []} when none). */
+    public static com.fasterxml.jackson.databind.node.ArrayNode fixes(ObjectMapper mapper, Deployment deployment) {
+        if (deployment.fixes == null) {
+            return mapper.createArrayNode();
+        }
+        try {
+            return (com.fasterxml.jackson.databind.node.ArrayNode) mapper.readTree(deployment.fixes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("fixes of deployment " + deployment.id + " are not a JSON array", e);
+        }
     }
 
     private ObjectNode content(Deployment deployment) {

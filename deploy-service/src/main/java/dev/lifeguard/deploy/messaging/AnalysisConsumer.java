@@ -3,6 +3,8 @@ package dev.lifeguard.deploy.messaging;
 import dev.lifeguard.deploy.event.AnalysisVerdictEvent;
 import dev.lifeguard.deploy.event.EventTypes;
 import dev.lifeguard.deploy.service.DeploymentService;
+import dev.lifeguard.deploy.service.RollbackRunner;
+import dev.lifeguard.deploy.service.Rollouts;
 import dev.lifeguard.support.event.CdEvent;
 import dev.lifeguard.support.event.EventIntake;
 import io.smallrye.common.annotation.Blocking;
@@ -11,7 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * monitor-service's findings drive the lifecycle: verdicts make deployments STABLE, FAILED or INCONCLUSIVE;
+ * monitor-service's findings drive the lifecycle: verdicts make deployments STABLE, FAILED or INCONCLUSIVE (a rollout
+ * step's verdict moves its rollout on, pauses or aborts it);
  * anomalies flag them (never a rollback target, never baked into STABLE).
  */
 @ApplicationScoped
@@ -22,17 +25,30 @@ public class AnalysisConsumer {
 
     private final EventIntake intake;
     private final DeploymentService deployments;
+    private final Rollouts rollouts;
+    private final RollbackRunner runner;
 
-    public AnalysisConsumer(EventIntake intake, DeploymentService deployments) {
+    public AnalysisConsumer(EventIntake intake, DeploymentService deployments, Rollouts rollouts, RollbackRunner runner) {
         this.intake = intake;
         this.deployments = deployments;
+        this.rollouts = rollouts;
+        this.runner = runner;
     }
 
     @Incoming(Channels.ANALYSES)
     @Blocking
     public void verdict(ConsumerRecord<String, String> record) {
         intake.process(Channels.ANALYSES, VERDICTS, record, type -> type.startsWith(EventTypes.ANALYSIS_FINISHED_PREFIX),
-                event -> deployments.verdict(AnalysisVerdictEvent.from(event)));
+                event -> {
+                    AnalysisVerdictEvent verdict = AnalysisVerdictEvent.from(event);
+                    if (verdict.stepVerdict()) {
+                        rollouts.verdict(verdict);
+                    } else {
+                        deployments.verdict(verdict);
+                    }
+                });
+        // a step verdict may have made an executor call due: run it now, after the intake's commit
+        runner.wake();
     }
 
     @Incoming(Channels.ANOMALIES)

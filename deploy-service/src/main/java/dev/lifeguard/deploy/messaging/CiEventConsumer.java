@@ -4,6 +4,10 @@ import dev.lifeguard.deploy.event.CiDeploymentEvent;
 import dev.lifeguard.deploy.event.CiRollbackEvent;
 import dev.lifeguard.deploy.event.EventTypes;
 import dev.lifeguard.deploy.service.DeploymentService;
+import dev.lifeguard.deploy.service.DeploymentOptions;
+import dev.lifeguard.deploy.service.RollbackRunner;
+import dev.lifeguard.deploy.service.Rollouts;
+import dev.lifeguard.deploy.event.TestSuiteRunEvent;
 import dev.lifeguard.deploy.service.ReportedDeployment;
 import dev.lifeguard.deploy.service.RollbackExecutions;
 import dev.lifeguard.support.event.CdEvent;
@@ -21,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * Reads CI's events in any shape (bare CDEvent, structured or binary CloudEvent): {@code service.deployed} and
  * {@code service.upgraded} record a deployment, {@code service.rolledback} records a rollback (Lifeguard's, completed
- * by CI, or one a person did with their CD tool), {@code service.removed} retires the target. Every other type is
+ * by CI, or one a person did with their CD tool), {@code service.removed} retires the target,
+ * {@code testsuiterun.finished} is test evidence for the redeploy gate (kept also before its deployment arrives). Every other type is
  * CI chatter: ignored and counted ({@code lifeguard_deploy_ci_events_ignored_total}), never dead-lettered.
  * Unreadable records and invalid events of the handled types go to {@code lifeguard.ci.dlq} with the reason.
  */
@@ -36,9 +41,13 @@ public class CiEventConsumer {
     private final DeploymentService deployments;
     private final RollbackExecutions rollbacks;
     private final MeterRegistry meters;
+    private final Rollouts rollouts;
+    private final RollbackRunner runner;
 
     public CiEventConsumer(EventIntake intake, DeploymentService deployments, RollbackExecutions rollbacks,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, Rollouts rollouts, RollbackRunner runner) {
+        this.rollouts = rollouts;
+        this.runner = runner;
         this.intake = intake;
         this.deployments = deployments;
         this.rollbacks = rollbacks;
@@ -49,11 +58,13 @@ public class CiEventConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         intake.process(Channels.CI, CONSUMER, record, this::handled, this::handle);
+        // a deployment may have started a rollout, evidence released one: run their executor calls now
+        runner.wake();
     }
 
     private boolean handled(String type) {
         boolean handled = EventTypes.isServiceDeployment(type) || EventTypes.isServiceRollback(type)
-                || EventTypes.isServiceRemoval(type);
+                || EventTypes.isServiceRemoval(type) || type.startsWith(TestSuiteRunEvent.TYPE_PREFIX);
         if (!handled) {
             var matcher = CDEVENTS_TYPE.matcher(type);
             meters.counter("lifeguard_deploy_ci_events_ignored_total", "type", matcher.matches() ? matcher.group(1)
@@ -66,7 +77,10 @@ public class CiEventConsumer {
         if (EventTypes.isServiceDeployment(event.type())) {
             CiDeploymentEvent ci = CiDeploymentEvent.from(event);
             deployments.record(new ReportedDeployment(ci.service(), ci.environment(), ci.version(), ci.artifactId(),
-                    ci.team(), ci.commit(), ci.changeUrl(), ci.chainId(), ci.eventId(), null, ci.image(), ci.time()));
+                    ci.team(), ci.commit(), ci.changeUrl(), ci.chainId(), ci.eventId(), null, ci.image(), ci.time()),
+                    DeploymentOptions.ci(ci.fixes()));
+        } else if (event.type().startsWith(TestSuiteRunEvent.TYPE_PREFIX)) {
+            rollouts.evidence(TestSuiteRunEvent.from(event));
         } else if (EventTypes.isServiceRollback(event.type())) {
             rollbacks.rolledBackByCi(CiRollbackEvent.from(event));
         } else {

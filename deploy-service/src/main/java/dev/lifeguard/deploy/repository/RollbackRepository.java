@@ -42,26 +42,23 @@ public class RollbackRepository implements PanacheRepositoryBase<Rollback, Strin
         return count("restoredDeploymentId = ?1 and outcome = ?2", deploymentId, Rollback.EXECUTED) > 0;
     }
 
+    /** The last executed rollback that made the deployment current again (a rollback, or a rollout's abort). */
+    public Optional<Rollback> lastExecutedRestoring(String deploymentId) {
+        return find("restoredDeploymentId = ?1 and outcome = ?2 order by finishedAt desc", deploymentId,
+                Rollback.EXECUTED).firstResultOptional();
+    }
+
     /**
      * The next EXECUTING rollback due for a call and not held by a live claim, row-locked; rows other instances
      * hold are skipped, so instances never wait on each other.
      */
     public Optional<Rollback> lockNextDue(OffsetDateTime now) {
-        @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("""
-                        SELECT id FROM rollback
-                        WHERE outcome = 'EXECUTING' AND next_attempt_at <= :now
-                          AND (claimed_until IS NULL OR claimed_until < :now)
-                        ORDER BY next_attempt_at
-                        LIMIT 1
-                        FOR UPDATE SKIP LOCKED""")
-                .setParameter("now", now)
-                .getResultList();
-        if (ids.isEmpty()) {
+        Optional<String> id = DueRows.lockNext(getEntityManager(), "rollback", "id", "outcome", Rollback.EXECUTING, now);
+        if (id.isEmpty()) {
             return Optional.empty();
         }
-        Rollback rollback = findById(ids.get(0));
-        getEntityManager().refresh(rollback);
-        return Optional.of(rollback);
+        Rollback row = findById(id.get());
+        getEntityManager().refresh(row);
+        return Optional.of(row);
     }
 }

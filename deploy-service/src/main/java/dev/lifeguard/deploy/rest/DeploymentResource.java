@@ -1,6 +1,15 @@
 package dev.lifeguard.deploy.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.Deployment;
+import dev.lifeguard.deploy.DeploymentStatus;
+import dev.lifeguard.deploy.service.DeploymentOptions;
+import dev.lifeguard.deploy.service.RollbackRunner;
+import dev.lifeguard.deploy.service.RolloutRefusedException;
+import dev.lifeguard.deploy.service.Rollouts;
+import dev.lifeguard.deploy.service.Strategies;
+import java.util.List;
 import dev.lifeguard.deploy.rest.dto.DeploymentRequest;
 import dev.lifeguard.deploy.rest.dto.DeploymentView;
 import dev.lifeguard.deploy.rest.dto.EnvironmentView;
@@ -28,11 +37,16 @@ import java.nio.charset.StandardCharsets;
 public class DeploymentResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String USER_HEADER = "X-Lifeguard-User";
 
     private final DeploymentService deployments;
+    private final Rollouts rollouts;
+    private final RollbackRunner runner;
 
-    public DeploymentResource(DeploymentService deployments) {
+    public DeploymentResource(DeploymentService deployments, Rollouts rollouts, RollbackRunner runner) {
         this.deployments = deployments;
+        this.rollouts = rollouts;
+        this.runner = runner;
     }
 
     /**
@@ -64,17 +78,168 @@ public class DeploymentResource {
                     + " (registry/name:tag or registry/name@sha256:...)");
         }
         String requestKey = requestKey(idempotencyKey);
+        DeploymentOptions options = new DeploymentOptions(strategy(request.strategy()), tests(request.tests()),
+                fixes(request.fixes()), true);
         Deployment deployment;
         try {
             deployment = deployments.record(new ReportedDeployment(service, environment, version,
                     "pkg:generic/" + service + "@" + URLEncoder.encode(version, StandardCharsets.UTF_8),
-                    team, request.commit(), changeUrl, null, null, requestKey, image, null));
+                    team, request.commit(), changeUrl, null, null, requestKey, image, null), options);
         } catch (RequestKeyConflictException e) {
             throw new ProblemException(422, "Idempotency-Key reused", e.getMessage(), IDEMPOTENCY_KEY);
+        } catch (RolloutRefusedException e) {
+            throw new ProblemException(e.status(), e.status() == 409 ? "Rollout in progress" : "Strategy not supported",
+                    e.getMessage(), e.field());
         }
-        return Response.created(URI.create("/api/v1/deployments/" + deployment.id))
-                .entity(DeploymentView.of(deployment))
+        runner.wake();
+        DeploymentView view = view(deployment);
+        // a gated deployment is taken but does not run yet: 202 with the reason
+        return (deployment.status == DeploymentStatus.GATED ? Response.accepted() : Response.created(URI.create(
+                "/api/v1/deployments/" + deployment.id)))
+                .location(URI.create("/api/v1/deployments/" + deployment.id))
+                .entity(view)
                 .build();
+    }
+
+    /**
+     * Goes on with a rollout: ends the running pause (next step), or with {@code {"full": true}} goes straight to all
+     * traffic; a blue-green rollout switches. Body optional: {@code {"full": false, "by": "alice"}}.
+     */
+    @POST
+    @Path("/deployments/{id}/promote")
+    @Consumes(MediaType.WILDCARD)
+    public DeploymentView promote(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        JsonNode full = body == null ? null : body.get("full");
+        if (full != null && !full.isNull() && !full.isBoolean()) {
+            throw ProblemException.invalidField("full", "field 'full' must be true or false");
+        }
+        return act(id, () -> rollouts.promote(id, full != null && full.asBoolean(), by(body, user)));
+    }
+
+    /** Pauses a rollout during a pause step's analysis: {@code {"reason": "...", "by": "alice"}} (both optional). */
+    @POST
+    @Path("/deployments/{id}/pause")
+    @Consumes(MediaType.WILDCARD)
+    public DeploymentView pause(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        return act(id, () -> rollouts.pause(id, text(body, "reason", false), by(body, user)));
+    }
+
+    /** Goes on after a pause; a step whose executor call failed is tried again. */
+    @POST
+    @Path("/deployments/{id}/resume")
+    @Consumes(MediaType.WILDCARD)
+    public DeploymentView resume(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        return act(id, () -> rollouts.resume(id, by(body, user)));
+    }
+
+    /** All traffic back to the stable version: {@code {"reason": "...", "by": "alice"}}, reason required. */
+    @POST
+    @Path("/deployments/{id}/abort")
+    @Consumes(MediaType.WILDCARD)
+    public DeploymentView abort(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        String reason = text(body, "reason", true);
+        return act(id, () -> rollouts.abort(id, reason, by(body, user)));
+    }
+
+    /** Releases a GATED deployment without test evidence: {@code {"reason": "...", "by": "alice"}}, reason required. */
+    @POST
+    @Path("/deployments/{id}/override")
+    @Consumes(MediaType.WILDCARD)
+    public DeploymentView override(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        String reason = text(body, "reason", true);
+        return act(id, () -> rollouts.override(id, reason, by(body, user)));
+    }
+
+    private DeploymentView act(String id, Runnable action) {
+        try {
+            action.run();
+        } catch (Rollouts.UnknownDeploymentException e) {
+            throw ProblemException.notFound(e.getMessage());
+        } catch (Rollouts.WrongStateException e) {
+            throw new ProblemException(409, "Not possible in this state", e.getMessage(), "status");
+        }
+        runner.wake();
+        return deployment(id);
+    }
+
+    private DeploymentView view(Deployment deployment) {
+        return DeploymentView.of(deployment, rollouts.find(deployment.id).orElse(null));
+    }
+
+    private static ObjectNode strategy(JsonNode strategy) {
+        if (strategy == null || strategy.isNull()) {
+            return null;
+        }
+        try {
+            return Strategies.parse(strategy, "strategy");
+        } catch (Strategies.InvalidStrategyException e) {
+            throw ProblemException.invalidField(e.field(), e.getMessage());
+        }
+    }
+
+    private static DeploymentOptions.Tests tests(JsonNode tests) {
+        if (tests == null || tests.isNull()) {
+            return null;
+        }
+        if (!tests.isObject()) {
+            throw ProblemException.invalidField("tests", "field 'tests' must be an object {\"passed\": 412,"
+                    + " \"failed\": 0, \"suites\": [\"unit\", \"e2e\"]}");
+        }
+        return new DeploymentOptions.Tests(count(tests, "passed"), count(tests, "failed"),
+                TargetResource.suites(tests.get("suites"), "tests.suites"));
+    }
+
+    private static int count(JsonNode tests, String name) {
+        JsonNode node = tests.get(name);
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0) {
+            throw ProblemException.invalidField("tests." + name, "field 'tests." + name + "' must be a count (integer >= 0)");
+        }
+        return node.asInt();
+    }
+
+    private static List<String> fixes(JsonNode fixes) {
+        if (fixes == null || fixes.isNull()) {
+            return List.of();
+        }
+        if (!fixes.isArray() || fixes.size() > 50) {
+            throw ProblemException.invalidField("fixes", "field 'fixes' must be an array of incident ids (at most 50)");
+        }
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < fixes.size(); i++) {
+            JsonNode id = fixes.get(i);
+            if (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 200) {
+                throw ProblemException.invalidField("fixes[" + i + "]", "field 'fixes[" + i
+                        + "]' must be an incident id of 1-200 characters");
+            }
+            ids.add(id.asText().trim());
+        }
+        return List.copyOf(ids);
+    }
+
+    private static String text(JsonNode body, String name, boolean required) {
+        JsonNode node = body == null ? null : body.get(name);
+        if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
+            if (required) {
+                throw ProblemException.invalidField(name, "field '" + name + "' is required: say why");
+            }
+            return null;
+        }
+        if (!node.isTextual() || node.asText().length() > 2000) {
+            throw ProblemException.invalidField(name, "field '" + name + "' must be text of at most 2000 characters");
+        }
+        return node.asText().trim();
+    }
+
+    /** Who asks: the body's {@code by}, else the {@code X-Lifeguard-User} header. */
+    private static String by(JsonNode body, String user) {
+        String by = text(body, "by", false);
+        if (by == null && user != null && !user.isBlank()) {
+            by = user.trim();
+        }
+        if (by != null && by.length() > 200) {
+            throw ProblemException.invalidField("by", "field 'by' must be at most 200 characters");
+        }
+        return by;
     }
 
     private static String requestKey(String header) {
@@ -92,7 +257,7 @@ public class DeploymentResource {
     @GET
     @Path("/deployments/{id}")
     public DeploymentView deployment(@PathParam("id") String id) {
-        return deployments.find(id).map(DeploymentView::of)
+        return deployments.find(id).map(this::view)
                 .orElseThrow(() -> ProblemException.notFound("no deployment with id '" + id + "'"));
     }
 

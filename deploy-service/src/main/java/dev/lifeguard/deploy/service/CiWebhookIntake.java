@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.deploy.config.CiWebhookConfig;
 import dev.lifeguard.deploy.event.CiDeploymentEvent;
 import dev.lifeguard.deploy.event.EventTypes;
+import dev.lifeguard.deploy.event.TestSuiteRunEvent;
 import dev.lifeguard.deploy.repository.CiDeliveryRepository;
 import dev.lifeguard.deploy.signing.HmacSignature;
 import dev.lifeguard.support.event.CdEvent;
@@ -147,6 +148,13 @@ public class CiWebhookIntake {
                     field = prefix + "subject.content.artifactId";
                 }
                 throw CiDeliveryRefusedException.invalid(field, e.getMessage());
+            }
+        }
+        if (event.type().startsWith(TestSuiteRunEvent.TYPE_PREFIX)) {
+            try {
+                TestSuiteRunEvent.from(event);
+            } catch (MalformedEventException e) {
+                throw CiDeliveryRefusedException.invalid(fieldOf(e.getMessage(), prefix), e.getMessage());
             }
         }
         return event;

@@ -3,6 +3,11 @@ package dev.lifeguard.deploy.service;
 import dev.lifeguard.deploy.Deployment;
 import dev.lifeguard.deploy.DeploymentStatus;
 import dev.lifeguard.deploy.Rollback;
+import dev.lifeguard.deploy.Rollout;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.deploy.executor.RollbackExecutor;
+import dev.lifeguard.deploy.service.TargetService.Policy;
 import dev.lifeguard.deploy.config.DeployConfig;
 import dev.lifeguard.deploy.event.AnalysisVerdictEvent;
 import dev.lifeguard.deploy.event.DeploymentEvents;
@@ -38,14 +43,23 @@ public class DeploymentService {
     private final DeploymentEvents events;
     private final Outbox outbox;
     private final DeployConfig config;
+    private final Rollouts rollouts;
+    private final RedeployGate gate;
+    private final TargetService targets;
+    private final ObjectMapper mapper;
 
     public DeploymentService(DeploymentRepository deployments, RollbackRepository rollbacks, DeploymentEvents events,
-                             Outbox outbox, DeployConfig config) {
+                             Outbox outbox, DeployConfig config, Rollouts rollouts, RedeployGate gate,
+                             TargetService targets, ObjectMapper mapper) {
         this.deployments = deployments;
         this.rollbacks = rollbacks;
         this.events = events;
         this.outbox = outbox;
         this.config = config;
+        this.rollouts = rollouts;
+        this.gate = gate;
+        this.targets = targets;
+        this.mapper = mapper;
     }
 
     /**
@@ -57,6 +71,19 @@ public class DeploymentService {
      */
     @Transactional
     public Deployment record(ReportedDeployment reported) {
+        return record(reported, DeploymentOptions.NONE);
+    }
+
+    /**
+     * As {@link #record(ReportedDeployment)}, with a strategy, tests and fixes. A new version of a target goes
+     * through its redeploy gate when the target's last change was a rollback, and rolls out (canary, blue-green)
+     * instead of becoming current at once when its strategy says so; while a rollout of the target is in progress a
+     * new version is refused (REST) or recorded SUPERSEDED (CI).
+     *
+     * @throws RolloutRefusedException for a REST report that cannot be taken as asked
+     */
+    @Transactional
+    public Deployment record(ReportedDeployment reported, DeploymentOptions options) {
         deployments.lockTarget(reported.service(), reported.environment());
         if (reported.requestKey() != null) {
             Optional<Deployment> earlier = deployments.findByRequestKey(reported.requestKey());
@@ -68,10 +95,18 @@ public class DeploymentService {
         if (current.isPresent() && current.get().version.equals(reported.version())) {
             return current.get();
         }
+        // the version rolling out or gated, reported again (a retry, CI's second run): the same deployment
+        Optional<Deployment> pending = rollouts.pending(reported.service(), reported.environment())
+                .map(rollout -> deployments.findById(rollout.deploymentId))
+                .filter(candidate -> candidate.version.equals(reported.version()));
+        if (pending.isPresent()) {
+            return pending.get();
+        }
         OffsetDateTime now = now();
         OffsetDateTime deployedAt = eventTime(reported.deployedAt(), now);
         List<Deployment> history = deployments.history(reported.service(), reported.environment());
         Deployment deployment = newDeployment(reported, deployedAt, now);
+        deployment.fixes = options.fixes().isEmpty() ? null : mapper.valueToTree(options.fixes()).toString();
         if (current.isPresent() && deployedAt.isBefore(current.get().deployedAt)) {
             deployment.late = true;
             deployment.changeStatus(DeploymentStatus.SUPERSEDED, now, "reported late: deployed at " + deployedAt
@@ -81,6 +116,50 @@ public class DeploymentService {
                     deployment.id, deployment.key(), deployment.version, deployedAt, current.get().version);
             return deployment;
         }
+        Optional<Rollout> running = rollouts.inProgress(reported.service(), reported.environment());
+        if (running.isPresent()) {
+            Deployment rollingOut = deployments.findById(running.get().deploymentId);
+            String reason = "rollout of " + rollingOut.version + " in progress: promote or abort it first";
+            if (options.rest()) {
+                throw new RolloutRefusedException(409, "version", reason);
+            }
+            deployment.changeStatus(DeploymentStatus.SUPERSEDED, now, reason);
+            // it never ran: history only, never a version to go back to
+            deployment.late = true;
+            deployments.persist(deployment);
+            LOG.warnf("Deployment %s: %s %s reported by CI while the %s; kept in the history only", deployment.id,
+                    deployment.key(), deployment.version, reason);
+            return deployment;
+        }
+        Policy policy = targets.policyFor(reported.service(), reported.environment());
+        Optional<Rollback> restoredBy = current.flatMap(stable -> rollbacks.lastExecutedRestoring(stable.id));
+        ObjectNode strategy = strategy(deployment, options, policy, current, restoredBy.isPresent());
+        deployment.strategy = strategy.toString();
+        rollouts.supersedeGated(reported.service(), reported.environment(), reported.version());
+        deployments.flush();
+
+        if (restoredBy.isPresent() && policy.gateEnabled()) {
+            deployments.persist(deployment);
+            if (options.tests() != null) {
+                rollouts.recordTests(deployment, options.tests().passed(), options.tests().failed(),
+                        options.tests().suites());
+                deployments.flush();
+            }
+            RedeployGate.Decision decision = gate.evaluate(deployment, policy.requiredSuites());
+            if (!decision.open()) {
+                rollouts.hold(deployment, strategy, current.get(), restoredBy.get(), policy.requiredSuites(),
+                        decision.reason());
+                return deployment;
+            }
+            LOG.infof("Deployment %s: %s %s after a rollback passes the gate: %s", deployment.id, deployment.key(),
+                    deployment.version, decision.reason());
+        }
+        if (Strategies.progressive(strategy)) {
+            deployments.persist(deployment);
+            rollouts.start(deployment, strategy, current.get());
+            return deployment;
+        }
+
         current.ifPresent(previous -> replace(previous, "replaced by " + reported.version(), now));
         // The partial unique index allows one current row: make the change visible before inserting.
         deployments.flush();
@@ -94,6 +173,41 @@ public class DeploymentService {
         LOG.infof("Deployment %s: %s %s (previous %s, stable %s)", deployment.id, deployment.key(), deployment.version,
                 previousVersion, stable.map(StableVersions.Choice::version).orElse(null));
         return deployment;
+    }
+
+    /**
+     * The strategy: the one asked for, else the target's default, else its redeploy strategy after a rollback, else
+     * all-at-once. Canary and blue-green need a current version to compare with and an executor that runs rollouts.
+     */
+    private ObjectNode strategy(Deployment deployment, DeploymentOptions options, Policy policy,
+                                Optional<Deployment> current, boolean afterRollback) {
+        ObjectNode strategy = options.strategy() != null ? options.strategy()
+                : policy.strategy() != null ? policy.strategy()
+                : afterRollback ? targets.redeployStrategy(policy)
+                : Strategies.allAtOnce();
+        if (!Strategies.progressive(strategy)) {
+            return strategy;
+        }
+        String executor = targets.choiceFor(deployment.service, deployment.environment).executor();
+        boolean runsRollouts = targets.executors().named(executor).map(RollbackExecutor::runsRollouts).orElse(false);
+        if (!runsRollouts) {
+            String note = "executor '" + executor + "' of " + deployment.key() + " cannot run rollouts: "
+                    + Strategies.type(strategy) + " needs one that can (kubernetes, webhook, github-actions, argocd,"
+                    + " record)";
+            if (options.strategy() != null && options.rest()) {
+                throw new RolloutRefusedException(422, "strategy", note);
+            }
+            deployment.strategyNote = note + "; deployed all-at-once";
+            LOG.infof("Deployment %s: %s", deployment.id, deployment.strategyNote);
+            return Strategies.allAtOnce();
+        }
+        if (current.isEmpty()) {
+            deployment.strategyNote = "no current version of " + deployment.key() + " to compare a "
+                    + Strategies.type(strategy) + " with: deployed all-at-once";
+            LOG.infof("Deployment %s: %s", deployment.id, deployment.strategyNote);
+            return Strategies.allAtOnce();
+        }
+        return strategy;
     }
 
     /**
@@ -260,7 +374,7 @@ public class DeploymentService {
     }
 
     /** A deployment stops being current: one that had not become stable is SUPERSEDED, others keep their status. */
-    private static void replace(Deployment previous, String reason, OffsetDateTime now) {
+    static void replace(Deployment previous, String reason, OffsetDateTime now) {
         previous.current = false;
         if (previous.status == DeploymentStatus.ANALYSING || previous.status == DeploymentStatus.INCONCLUSIVE) {
             // A restored deployment replaced during its re-analysis keeps what its earlier analysis proved.

@@ -8,6 +8,7 @@ import dev.lifeguard.deploy.event.DeploymentEvents;
 import dev.lifeguard.deploy.event.RollbackRequestedEvent;
 import dev.lifeguard.deploy.executor.RollbackExecutor.ExecutionOutcome;
 import dev.lifeguard.deploy.executor.RollbackExecutor.RollbackPlan;
+import dev.lifeguard.deploy.executor.RollbackExecutor.RolloutStep;
 import dev.lifeguard.deploy.repository.DeploymentRepository;
 import dev.lifeguard.deploy.repository.RollbackRepository;
 import dev.lifeguard.support.outbox.Outbox;
@@ -33,8 +34,11 @@ public class RollbackExecutions {
     public static final String BY_CI = "ci";
     public static final String BY_PERSON = "person";
 
-    /** One executor call an instance holds the rollback for. */
-    public record Claim(String rollbackId, String executor, RollbackPlan plan, int attempt) {
+    /**
+     * One executor call an instance holds the rollback for; {@code abortStep} is set for a rollout's abort, which is
+     * carried out with the executor's abort step instead of a rollback.
+     */
+    public record Claim(String rollbackId, String executor, RollbackPlan plan, int attempt, RolloutStep abortStep) {
     }
 
     /** The rollback asked for does not exist. */
@@ -60,10 +64,12 @@ public class RollbackExecutions {
     private final DeploymentEvents events;
     private final Outbox outbox;
     private final DeployConfig config;
+    private final Rollouts rollouts;
 
     public RollbackExecutions(DeploymentRepository deployments, RollbackRepository rollbacks,
                               DeploymentService deploymentService, TargetService targets, DeploymentEvents events,
-                              Outbox outbox, DeployConfig config) {
+                              Outbox outbox, DeployConfig config, Rollouts rollouts) {
+        this.rollouts = rollouts;
         this.deployments = deployments;
         this.rollbacks = rollbacks;
         this.deploymentService = deploymentService;
@@ -99,6 +105,22 @@ public class RollbackExecutions {
         rollback.requestEventId = request.eventId();
 
         Optional<Deployment> failing = deployments.findByIdOptional(request.deploymentId());
+        if (failing.isPresent() && !failing.get().current) {
+            // A deployment rolling out is not current: asking to roll it back aborts its rollout.
+            Rollback abort = rollouts.abortRequested(request, failing.get());
+            if (abort != null) {
+                return abort;
+            }
+            Optional<String> abortedBy = rollouts.abortedBy(failing.get().id);
+            if (abortedBy.isPresent()) {
+                rollback.chainId = request.chainId() != null ? request.chainId() : failing.get().chainId;
+                rollback.settle(Rollback.SKIPPED, "rollout already aborted by " + abortedBy.get(), now);
+                rollbacks.persist(rollback);
+                outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+                LOG.warnf("Rollback %s skipped: %s", rollback.id, rollback.outcomeDetail);
+                return rollback;
+            }
+        }
         rollback.chainId = request.chainId() != null ? request.chainId() : failing.map(d -> d.chainId).orElse(null);
         List<Deployment> history = deployments.history(request.service(), request.environment());
         Optional<Deployment> restored = StableVersions.ofVersion(history, request.toVersion())
@@ -156,6 +178,19 @@ public class RollbackExecutions {
                 return Optional.empty();
             }
             Rollback rollback = due.get();
+            if (rollback.rolloutAbort) {
+                Optional<RolloutStep> abort = rollouts.abortStep(rollback);
+                if (abort.isEmpty()) {
+                    rollback.settle(Rollback.SKIPPED, "the rollout of " + rollback.fromVersion + " is no longer aborting",
+                            now);
+                    outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+                    continue;
+                }
+                rollback.attempts++;
+                rollback.claimedUntil = ExecutorCalls.claimUntil(config, now);
+                return Optional.of(new Claim(rollback.id, rollback.executor, plan(rollback,
+                        deployments.findById(rollback.restoredDeploymentId)), rollback.attempts, abort.get()));
+            }
             Deployment failing = deployments.findById(rollback.deploymentId);
             Deployment restored = rollback.restoredDeploymentId == null ? null
                     : deployments.findById(rollback.restoredDeploymentId);
@@ -167,11 +202,15 @@ public class RollbackExecutions {
                 continue;
             }
             rollback.attempts++;
-            rollback.claimedUntil = now.plus(config.executionTimeout()).plus(config.claimMargin());
-            return Optional.of(new Claim(rollback.id, rollback.executor, new RollbackPlan(rollback.id,
-                    rollback.service, rollback.environment, rollback.fromVersion, rollback.toVersion,
-                    restored.artifactId, restored.image, rollback.reason, rollback.chainId), rollback.attempts));
+            rollback.claimedUntil = ExecutorCalls.claimUntil(config, now);
+            return Optional.of(new Claim(rollback.id, rollback.executor, plan(rollback, restored), rollback.attempts,
+                    null));
         }
+    }
+
+    private static RollbackPlan plan(Rollback rollback, Deployment restored) {
+        return new RollbackPlan(rollback.id, rollback.service, rollback.environment, rollback.fromVersion,
+                rollback.toVersion, restored.artifactId, restored.image, rollback.reason, rollback.chainId);
     }
 
     /** The executor did it (or accepted it). A rollback settled meanwhile (completed by CI or a person) stays so. */
@@ -181,7 +220,8 @@ public class RollbackExecutions {
         if (rollback == null) {
             return;
         }
-        if (outcome.completed()) {
+        if (outcome.completed() || rollback.rolloutAbort) {
+            // a platform that took an abort step applies it on its own: the rollout is over either way
             complete(rollback, outcome.detail(), BY_EXECUTOR);
         } else {
             rollback.outcome = Rollback.ACCEPTED;
@@ -202,8 +242,8 @@ public class RollbackExecutions {
             return;
         }
         OffsetDateTime now = DeploymentService.now();
-        if (transientFailure && rollback.attempts < config.executionAttempts()) {
-            Duration backoff = backoff(rollback.attempts);
+        if (ExecutorCalls.retried(config, rollback.attempts, transientFailure)) {
+            Duration backoff = ExecutorCalls.backoff(config, rollback.attempts);
             rollback.nextAttemptAt = now.plus(backoff);
             rollback.claimedUntil = null;
             rollback.outcomeDetail = DeploymentService.truncate("attempt " + rollback.attempts + " of "
@@ -213,6 +253,9 @@ public class RollbackExecutions {
         }
         rollback.settle(Rollback.FAILED, detail + " (" + rollback.attempts + " attempt"
                 + (rollback.attempts == 1 ? "" : "s") + ")", now);
+        if (rollback.rolloutAbort) {
+            rollouts.abortFailed(rollback);
+        }
         outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackFailed(rollback));
         LOG.errorf("Rollback %s FAILED: %s still runs %s: %s", rollback.id, key(rollback), rollback.fromVersion,
                 rollback.outcomeDetail);
@@ -291,6 +334,10 @@ public class RollbackExecutions {
     }
 
     private void complete(Rollback rollback, String detail, String reportedBy) {
+        if (rollback.rolloutAbort) {
+            rollouts.abortDone(rollback, detail, reportedBy);
+            return;
+        }
         OffsetDateTime now = DeploymentService.now();
         Deployment failing = deployments.findById(rollback.deploymentId);
         Deployment restored = deployments.findById(rollback.restoredDeploymentId);
@@ -320,14 +367,6 @@ public class RollbackExecutions {
             return null;
         }
         return rollback;
-    }
-
-    private Duration backoff(int attempts) {
-        Duration backoff = config.retryBackoff();
-        for (int i = 1; i < attempts && backoff.compareTo(config.retryBackoffMax()) < 0; i++) {
-            backoff = backoff.multipliedBy(2);
-        }
-        return backoff.compareTo(config.retryBackoffMax()) > 0 ? config.retryBackoffMax() : backoff;
     }
 
     public static String completePath(String rollbackId) {

@@ -1,10 +1,8 @@
 package dev.lifeguard.deploy.service;
 
-import dev.lifeguard.deploy.executor.ExecutionFailedException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.executor.RollbackExecutor;
-import dev.lifeguard.deploy.executor.RollbackExecutor.ExecutionOutcome;
 import dev.lifeguard.deploy.executor.RollbackExecutors;
-import dev.lifeguard.deploy.executor.TransientExecutionException;
 import dev.lifeguard.deploy.config.DeployConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -13,18 +11,15 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs due rollbacks: claims one, calls its executor outside any transaction with a timeout, settles the result.
- * Woken right after a rollback is accepted, and on a short poll for retries and for claims that lapsed when an
- * instance died mid-call. One run at a time per instance; instances share the work through the claims.
+ * Runs due executor calls: rollbacks (and rollout aborts) and rollout steps. Claims one, calls its executor outside
+ * any transaction with a timeout ({@link ExecutorCalls}), settles the result. Woken right after a rollback is accepted
+ * or a rollout moves, and on a short poll for retries, for claims that lapsed when an instance died mid-call, and for
+ * pause steps whose verdict is overdue. One run at a time per instance; instances share the work through the claims.
  */
 @ApplicationScoped
 public class RollbackRunner {
@@ -32,14 +27,10 @@ public class RollbackRunner {
     private static final Logger LOG = Logger.getLogger(RollbackRunner.class);
 
     private final RollbackExecutions executions;
+    private final Rollouts rollouts;
     private final RollbackExecutors executors;
     private final TargetService targets;
-    private final DeployConfig config;
-    private final ExecutorService calls = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "rollback-executor-call");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorCalls calls;
     private final ExecutorService runs = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "rollback-runner");
         thread.setDaemon(true);
@@ -48,15 +39,16 @@ public class RollbackRunner {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public RollbackRunner(RollbackExecutions executions, RollbackExecutors executors, TargetService targets,
-                          DeployConfig config) {
+    public RollbackRunner(RollbackExecutions executions, Rollouts rollouts, RollbackExecutors executors,
+                          TargetService targets, DeployConfig config) {
         this.executions = executions;
+        this.rollouts = rollouts;
         this.executors = executors;
         this.targets = targets;
-        this.config = config;
+        this.calls = new ExecutorCalls(config);
     }
 
-    /** Runs due rollbacks soon, without waiting: a run in progress goes round once more instead. */
+    /** Runs due calls soon, without waiting: a run in progress goes round once more instead. */
     public void wake() {
         again.set(true);
         if (!runs.isShutdown() && running.compareAndSet(false, true)) {
@@ -75,7 +67,7 @@ public class RollbackRunner {
 
     void onStop(@Observes ShutdownEvent event) {
         runs.shutdownNow();
-        calls.shutdownNow();
+        calls.shutdown();
     }
 
     private void runWhileWoken() {
@@ -97,6 +89,11 @@ public class RollbackRunner {
             while ((claim = executions.claimNext()).isPresent()) {
                 run(claim.get());
             }
+            rollouts.pauseOverdue();
+            Optional<Rollouts.StepClaim> step;
+            while ((step = rollouts.claimNext()).isPresent()) {
+                run(step.get());
+            }
         } catch (RuntimeException e) {
             // The database may be down: the claims wait for the next poll.
             LOG.warnf("Rollback runner: %s", e.toString());
@@ -109,33 +106,47 @@ public class RollbackRunner {
             executions.failed(claim, "executor '" + claim.executor() + "' is not in this build", false);
             return;
         }
-        TargetService.ExecutorChoice choice = targets.choiceFor(claim.plan().service(), claim.plan().environment());
-        var settings = claim.executor().equals(choice.executor()) ? choice.settings()
-                : choice.settings().objectNode();
-        LOG.infof("Rollback %s: calling %s (attempt %d): %s/%s %s -> %s", claim.rollbackId(), claim.executor(),
-                claim.attempt(), claim.plan().service(), claim.plan().environment(), claim.plan().fromVersion(),
-                claim.plan().toVersion());
-        Future<ExecutionOutcome> call = calls.submit(() -> executor.get().execute(claim.plan(), settings));
-        try {
-            ExecutionOutcome outcome = call.get(config.executionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            executions.succeeded(claim, outcome);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            executions.failed(claim, claim.executor() + " did not answer within " + config.executionTimeout().toSeconds()
-                    + " s", true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ExecutionFailedException) {
-                executions.failed(claim, cause.getMessage(), false);
-            } else if (cause instanceof TransientExecutionException) {
-                executions.failed(claim, cause.getMessage(), true);
-            } else {
-                // An executor bug or an unexpected platform answer: retrying may help, and the attempts are bounded.
-                LOG.errorf(cause, "Rollback %s: %s threw", claim.rollbackId(), claim.executor());
-                executions.failed(claim, claim.executor() + " failed unexpectedly: " + cause, true);
-            }
+        ObjectNode settings = settings(claim.executor(), claim.plan().service(), claim.plan().environment());
+        LOG.infof("Rollback %s: calling %s (attempt %d)%s: %s/%s %s -> %s", claim.rollbackId(), claim.executor(),
+                claim.attempt(), claim.abortStep() != null ? " to abort the rollout" : "", claim.plan().service(),
+                claim.plan().environment(), claim.plan().fromVersion(), claim.plan().toVersion());
+        ExecutorCalls.Result result = calls.call(claim.executor(), "Rollback " + claim.rollbackId(),
+                () -> claim.abortStep() != null ? executor.get().applyStep(claim.abortStep(), settings)
+                        : executor.get().execute(claim.plan(), settings));
+        if (result == null) {
+            return;
         }
+        if (result.succeeded()) {
+            executions.succeeded(claim, result.outcome());
+        } else {
+            executions.failed(claim, result.failure(), result.transientFailure());
+        }
+    }
+
+    private void run(Rollouts.StepClaim claim) {
+        Optional<RollbackExecutor> executor = executors.named(claim.executor());
+        if (executor.isEmpty()) {
+            rollouts.stepFailed(claim, "executor '" + claim.executor() + "' is not in this build", false);
+            return;
+        }
+        ObjectNode settings = settings(claim.executor(), claim.step().service(), claim.step().environment());
+        LOG.infof("Rollout of %s: calling %s (attempt %d): %s", claim.step().deploymentId(), claim.executor(),
+                claim.attempt(), claim.step().stepId());
+        ExecutorCalls.Result result = calls.call(claim.executor(), "Rollout step " + claim.step().stepId(),
+                () -> executor.get().applyStep(claim.step(), settings));
+        if (result == null) {
+            return;
+        }
+        if (result.succeeded()) {
+            rollouts.stepSucceeded(claim, result.outcome());
+        } else {
+            rollouts.stepFailed(claim, result.failure(), result.transientFailure());
+        }
+    }
+
+    /** The target's settings when it still uses the executor the call was claimed for, else none. */
+    private ObjectNode settings(String executor, String service, String environment) {
+        TargetService.ExecutorChoice choice = targets.choiceFor(service, environment);
+        return executor.equals(choice.executor()) ? choice.settings() : choice.settings().objectNode();
     }
 }

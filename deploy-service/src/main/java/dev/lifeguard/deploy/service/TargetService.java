@@ -26,6 +26,15 @@ public class TargetService {
                                  boolean configured, OffsetDateTime updatedAt) {
     }
 
+    /**
+     * A target's rollout defaults: its strategy (null: all-at-once), the strategy of a redeploy after a rollback
+     * (null: {@code lifeguard.deploy.redeploy-strategy}) and its gate.
+     */
+    public record Policy(ObjectNode strategy, ObjectNode redeployStrategy, boolean gateEnabled,
+                         List<String> requiredSuites) {
+        public static final Policy DEFAULT = new Policy(null, null, true, List.of());
+    }
+
     /** The executor named is not in this build. */
     public static class UnknownExecutorException extends RuntimeException {
         public UnknownExecutorException(String message) {
@@ -60,6 +69,13 @@ public class TargetService {
      */
     @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings) {
+        return choose(service, environment, executorName, settings, Policy.DEFAULT);
+    }
+
+    /** As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults. */
+    @Transactional
+    public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings,
+                                 Policy policy) {
         RollbackExecutor executor = executors.named(executorName).orElseThrow(() -> new UnknownExecutorException(
                 "no executor named '" + executorName + "'; known: " + String.join(", ", executors.names())));
         ObjectNode validated = executor.validate(settings == null ? mapper.createObjectNode() : settings.deepCopy());
@@ -70,6 +86,11 @@ public class TargetService {
         });
         target.executor = executorName;
         target.settings = validated.toString();
+        target.strategy = policy.strategy() == null ? null : policy.strategy().toString();
+        target.redeployStrategy = policy.redeployStrategy() == null ? null : policy.redeployStrategy().toString();
+        ObjectNode gate = mapper.createObjectNode().put("enabled", policy.gateEnabled());
+        policy.requiredSuites().forEach(gate.putArray("requiredSuites")::add);
+        target.gate = gate.toString();
         target.updatedAt = DeploymentService.now();
         targets.persist(target);
         LOG.infof("Target %s/%s now rolls back with %s", service, environment, executorName);
@@ -108,6 +129,33 @@ public class TargetService {
             }
         }));
         return shown;
+    }
+
+    /** The target's rollout defaults ({@link Policy#DEFAULT} for a target without a body). */
+    @Transactional
+    public Policy policyFor(String service, String environment) {
+        return targets.find(service, environment).map(this::policy).orElse(Policy.DEFAULT);
+    }
+
+    /** The strategy of a redeploy after a rollback: the target's, else the configured one. */
+    public ObjectNode redeployStrategy(Policy policy) {
+        if (policy.redeployStrategy() != null) {
+            return policy.redeployStrategy();
+        }
+        try {
+            return Strategies.parse(mapper.readTree(config.redeployStrategy()), "lifeguard.deploy.redeploy-strategy");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("lifeguard.deploy.redeploy-strategy is not JSON", e);
+        }
+    }
+
+    private Policy policy(Target target) {
+        ObjectNode gate = target.gate == null ? mapper.createObjectNode() : Strategies.read(target.gate);
+        List<String> required = new java.util.ArrayList<>();
+        gate.path("requiredSuites").forEach(suite -> required.add(suite.asText()));
+        return new Policy(target.strategy == null ? null : Strategies.read(target.strategy),
+                target.redeployStrategy == null ? null : Strategies.read(target.redeployStrategy),
+                gate.path("enabled").asBoolean(true), List.copyOf(required));
     }
 
     public RollbackExecutors executors() {

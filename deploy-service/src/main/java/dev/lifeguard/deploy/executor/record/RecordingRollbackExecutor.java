@@ -34,4 +34,19 @@ public class RecordingRollbackExecutor implements RollbackExecutor {
         return ExecutionOutcome.done("recorded " + plan.service() + "/" + plan.environment() + " back to "
                 + plan.toVersion() + " (no platform was changed)");
     }
+
+    @Override
+    public boolean runsRollouts() {
+        return true;
+    }
+
+    @Override
+    public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settings) {
+        LOG.infof("Rollout step %s: %s/%s %s %s%s recorded (no platform executor configured)", step.stepId(),
+                step.service(), step.environment(), step.action().wireName(), step.version(),
+                step.action() == StepAction.SET_WEIGHT ? " at " + step.weight() + "%" : "");
+        return ExecutionOutcome.done("recorded " + step.action().wireName() + " of " + step.service() + "/"
+                + step.environment() + " " + step.version() + (step.action() == StepAction.SET_WEIGHT
+                ? " at " + step.weight() + "%" : "") + " (no platform was changed)");
+    }
 }

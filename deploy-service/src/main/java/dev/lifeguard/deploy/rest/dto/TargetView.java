@@ -6,5 +6,9 @@ import java.time.OffsetDateTime;
 
 /** A target's executor and settings (secrets masked); {@code configured} false means the default executor. */
 public record TargetView(String service, String environment, String executor, ObjectNode settings, boolean configured,
-                         OffsetDateTime updatedAt) {
+                         OffsetDateTime updatedAt, ObjectNode strategy, ObjectNode redeployStrategy, Gate gate) {
+
+    /** The redeploy gate after a rollback: on unless disabled; no required suites = any passing suite, no failure. */
+    public record Gate(boolean enabled, java.util.List<String> requiredSuites) {
+    }
 }

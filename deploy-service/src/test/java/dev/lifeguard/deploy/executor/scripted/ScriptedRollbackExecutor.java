@@ -33,6 +33,33 @@ public class ScriptedRollbackExecutor implements RollbackExecutor {
     private final Map<String, List<RollbackPlan>> calls = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> answered = new ConcurrentHashMap<>();
+    private final Map<String, List<Step>> stepScripts = new ConcurrentHashMap<>();
+    private final Map<String, List<RolloutStep>> steps = new ConcurrentHashMap<>();
+
+    /** The answers for the service's rollout steps (set-weight, promote, abort), one per call; the last one repeats. */
+    public void scriptSteps(String service, Step... answers) {
+        stepScripts.put(service, new CopyOnWriteArrayList<>(List.of(answers)));
+        gates.putIfAbsent(service, new CountDownLatch(1));
+    }
+
+    /** The rollout step calls made for the service, in order. */
+    public List<RolloutStep> steps(String service) {
+        return steps.getOrDefault(service, List.of());
+    }
+
+    @Override
+    public boolean runsRollouts() {
+        return true;
+    }
+
+    @Override
+    public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settings) {
+        steps.computeIfAbsent(step.service(), service -> new CopyOnWriteArrayList<>()).add(step);
+        List<Step> script = stepScripts.getOrDefault(step.service(), List.of(Step.DONE));
+        Step answer = script.size() > 1 ? script.remove(0) : script.get(0);
+        return answer(answer, step.service(), settings.path("label").asText("scripted") + " applied "
+                + step.stepId());
+    }
 
     /** The answers for the service's rollbacks, one per call; the last one repeats. */
     public void script(String service, Step... steps) {
@@ -75,9 +102,14 @@ public class ScriptedRollbackExecutor implements RollbackExecutor {
         List<Step> script = scripts.getOrDefault(plan.service(), List.of(Step.DONE));
         Step step = script.size() > 1 ? script.remove(0) : script.get(0);
         String label = settings.path("label").asText("scripted");
+        return answer(step, plan.service(), label + " rolled " + plan.service() + " back to " + plan.toVersion());
+    }
+
+    private ExecutionOutcome answer(Step step, String service, String done) {
+        String label = done.split(" ")[0];
         return switch (step) {
-            case DONE -> ExecutionOutcome.done(label + " rolled " + plan.service() + " back to " + plan.toVersion());
-            case ACCEPTED -> ExecutionOutcome.accepted(label + " accepted the rollback of " + plan.service());
+            case DONE -> ExecutionOutcome.done(done);
+            case ACCEPTED -> ExecutionOutcome.accepted(label + " accepted the call for " + service);
             case TRANSIENT -> throw new TransientExecutionException(label + ": platform answered 503");
             case FAIL -> throw new ExecutionFailedException(label + ": platform answered 403");
             case HANG -> {
@@ -86,13 +118,13 @@ public class ScriptedRollbackExecutor implements RollbackExecutor {
             }
             case BLOCK -> {
                 try {
-                    gates.get(plan.service()).await(60, TimeUnit.SECONDS);
+                    gates.get(service).await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                answered.computeIfAbsent(plan.service(), service -> new java.util.concurrent.atomic.AtomicInteger())
+                answered.computeIfAbsent(service, name -> new java.util.concurrent.atomic.AtomicInteger())
                         .incrementAndGet();
-                yield ExecutionOutcome.done(label + " rolled " + plan.service() + " back after a wait");
+                yield ExecutionOutcome.done(done + " after a wait");
             }
         };
     }
