@@ -630,8 +630,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         List<TargetSample> early = new ArrayList<>(state.early);
         state.early.clear();
         int replayed = 0;
+        // a step's canary runs beside the stable (running) version: its early samples are the analysis's too
+        String analysed = state.analysis != null && state.analysis.running() ? state.analysis.version : null;
         for (TargetSample sample : early) {
-            if (sample.version().equals(state.runningVersion) || sample.version().equals(state.stableVersion)) {
+            if (sample.version().equals(state.runningVersion) || sample.version().equals(state.stableVersion)
+                    || sample.version().equals(analysed)) {
                 sample(state, sample, now);
                 replayed++;
             } else {
