@@ -79,6 +79,8 @@ public class AnalysisReadModel {
         anomaly.id = id;
         anomaly.eventId = text(found, "eventId");
         anomaly.deploymentId = analysis.deploymentId;
+        anomaly.analysisId = analysis.analysisId;
+        anomaly.rolloutStep = analysis.rolloutStep;
         anomaly.service = analysis.service;
         anomaly.environment = analysis.environment;
         anomaly.version = analysis.version;

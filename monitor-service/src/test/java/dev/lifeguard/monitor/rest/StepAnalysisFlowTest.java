@@ -34,6 +34,7 @@ import static dev.lifeguard.monitor.rest.AnalysisFlowTest.ANALYSES_TOPIC;
 import static dev.lifeguard.monitor.rest.AnalysisFlowTest.post;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -84,6 +85,9 @@ class StepAnalysisFlowTest {
         assertThat(verdict.path("id").asText()).isEqualTo(AnalysisEvents.verdictEventIdOf(deploymentId + "#1"));
         assertThat(verdict.at("/data/subject/content/outcome").asText()).isEqualTo("failed");
         assertThat(verdict.at("/data/subject/content/rolloutStep").asInt()).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                dev.lifeguard.monitor.Fixtures.anomalies(service).body("analysisId", contains(deploymentId + "#1"))
+                        .body("rolloutStep", contains(1)).body("deploymentId", contains(deploymentId)));
 
         kafka.send(DEPLOYMENTS_TOPIC, key(service), rolloutRolledBack(step, "1.0.0", secondsAgo(0)).toString());
         // the next rollout of the target, after the rollback on the same partition: by then the rollback was applied
