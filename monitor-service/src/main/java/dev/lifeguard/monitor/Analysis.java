@@ -12,13 +12,17 @@ import java.time.OffsetDateTime;
  * One analysis of a deployment as the REST API shows it: the read model of the engine's progress snapshots (every
  * instance's engine writes its own targets' rows; any instance answers for all). {@code metrics} is the per-metric
  * JSON of the latest snapshot; {@code revision} lets an older snapshot never overwrite a newer one. A deployment has
- * one analysis when it starts and one more each time a rollback restores it ({@code rollbackId}).
+ * one analysis when it starts and one more each time a rollback restores it ({@code rollbackId}); a deployment rolled
+ * out in steps has one per analysed step before that ({@code rolloutStep}).
  */
 @Entity
 @Table(name = "analysis")
 public class Analysis extends PanacheEntityBase {
 
-    /** The deployment id, or for an analysis after a rollback the deployment id @ the rollback's id. */
+    /**
+     * The deployment id, or for an analysis after a rollback the deployment id @ the rollback's id, or for a rollout
+     * step's the deployment id # the step's index.
+     */
     @Id
     @Column(name = "analysis_id", length = 400)
     public String analysisId;
@@ -29,6 +33,10 @@ public class Analysis extends PanacheEntityBase {
     /** Set when a rollback restored the deployment and this analysis judges it again. */
     @Column(name = "rollback_id", length = 200)
     public String rollbackId;
+
+    /** Set for a rollout step's analysis: the step's index. */
+    @Column(name = "rollout_step")
+    public Integer rolloutStep;
 
     @Column(nullable = false, length = 100)
     public String service;

@@ -24,6 +24,14 @@ public class Anomaly extends PanacheEntityBase {
     @Column(name = "deployment_id", nullable = false, length = 200)
     public String deploymentId;
 
+    /** The failing analysis: the deployment id, {@code <id>@<rollbackId>} or {@code <id>#<stepIndex>}. */
+    @Column(name = "analysis_id", length = 400)
+    public String analysisId;
+
+    /** Set when the failing analysis was a rollout step's: the step's index. */
+    @Column(name = "rollout_step")
+    public Integer rolloutStep;
+
     @Column(nullable = false, length = 100)
     public String service;
 

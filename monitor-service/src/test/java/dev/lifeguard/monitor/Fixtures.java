@@ -90,6 +90,45 @@ public final class Fixtures {
         return event;
     }
 
+    /**
+     * deploy-service's {@code lifeguard-rollout.step-started} of a pause step asking for the analysis
+     * {@code <deploymentId>#<stepIndex>} over {@code window} (ISO-8601; null: the spec's), with a fresh event id.
+     */
+    public static ObjectNode stepStarted(String service, String deploymentId, String version, String stableVersion,
+                                         int stepIndex, String window, OffsetDateTime at) {
+        ObjectNode event = (ObjectNode) EventContract.parse(golden("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0",
+                service));
+        String eventId = UUID.randomUUID().toString();
+        event.put("id", eventId).put("time", rfc3339(at));
+        ((ObjectNode) event.at("/data/context")).put("id", eventId).put("timestamp", rfc3339(at));
+        ((ObjectNode) event.at("/data/subject")).put("id", deploymentId);
+        ObjectNode content = (ObjectNode) event.at("/data/subject/content");
+        content.put("deploymentId", deploymentId).put("version", version).put("stableVersion", stableVersion)
+                .put("artifactId", "pkg:generic/" + service + "@" + version).put("stepIndex", stepIndex);
+        content.putObject("step").put("kind", "pause").put("duration", window);
+        content.putObject("analysis").put("analysisId", deploymentId + "#" + stepIndex).put("window", window);
+        return event;
+    }
+
+    /** The {@code service.rolledback} of a rollout's abort ({@code rolloutAborted: true}), back to {@code toVersion}. */
+    public static ObjectNode rolloutRolledBack(JsonNode stepStarted, String toVersion, OffsetDateTime at) {
+        String service = stepStarted.at("/data/subject/content/service").asText();
+        String deploymentId = stepStarted.at("/data/subject/content/deploymentId").asText();
+        ObjectNode event = (ObjectNode) EventContract.parse(golden("dev.cdevents.service.rolledback.0.3.0", service));
+        String eventId = UUID.randomUUID().toString();
+        String chainId = stepStarted.path("chainid").asText();
+        event.put("id", eventId).put("time", rfc3339(at)).put("chainid", chainId);
+        ((ObjectNode) event.at("/data/context")).put("id", eventId).put("timestamp", rfc3339(at)).put("chainId", chainId);
+        ((ObjectNode) event.at("/data/subject/content")).put("artifactId", "pkg:generic/" + service + "@" + toVersion);
+        ((ObjectNode) event.at("/data/customData")).put("deploymentId", deploymentId)
+                .put("fromVersion", stepStarted.at("/data/subject/content/version").asText())
+                .put("toVersion", toVersion)
+                .put("rollbackId", "abort-" + deploymentId)
+                .put("restoredDeploymentId", "d-stable-" + UUID.randomUUID())
+                .put("rolloutAborted", true);
+        return event;
+    }
+
     public static String deploymentId(JsonNode deploymentEvent) {
         return deploymentEvent.at("/data/customData/deploymentId").asText();
     }

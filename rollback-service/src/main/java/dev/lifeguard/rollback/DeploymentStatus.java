@@ -7,5 +7,10 @@ public enum DeploymentStatus {
     /** Replaced by a newer deployment. */
     SUPERSEDED,
     /** Taken out by a rollback. */
-    ROLLED_BACK
+    ROLLED_BACK,
+    /**
+     * Rolled out in steps (canary, blue-green) beside the RUNNING stable deployment, which keeps the rest of the traffic
+     * until this one is promoted (it then runs) or aborted (rolled back).
+     */
+    ROLLING_OUT
 }

@@ -53,6 +53,18 @@ public class TrackedDeployment extends PanacheEntityBase {
     @Column(name = "rolled_back_to", length = 200)
     public String rolledBackTo;
 
+    /** For a deployment rolled out in steps: canary or blue-green; null for one that took all traffic at once. */
+    @Column(name = "rollout_strategy", length = 20)
+    public String rolloutStrategy;
+
+    /** The index of the newest rollout step heard of (0-based, as in the rollout events). */
+    @Column(name = "rollout_step")
+    public Integer rolloutStep;
+
+    /** The share of traffic (percent) the new version takes at that step. */
+    @Column(name = "rollout_weight")
+    public Integer rolloutWeight;
+
     public boolean isRunning() {
         return status == DeploymentStatus.RUNNING;
     }

@@ -71,6 +71,33 @@ public final class Scenario {
         return event;
     }
 
+    /**
+     * deploy-service's {@code lifeguard-rollout.step-started} (golden example, a canary): {@code deploymentId} at step
+     * {@code stepIndex} takes {@code weight} percent of the traffic beside {@code stableVersion}.
+     */
+    public ObjectNode stepStarted(String deploymentId, String version, String stableVersion, int stepIndex, int weight) {
+        ObjectNode event = example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0");
+        identify(event);
+        String time = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        event.put("time", time);
+        event.withObject("/data/context").put("timestamp", time);
+        event.withObject("/data/subject").put("id", deploymentId);
+        ObjectNode content = event.withObject("/data/subject/content");
+        content.put("service", service).put("environment", environment).put("deploymentId", deploymentId)
+                .put("version", version).put("stableVersion", stableVersion).put("stepIndex", stepIndex)
+                .put("weight", weight).put("artifactId", "pkg:generic/" + service + "@" + version);
+        content.putObject("analysis").put("analysisId", deploymentId + "#" + stepIndex).put("window", "PT5M");
+        return event;
+    }
+
+    /** monitor-service's incident.detected for the analysis of rollout step {@code stepIndex} of a deployment. */
+    public ObjectNode stepAnomaly(String deploymentId, String version, int stepIndex) {
+        ObjectNode event = anomaly(deploymentId, version);
+        event.withObject("/data/customData").put("rolloutStep", stepIndex)
+                .put("analysisId", deploymentId + "#" + stepIndex).put("stableVersion", "1.0.0");
+        return event;
+    }
+
     /** deploy-service's service.rolledback: {@code deploymentId} was taken out, {@code toVersion} runs again. */
     public ObjectNode rolledBack(String deploymentId, String fromVersion, String toVersion) {
         ObjectNode event = example("dev.cdevents.service.rolledback.0.3.0");

@@ -22,7 +22,8 @@ import java.util.UUID;
  * The events an analysis causes, as structured CloudEvents JSON: {@code incident.detected} when it fails and
  * {@code lifeguard-analysis.finished} when it ends, plus the internal progress snapshot the read model is built
  * from. Event and anomaly ids derive from the analysis id ({@link AnalysisState#analysisId()}: the deployment id, plus
- * the rollback's id when a rollback restored the deployment): an analysis replayed after a crash emits the very same
+ * the rollback's id when a rollback restored the deployment, or a rollout step's {@code <deploymentId>#<stepIndex>}):
+ * an analysis replayed after a crash emits the very same
  * ids and every consumer recognises the repeat, while a deployment's analysis after a rollback gets ids of its own, so
  * both verdicts survive de-duplication downstream.
  */
@@ -48,7 +49,11 @@ public class AnalysisEvents {
 
     /** {@code rollbackId}: null for the deployment's first analysis, the rollback's id for one after it restored it. */
     public static String anomalyId(String deploymentId, String rollbackId) {
-        return derivedId("anomaly", AnalysisState.analysisId(deploymentId, rollbackId));
+        return anomalyIdOf(AnalysisState.analysisId(deploymentId, rollbackId));
+    }
+
+    public static String anomalyIdOf(String analysisId) {
+        return derivedId("anomaly", analysisId);
     }
 
     public static String verdictEventId(String deploymentId) {
@@ -56,7 +61,11 @@ public class AnalysisEvents {
     }
 
     public static String verdictEventId(String deploymentId, String rollbackId) {
-        return derivedId("analysis-finished", AnalysisState.analysisId(deploymentId, rollbackId));
+        return verdictEventIdOf(AnalysisState.analysisId(deploymentId, rollbackId));
+    }
+
+    public static String verdictEventIdOf(String analysisId) {
+        return derivedId("analysis-finished", analysisId);
     }
 
     static String anomalyEventId(String analysisId) {
@@ -85,6 +94,11 @@ public class AnalysisEvents {
         evidence.put("version", analysis.version);
         if (analysis.reanalysis()) {
             evidence.put("rollbackId", analysis.rollbackId);
+        }
+        evidence.put("analysisId", analysis.analysisId());
+        if (analysis.stepAnalysis()) {
+            evidence.put("rolloutStep", analysis.rolloutStep);
+            evidence.put("stableVersion", analysis.stableVersion);
         }
         evidence.put("rule", failing.reason);
         evidence.put("metric", failing.metric);
@@ -124,7 +138,7 @@ public class AnalysisEvents {
     public String analysisFinished(String service, String environment, AnalysisState analysis) {
         ObjectNode content = summary(service, environment, analysis, true);
         return json(CdEventBuilder.event(EventTypes.ANALYSIS_FINISHED)
-                .id(verdictEventId(analysis.deploymentId, analysis.rollbackId))
+                .id(verdictEventIdOf(analysis.analysisId()))
                 .source(source)
                 .chainId(analysis.chainId)
                 .triggeredBy(analysis.anomalyId != null ? anomalyEventId(analysis.analysisId()) : analysis.eventId)
@@ -138,7 +152,6 @@ public class AnalysisEvents {
     /** Internal snapshot for the REST read model ({@code lifeguard.monitor.analysis-progress}); not a contract event. */
     public String progress(String service, String environment, AnalysisState analysis) {
         ObjectNode snapshot = summary(service, environment, analysis, false);
-        snapshot.put("analysisId", analysis.analysisId());
         snapshot.put("revision", analysis.revision);
         snapshot.put("chainId", analysis.chainId);
         snapshot.put("status", analysis.outcome.name());
@@ -170,8 +183,12 @@ public class AnalysisEvents {
         content.put("service", service);
         content.put("environment", environment);
         content.put("deploymentId", analysis.deploymentId);
+        content.put("analysisId", analysis.analysisId());
         if (analysis.reanalysis()) {
             content.put("rollbackId", analysis.rollbackId);
+        }
+        if (analysis.stepAnalysis()) {
+            content.put("rolloutStep", analysis.rolloutStep);
         }
         content.put("version", analysis.version);
         content.put("stableVersion", analysis.stableVersion);
@@ -221,7 +238,9 @@ public class AnalysisEvents {
 
     private static String description(String service, String environment, AnalysisState analysis, MetricTrack failing) {
         return failing.reason + " on " + service + " " + analysis.version + " in " + environment
-                + (analysis.reanalysis() ? " after rollback " + analysis.rollbackId + " restored it" : "");
+                + (analysis.reanalysis() ? " after rollback " + analysis.rollbackId + " restored it"
+                : analysis.stepAnalysis() ? " (canary beside " + analysis.stableVersion + ", rollout step "
+                + analysis.rolloutStep + ")" : "");
     }
 
     /** The bound the failing detector compared its statistic with, for readers that expect a threshold. */

@@ -16,6 +16,16 @@ public final class EventTypes {
         return type.startsWith("dev.cdevents.service.deployed.") || type.startsWith("dev.cdevents.service.upgraded.");
     }
 
+    public static final String ROLLOUT_STEP_STARTED = "dev.cdeventsx.lifeguard-rollout.step-started.";
+    public static final String ROLLOUT_ABORTED = "dev.cdeventsx.lifeguard-rollout.aborted.";
+    public static final String ROLLOUT_PROMOTED = "dev.cdeventsx.lifeguard-rollout.promoted.";
+
+    /** The rollout events that start or end a step analysis (any 0.x version: the fields read here stay). */
+    public static boolean isRolloutChange(String type) {
+        return type.startsWith(ROLLOUT_STEP_STARTED) || type.startsWith(ROLLOUT_ABORTED)
+                || type.startsWith(ROLLOUT_PROMOTED);
+    }
+
     public static boolean isServiceRollback(String type) {
         return type.startsWith("dev.cdevents.service.rolledback.");
     }

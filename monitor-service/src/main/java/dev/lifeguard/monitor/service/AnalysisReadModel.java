@@ -49,6 +49,7 @@ public class AnalysisReadModel {
         analysis.analysisId = snapshot.path("analysisId").isTextual() ? snapshot.get("analysisId").asText()
                 : analysis.deploymentId;
         analysis.rollbackId = snapshot.path("rollbackId").isTextual() ? snapshot.get("rollbackId").asText() : null;
+        analysis.rolloutStep = snapshot.path("rolloutStep").canConvertToInt() ? snapshot.get("rolloutStep").asInt() : null;
         analysis.service = text(snapshot, "service");
         analysis.environment = text(snapshot, "environment");
         analysis.version = text(snapshot, "version");
@@ -78,6 +79,8 @@ public class AnalysisReadModel {
         anomaly.id = id;
         anomaly.eventId = text(found, "eventId");
         anomaly.deploymentId = analysis.deploymentId;
+        anomaly.analysisId = analysis.analysisId;
+        anomaly.rolloutStep = analysis.rolloutStep;
         anomaly.service = analysis.service;
         anomaly.environment = analysis.environment;
         anomaly.version = analysis.version;

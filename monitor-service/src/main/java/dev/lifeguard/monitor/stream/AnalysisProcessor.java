@@ -85,10 +85,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         long now = context.currentSystemTimeMs();
         if (record.value().deployment() != null) {
             DeploymentChange change = record.value().deployment();
-            if (change.kind() == DeploymentChange.Kind.STARTED) {
-                started(change, now);
-            } else {
-                rolledBack(change, now);
+            switch (change.kind()) {
+                case STARTED -> started(change, now);
+                case ROLLED_BACK -> rolledBack(change, now);
+                case STEP_STARTED -> stepStarted(change, now);
+                case ROLLOUT_ABORTED, ROLLOUT_PROMOTED -> rolloutEnded(change, now);
             }
         } else {
             samples(record.value().samples(), now);
@@ -129,6 +130,7 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         if (previous != null && previous.running()) {
             end(state, previous, Outcome.INCONCLUSIVE, "superseded", "superseded by deployment "
                     + deployment.deploymentId() + " (" + deployment.version() + ") before its window closed", now);
+            forwardProgress(state, previous);
         }
         AnalysisState analysis = prepare(target, deployment, stableFor(state, deployment, previous));
         open(state, analysis);
@@ -143,8 +145,113 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
     }
 
     private static String stableFor(TargetState state, DeploymentChange deployment, AnalysisState previous) {
-        return deployment.stableVersion() != null ? deployment.stableVersion()
-                : previous != null && previous.outcome == Outcome.PASSED ? previous.version : state.runningVersion;
+        if (deployment.stableVersion() != null) {
+            return deployment.stableVersion();
+        }
+        if (previous != null && previous.stepAnalysis()) {
+            // a canary that passed a step is not stable yet: the version it ran beside still is
+            return previous.stableVersion != null ? previous.stableVersion : state.runningVersion;
+        }
+        return previous != null && previous.outcome == Outcome.PASSED ? previous.version : state.runningVersion;
+    }
+
+    // ---- rollouts ----------------------------------------------------------------------------------------------
+
+    /**
+     * A rollout step asks for an analysis of the new version beside the stable one, under the step's analysis id and
+     * window. It is not the deployment's full-traffic analysis: the deployment stays unseen, so its promotion
+     * ({@code service.upgraded}) opens that one. A newer step (or deployment) supersedes it; a step older than the
+     * analysis in progress, or of a rollout that already ended, opens none.
+     */
+    private void stepStarted(DeploymentChange step, long now) {
+        String target = step.target();
+        TargetState state = targets.get(target);
+        if (state == null) {
+            state = new TargetState();
+            state.service = step.service();
+            state.environment = step.environment();
+        }
+        DeploymentChange.Rollout rollout = step.rollout();
+        String analysisId = rollout.analysisId();
+        if (!state.stepAnalysisNew(analysisId, step.deploymentId())) {
+            LOG.debugf("Step analysis %s of %s seen before: nothing to do", analysisId, target);
+            targets.put(target, state);
+            return;
+        }
+        AnalysisState previous = state.analysis;
+        String ignored = state.endedRollouts.contains(step.deploymentId())
+                ? "its rollout has already ended"
+                : state.seenDeployments.contains(step.deploymentId()) ? "the deployment already takes all traffic"
+                : previous != null && step.at() < previous.startedAt
+                ? "it is older than the analysis " + previous.analysisId() + " of " + previous.version : null;
+        if (ignored != null) {
+            LOG.infof("Step %d of deployment %s (%s, %s) not analysed: %s", rollout.stepIndex(), step.deploymentId(),
+                    target, step.version(), ignored);
+            targets.put(target, state);
+            return;
+        }
+        if (previous != null && previous.running()) {
+            String by = step.deploymentId().equals(previous.deploymentId) ? "step " + rollout.stepIndex()
+                    : "step " + rollout.stepIndex() + " of deployment " + step.deploymentId() + " (" + step.version() + ")";
+            end(state, previous, Outcome.INCONCLUSIVE, "superseded", "superseded by " + by + " before its window closed",
+                    now);
+            forwardProgress(state, previous);
+        }
+        String stable = step.stableVersion() != null ? step.stableVersion()
+                : previous != null && previous.stepAnalysis() ? previous.stableVersion : state.runningVersion;
+        AnalysisState analysis = prepare(target, step, stable, rollout.windowMillis());
+        analysis.rolloutStep = rollout.stepIndex();
+        analysis.stepAnalysisId = analysisId;
+        state.seenVersion(step.version());
+        open(state, analysis);
+        replayEarlySamples(state, now);
+        publish(state, analysis);
+        targets.put(target, state);
+    }
+
+    /**
+     * The rollout was aborted (traffic back to stable) or promoted (the new version takes all traffic and gets its
+     * full analysis next): a running analysis of one of its steps ends, inconclusive.
+     */
+    private void rolloutEnded(DeploymentChange change, long now) {
+        String target = change.target();
+        TargetState state = targets.get(target);
+        if (state == null) {
+            state = new TargetState();
+            state.service = change.service();
+            state.environment = change.environment();
+        }
+        state.rolloutEnded(change.deploymentId());
+        AnalysisState analysis = state.analysis;
+        if (analysis != null && analysis.running() && analysis.stepAnalysis()
+                && analysis.deploymentId.equals(change.deploymentId())) {
+            boolean aborted = change.kind() == DeploymentChange.Kind.ROLLOUT_ABORTED;
+            String reason = aborted
+                    ? "rollout of " + change.version() + " aborted before its window closed"
+                    + (change.rollout().reason() != null ? ": " + change.rollout().reason() : "")
+                    : "rollout of " + change.version() + " promoted before its window closed";
+            end(state, analysis, Outcome.INCONCLUSIVE, aborted ? "rollback" : "superseded", reason, now);
+            publish(state, analysis);
+        }
+        targets.put(target, state);
+    }
+
+    /**
+     * The rollback that aborted a rollout: traffic went back to the stable version, which never stopped running, so
+     * nothing is analysed again; a running analysis of the rollout's step ends.
+     */
+    private void rolloutRolledBack(TargetState state, DeploymentChange rollback, long now) {
+        state.rolloutEnded(rollback.deploymentId());
+        AnalysisState analysis = state.analysis;
+        if (analysis != null && analysis.running() && analysis.stepAnalysis()
+                && analysis.deploymentId.equals(rollback.deploymentId())) {
+            end(state, analysis, Outcome.INCONCLUSIVE, "rollback", "rollout aborted: traffic back to "
+                    + (rollback.version() != null ? rollback.version() : "the stable version") + " by rollback "
+                    + rollback.rollbackKey() + " before its window closed", now);
+            publish(state, analysis);
+        }
+        LOG.infof("Rollback %s of %s ended the rollout of deployment %s: the stable version never stopped, nothing is "
+                + "analysed again", rollback.rollbackKey(), rollback.target(), rollback.deploymentId());
     }
 
     private static String rolledBackBeforeWindowClosed(long rolledBackAt) {
@@ -166,6 +273,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         }
         if (!state.rollbackNew(rollback.rollbackKey())) {
             LOG.debugf("Rollback %s of %s seen before: nothing to do", rollback.rollbackKey(), target);
+            return;
+        }
+        if (rollback.abortedRollout() || state.onlyRolledOut(rollback.deploymentId())) {
+            rolloutRolledBack(state, rollback, now);
+            targets.put(target, state);
             return;
         }
         AnalysisState analysis = state.analysis;
@@ -236,6 +348,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
 
     /** A new analysis of a deployment from the target's spec, compared with {@code stable}; not yet the target's. */
     private AnalysisState prepare(String target, DeploymentChange deployment, String stable) {
+        return prepare(target, deployment, stable, null);
+    }
+
+    /** {@code windowMillis}: the window a rollout step asked for, null for the spec's. */
+    private AnalysisState prepare(String target, DeploymentChange deployment, String stable, Long windowMillis) {
         AnalysisPlan plan = engine.plan(ValueAndTimestamp.getValueOrNull(specs.get(target)));
         AnalysisState analysis = new AnalysisState();
         analysis.deploymentId = deployment.deploymentId();
@@ -245,7 +362,7 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         analysis.version = deployment.version();
         analysis.stableVersion = stable;
         analysis.startedAt = deployment.at();
-        analysis.endsAt = deployment.at() + plan.window().toMillis();
+        analysis.endsAt = deployment.at() + (windowMillis != null ? windowMillis : plan.window().toMillis());
         analysis.intervalMillis = plan.interval().toMillis();
         analysis.minSamples = plan.minSamples();
         analysis.inconclusiveLimit = plan.inconclusiveLimit();
@@ -270,15 +387,22 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         String target = state.service + "/" + state.environment;
         AnalysisPlan plan = engine.plan(ValueAndTimestamp.getValueOrNull(specs.get(target)));
         state.analysis = analysis;
-        state.runningVersion = analysis.version;
-        state.stableVersion = analysis.stableVersion;
+        if (!analysis.stepAnalysis()) {
+            state.runningVersion = analysis.version;
+            state.stableVersion = analysis.stableVersion;
+        } else if (analysis.stableVersion != null) {
+            // a step's version runs beside the stable one, which stays the target's current version
+            state.runningVersion = analysis.stableVersion;
+            state.stableVersion = analysis.stableVersion;
+        }
         state.baselineMetrics = plan.metrics().stream().map(MetricPlan::metric).toList();
         deadlines.put(deadline(DEADLINE_WINDOW, analysis.endsAt, target), target);
         if (plan.pulls(engine::pulls)) {
             pulls.put(target, PullPlan.of(state, analysis, plan, engine::pulls));
         }
         LOG.infof("Analysing deployment %s%s: %s %s against %s until %s (%d metric(s))", analysis.deploymentId,
-                analysis.reanalysis() ? " again after rollback " + analysis.rollbackId : "", target, analysis.version,
+                analysis.reanalysis() ? " again after rollback " + analysis.rollbackId
+                        : analysis.stepAnalysis() ? " at rollout step " + analysis.rolloutStep : "", target, analysis.version,
                 analysis.stableVersion, Instant.ofEpochMilli(analysis.endsAt), analysis.metrics.size());
     }
 
@@ -428,7 +552,7 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         Judgement judgement = engine.detector(track.detector).observe(track, observation);
         record(track, judgement);
         if (judgement.outcome() == Outcome.FAILED) {
-            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId, analysis.rollbackId);
+            analysis.anomalyId = AnalysisEvents.anomalyIdOf(analysis.analysisId());
             end(state, analysis, Outcome.FAILED, "failure", track.metric + ": " + judgement.reason(), now);
             publish(state, analysis);
         }
@@ -506,8 +630,11 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         List<TargetSample> early = new ArrayList<>(state.early);
         state.early.clear();
         int replayed = 0;
+        // a step's canary runs beside the stable (running) version: its early samples are the analysis's too
+        String analysed = state.analysis != null && state.analysis.running() ? state.analysis.version : null;
         for (TargetSample sample : early) {
-            if (sample.version().equals(state.runningVersion) || sample.version().equals(state.stableVersion)) {
+            if (sample.version().equals(state.runningVersion) || sample.version().equals(state.stableVersion)
+                    || sample.version().equals(analysed)) {
                 sample(state, sample, now);
                 replayed++;
             } else {
@@ -586,14 +713,17 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
             }
         }
         if (failed != null) {
-            analysis.anomalyId = AnalysisEvents.anomalyId(analysis.deploymentId, analysis.rollbackId);
+            analysis.anomalyId = AnalysisEvents.anomalyIdOf(analysis.analysisId());
             end(state, analysis, Outcome.FAILED, "window", failed.metric + ": " + failed.reason, now);
         } else if (!inconclusive.isEmpty()) {
             end(state, analysis, Outcome.INCONCLUSIVE, "window", String.join("; ", inconclusive), now);
         } else {
             end(state, analysis, Outcome.PASSED, "window", "all " + analysis.metrics.size() + " metric(s) passed over "
                     + analysis.samples + " sample(s)", now);
-            state.stableVersion = analysis.version;
+            if (!analysis.stepAnalysis()) {
+                // a canary that passed a step is not stable yet: its promotion's full analysis decides
+                state.stableVersion = analysis.version;
+            }
         }
         publish(state, analysis);
     }

@@ -15,6 +15,12 @@ public final class AnalysisState {
     public String deploymentId;
     /** Set when a rollback restored this deployment: this is its analysis after that rollback, not its first. */
     public String rollbackId;
+    /**
+     * Set for the analysis of a rollout step (a canary pause, a blue-green preview): the step's index, and the id
+     * deploy-service gave the analysis ({@code <deploymentId>#<stepIndex>}). Its version runs beside the stable one.
+     */
+    public Integer rolloutStep;
+    public String stepAnalysisId;
     public String eventId;
     public String chainId;
     public String artifactId;
@@ -38,11 +44,20 @@ public final class AnalysisState {
     public List<MetricTrack> metrics = new ArrayList<>();
 
     /**
-     * Identifies this analysis among all of the deployment's: the deployment id for its first, the deployment id and
-     * the rollback's id for one after a rollback. Event and anomaly ids derive from it.
+     * Identifies this analysis among all of the deployment's: the deployment id for its first (full-traffic) one, the
+     * deployment id and the rollback's id for one after a rollback, the step's analysis id for a rollout step's. Event
+     * and anomaly ids derive from it.
      */
     public String analysisId() {
-        return analysisId(deploymentId, rollbackId);
+        return stepAnalysisId != null ? stepAnalysisId : analysisId(deploymentId, rollbackId);
+    }
+
+    public static String stepAnalysisId(String deploymentId, int stepIndex) {
+        return deploymentId + "#" + stepIndex;
+    }
+
+    public boolean stepAnalysis() {
+        return rolloutStep != null;
     }
 
     public static String analysisId(String deploymentId, String rollbackId) {

@@ -3,6 +3,7 @@ package dev.lifeguard.monitor.stream;
 import dev.lifeguard.monitor.event.DeploymentRolledBackEvent;
 import dev.lifeguard.monitor.event.DeploymentStartedEvent;
 import dev.lifeguard.monitor.event.EventTypes;
+import dev.lifeguard.monitor.event.RolloutEvent;
 import dev.lifeguard.support.event.CdEvent;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.CloudEventReader;
@@ -13,7 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Reads deploy-service's lifecycle events: deployed and upgraded start an analysis, rolled back ends one and starts
- * the restored version's anew. Other types pass by. An unreadable record is dead-lettered with the reason, like every
+ * the restored version's anew (not after a rollout's abort: the stable version never stopped); a rollout step with an
+ * analysis starts a step analysis, a rollout aborted or promoted ends it. Other types (and steps without analysis)
+ * pass by. An unreadable record is dead-lettered with the reason, like every
  * Lifeguard consumer does.
  */
 final class DeploymentReadProcessor implements Processor<String, String, String, DeploymentRead> {
@@ -37,7 +40,12 @@ final class DeploymentReadProcessor implements Processor<String, String, String,
         DeploymentChange change;
         try {
             CloudEvent event = reader.read(record.value(), record.headers());
-            if (EventTypes.isServiceDeployment(event.type())) {
+            if (EventTypes.isRolloutChange(event.type())) {
+                change = rolloutChange(RolloutEvent.from(event));
+                if (change == null) {
+                    return;
+                }
+            } else if (EventTypes.isServiceDeployment(event.type())) {
                 DeploymentStartedEvent started = DeploymentStartedEvent.from(event);
                 String stable = CdEvent.textOrNull(event.cdEvent().document().at("/customData/stableVersion"));
                 change = DeploymentChange.started(started.eventId(), started.chainId(), started.deploymentId(),
@@ -49,7 +57,9 @@ final class DeploymentReadProcessor implements Processor<String, String, String,
                         rolledBack.chainId(), rolledBack.rolledBackDeploymentId(), rolledBack.service(),
                         rolledBack.environment(), rolledBack.toVersion(), null, rolledBack.restoredArtifactId(),
                         rolledBack.rolledBackAt() != null ? rolledBack.rolledBackAt().toInstant().toEpochMilli()
-                                : record.timestamp(), rolledBack.rollbackId(), rolledBack.restoredDeploymentId());
+                                : record.timestamp(), rolledBack.rollbackId(), rolledBack.restoredDeploymentId(),
+                        event.cdEvent().document().at("/customData/rolloutAborted").asBoolean(false)
+                                ? new DeploymentChange.Rollout(null, null, null, true, null) : null);
             } else {
                 return;
             }
@@ -60,5 +70,23 @@ final class DeploymentReadProcessor implements Processor<String, String, String,
             return;
         }
         context.forward(record.withKey(change.target()).withValue(new DeploymentRead(change, null, null)));
+    }
+
+    private static DeploymentChange rolloutChange(RolloutEvent rollout) {
+        DeploymentChange.Kind kind = switch (rollout.kind()) {
+            case STEP_STARTED -> DeploymentChange.Kind.STEP_STARTED;
+            case ABORTED -> DeploymentChange.Kind.ROLLOUT_ABORTED;
+            case PROMOTED -> DeploymentChange.Kind.ROLLOUT_PROMOTED;
+        };
+        if (kind == DeploymentChange.Kind.STEP_STARTED && !rollout.asksForAnalysis()) {
+            return null;
+        }
+        return new DeploymentChange(kind, rollout.eventId(), rollout.chainId(), rollout.deploymentId(),
+                rollout.service(), rollout.environment(), rollout.version(), rollout.stableVersion(),
+                rollout.artifactId() != null ? rollout.artifactId()
+                        : "pkg:generic/" + rollout.service() + "@" + rollout.version(),
+                rollout.at().toInstant().toEpochMilli(), null, null,
+                new DeploymentChange.Rollout(rollout.stepIndex(), rollout.analysisId(),
+                        rollout.window() != null ? rollout.window().toMillis() : null, false, rollout.reason()));
     }
 }

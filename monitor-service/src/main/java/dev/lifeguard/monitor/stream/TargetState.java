@@ -28,6 +28,12 @@ public final class TargetState {
     public AnalysisState analysis;
     /** Deployments already seen (started or rolled back), newest last: a replayed event changes nothing. */
     public List<String> seenDeployments = new ArrayList<>();
+    /** Step analyses already opened (their analysis ids, newest last): a step-started that comes again opens none. */
+    public List<String> seenStepAnalyses = new ArrayList<>();
+    /** Deployments whose rollout asked for a step analysis, newest last. */
+    public List<String> rollingOut = new ArrayList<>();
+    /** Deployments whose rollout ended (aborted, promoted, rolled back), newest last: a late step opens nothing. */
+    public List<String> endedRollouts = new ArrayList<>();
     /** Rollbacks already applied (their ids, newest last): a rollback that comes again opens no second analysis. */
     public List<String> seenRollbacks = new ArrayList<>();
     /** Rollbacks of deployments not seen yet: the deployment starts rolled back when it arrives. */
@@ -46,6 +52,30 @@ public final class TargetState {
     public void seen(String deploymentId, String version) {
         remember(seenDeployments, deploymentId);
         remember(seenVersions, version);
+    }
+
+    /** A version that runs now (a canary beside the stable one): once its analysis is over, its samples are late. */
+    public void seenVersion(String version) {
+        remember(seenVersions, version);
+    }
+
+    /** True when the step analysis is new, and now remembered, as is its deployment's rollout. */
+    public boolean stepAnalysisNew(String analysisId, String deploymentId) {
+        remember(rollingOut, deploymentId);
+        if (seenStepAnalyses.contains(analysisId)) {
+            return false;
+        }
+        remember(seenStepAnalyses, analysisId);
+        return true;
+    }
+
+    public void rolloutEnded(String deploymentId) {
+        remember(endedRollouts, deploymentId);
+    }
+
+    /** True when the deployment is (or was) rolled out in steps and never took all traffic. */
+    public boolean onlyRolledOut(String deploymentId) {
+        return rollingOut.contains(deploymentId) && !seenDeployments.contains(deploymentId);
     }
 
     /** True when the rollback is new, and now remembered. */

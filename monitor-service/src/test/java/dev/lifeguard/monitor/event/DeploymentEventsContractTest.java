@@ -67,6 +67,35 @@ class DeploymentEventsContractTest {
         assertThat(rolledBack.rollbackId()).isEqualTo("rollback-0004");
     }
 
+    @Test
+    void aRolloutStepWithAnAnalysisNamesTheCanaryTheStableVersionAndTheWindow() {
+        CloudEvent event = golden("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0");
+
+        assertThat(EventTypes.isRolloutChange(event.type())).isTrue();
+        assertThat(EventTypes.isServiceDeployment(event.type())).isFalse();
+        RolloutEvent step = RolloutEvent.from(event);
+        assertThat(step).isEqualTo(new RolloutEvent(RolloutEvent.Kind.STEP_STARTED,
+                "6c2d0a11-0004-4b7e-9c3d-000000000104", "5a1b2c3d-0003-4e5f-8a9b-000000000003", "d-0003", "checkout",
+                "production", "2.0.1", "1.0.0", "pkg:generic/checkout@2.0.1", 1, "d-0003#1", java.time.Duration.ofMinutes(5),
+                null, OffsetDateTime.parse("2026-11-26T11:04:02Z")));
+        assertThat(step.asksForAnalysis()).isTrue();
+    }
+
+    @Test
+    void rolloutAbortedAndPromotedNameTheDeploymentWhoseStepAnalysisTheyEnd() {
+        RolloutEvent aborted = RolloutEvent.from(golden("dev.cdeventsx.lifeguard-rollout.aborted.0.1.0"));
+        assertThat(aborted.kind()).isEqualTo(RolloutEvent.Kind.ABORTED);
+        assertThat(aborted.deploymentId()).isEqualTo("d-0003");
+        assertThat(aborted.stepIndex()).isEqualTo(1);
+        assertThat(aborted.reason()).contains("analysis of step 2 failed");
+        assertThat(aborted.asksForAnalysis()).isFalse();
+
+        RolloutEvent promoted = RolloutEvent.from(golden("dev.cdeventsx.lifeguard-rollout.promoted.0.1.0"));
+        assertThat(promoted.kind()).isEqualTo(RolloutEvent.Kind.PROMOTED);
+        assertThat(promoted.deploymentId()).isEqualTo("d-0003");
+        assertThat(promoted.version()).isEqualTo("2.0.1");
+    }
+
     private CloudEvent golden(String type) {
         String json = EventContract.read(EventContract.contractsDirectory().resolve("examples").resolve(type + ".json"));
         return reader.read(json, new RecordHeaders());

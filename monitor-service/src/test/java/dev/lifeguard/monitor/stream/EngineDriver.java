@@ -133,6 +133,63 @@ final class EngineDriver implements AutoCloseable {
         deployments.pipeInput(service + "/production", event.toString(), at);
     }
 
+    /**
+     * deploy-service's {@code lifeguard-rollout.step-started} from the golden example: a pause step of {@code deploymentId}
+     * at {@code stepIndex} asking for its analysis ({@code <deploymentId>#<stepIndex>}) over {@code window} (ISO-8601, null:
+     * the spec's window).
+     */
+    void stepStarted(String service, String deploymentId, String version, String stableVersion, int stepIndex,
+                     String window, Instant at) {
+        ObjectNode event = rolloutEvent("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0.json", service, deploymentId,
+                version, stableVersion, stepIndex, "step-" + deploymentId + "-" + stepIndex, at);
+        ObjectNode content = (ObjectNode) event.at("/data/subject/content");
+        content.putObject("analysis").put("analysisId", deploymentId + "#" + stepIndex).put("window", window);
+        content.putObject("step").put("kind", "pause").put("duration", window);
+        deployments.pipeInput(service + "/production", event.toString(), at);
+    }
+
+    void rolloutAborted(String service, String deploymentId, String version, int stepIndex, Instant at) {
+        deployments.pipeInput(service + "/production", rolloutEvent("dev.cdeventsx.lifeguard-rollout.aborted.0.1.0.json",
+                service, deploymentId, version, "1.0.0", stepIndex, "aborted-" + deploymentId, at).toString(), at);
+    }
+
+    void rolloutPromoted(String service, String deploymentId, String version, int stepIndex, Instant at) {
+        deployments.pipeInput(service + "/production", rolloutEvent("dev.cdeventsx.lifeguard-rollout.promoted.0.1.0.json",
+                service, deploymentId, version, "1.0.0", stepIndex, "promoted-" + deploymentId, at).toString(), at);
+    }
+
+    private static ObjectNode rolloutEvent(String example, String service, String deploymentId, String version,
+                                           String stableVersion, int stepIndex, String id, Instant at) {
+        ObjectNode event = golden(example);
+        event.put("id", id).put("time", at.toString()).put("subject", service + "/production");
+        ObjectNode data = (ObjectNode) event.get("data");
+        ((ObjectNode) data.get("context")).put("id", id).put("timestamp", at.toString());
+        ((ObjectNode) data.get("subject")).put("id", deploymentId);
+        ((ObjectNode) data.get("subject").get("content")).put("service", service).put("deploymentId", deploymentId)
+                .put("version", version).put("stableVersion", stableVersion).put("stepIndex", stepIndex)
+                .put("artifactId", "pkg:generic/" + service + "@" + version);
+        return event;
+    }
+
+    /** The service.rolledback of a rollout's abort: {@code rolloutAborted: true}, rollback id {@code abort-<id>}. */
+    void rolloutRolledBack(String service, String deploymentId, String toVersion, String stableDeploymentId,
+                           boolean flagged, Instant at) {
+        ObjectNode event = golden("dev.cdevents.service.rolledback.0.3.0.json");
+        String id = "rb-abort-" + deploymentId;
+        event.put("id", id).put("time", at.toString()).put("subject", service + "/production");
+        ObjectNode data = (ObjectNode) event.get("data");
+        ((ObjectNode) data.get("context")).put("id", id).put("timestamp", at.toString());
+        ((ObjectNode) data.get("subject")).put("id", service);
+        ((ObjectNode) data.get("subject").get("content")).put("artifactId", "pkg:generic/" + service + "@" + toVersion);
+        ObjectNode custom = (ObjectNode) data.get("customData");
+        custom.put("deploymentId", deploymentId).put("service", service).put("toVersion", toVersion)
+                .put("rollbackId", "abort-" + deploymentId).put("restoredDeploymentId", stableDeploymentId);
+        if (flagged) {
+            custom.put("rolloutAborted", true);
+        }
+        deployments.pipeInput(service + "/production", event.toString(), at);
+    }
+
     void sample(String service, String version, String metric, double value, Instant at) {
         metrics.pipeInput(service + "/production", sampleJson(service, version, metric, value, at), at);
     }

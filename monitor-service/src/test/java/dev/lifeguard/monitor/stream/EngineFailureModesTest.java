@@ -125,7 +125,52 @@ class EngineFailureModesTest {
         Fixtures.anomalies(service).body("deploymentId", containsInAnyOrder(deploymentId(deployment), restored));
     }
 
+    @Test
+    void aStepStartedDeliveredTwiceAndAgainAfterItsVerdictMakesOneStepAnalysisAndOneVerdict() {
+        String service = uniqueService();
+        String deploymentId = "d-" + UUID.randomUUID();
+        ObjectNode step = Fixtures.stepStarted(service, deploymentId, "2.0.1", "1.0.0", 1, "PT15S", secondsAgo(5));
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), step.toString());
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), step.toString());
+        kafka.send(METRICS_TOPIC, key(service), List.of(errorRate(service, "2.0.1", 0.01, secondsAgo(4)),
+                errorRate(service, "2.0.1", 0.01, secondsAgo(3)), errorRate(service, "2.0.1", 0.01, secondsAgo(2))).toString());
+        awaitAnalysis(service, "status", equalTo("PASSED")).body("analysisId", equalTo(deploymentId + "#1"))
+                .body("samples", equalTo(3));
+
+        kafka.send(DEPLOYMENTS_TOPIC, key(service), step.toString());
+        // the next step on the same partition: once it runs, the repeat before it was taken (and opened nothing)
+        kafka.send(DEPLOYMENTS_TOPIC, key(service),
+                Fixtures.stepStarted(service, deploymentId, "2.0.1", "1.0.0", 3, "PT1M", secondsAgo(0)).toString());
+        awaitAnalysis(service, "analysisId", equalTo(deploymentId + "#3")).body("status", equalTo("RUNNING"));
+
+        List<JsonNode> verdicts = verdictsOf(service, 1);
+        assertThat(verdicts).hasSize(1);
+        assertThat(verdicts.get(0).at("/data/subject/content/analysisId").asText()).isEqualTo(deploymentId + "#1");
+        assertThat(verdicts.get(0).at("/data/subject/content/outcome").asText()).isEqualTo("passed");
+    }
+
     // --- out of order ------------------------------------------------------------------------------------------
+
+    @Test
+    void aStepStartedOlderThanTheRunningStepAnalysisOpensNothing() {
+        String service = uniqueService();
+        String deploymentId = "d-" + UUID.randomUUID();
+        kafka.send(DEPLOYMENTS_TOPIC, key(service),
+                Fixtures.stepStarted(service, deploymentId, "2.0.1", "1.0.0", 3, "PT5M", secondsAgo(10)).toString());
+        kafka.send(DEPLOYMENTS_TOPIC, key(service),
+                Fixtures.stepStarted(service, deploymentId, "2.0.1", "1.0.0", 1, "PT5M", secondsAgo(60)).toString());
+        kafka.send(METRICS_TOPIC, key(service), List.of(errorRate(service, "2.0.1", 0.3, secondsAgo(9)),
+                errorRate(service, "2.0.1", 0.3, secondsAgo(8)), errorRate(service, "2.0.1", 0.3, secondsAgo(7))).toString());
+
+        awaitAnalysis(service, "status", equalTo("FAILED")).body("analysisId", equalTo(deploymentId + "#3"))
+                .body("rolloutStep", equalTo(3));
+        given().queryParam("service", service).get("/api/v1/analyses").then().statusCode(200)
+                .body("analysisId", containsInAnyOrder(deploymentId + "#3"));
+        JsonNode anomaly = EventContract.parse(kafka.awaitRecord("lifeguard.anomalies",
+                record -> key(service).equals(record.key())).value());
+        assertThat(anomaly.at("/data/customData/rolloutStep").asInt()).isEqualTo(3);
+        assertThat(verdictsOf(service, 1)).hasSize(1);
+    }
 
     @Test
     void aRollbackBeforeItsDeploymentAndSamplesBeforeTheirDeploymentAreAppliedWhenItArrives() {

@@ -13,10 +13,18 @@ import java.util.stream.Collectors;
 public record AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId,
                                    String service, String environment, String version, String metric,
                                    double threshold, List<Double> observedValues, String detector, String rule,
-                                   String rollbackId) {
+                                   String rollbackId, Integer rolloutStep) {
 
     /** Enough samples to show the pattern; the rest would only make the reason unreadable. */
     private static final int SHOWN_VALUES = 10;
+
+    /** An anomaly of a deployment's full-traffic analysis (or one from a monitor-service older than rollouts). */
+    public AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId, String service,
+                                String environment, String version, String metric, double threshold,
+                                List<Double> observedValues, String detector, String rule, String rollbackId) {
+        this(eventId, chainId, anomalyId, deploymentId, service, environment, version, metric, threshold, observedValues,
+                detector, rule, rollbackId, null);
+    }
 
     public static AnomalyDetectedEvent from(CloudEvent event) {
         JsonNode document = event.cdEvent().document();
@@ -31,7 +39,23 @@ public record AnomalyDetectedEvent(String eventId, String chainId, String anomal
                 observedValues(document.at("/customData/observedValues")),
                 EventFields.optionalText(document, "/customData/detector", 50),
                 EventFields.optionalText(document, "/customData/rule", 500),
-                EventFields.optionalText(document, "/customData/rollbackId", 200));
+                EventFields.optionalText(document, "/customData/rollbackId", 200),
+                rolloutStep(document.at("/customData/rolloutStep")));
+    }
+
+    /** The failing analysis was a rollout step's (a canary beside the stable version): the step's index. */
+    public boolean ofRolloutStep() {
+        return rolloutStep != null;
+    }
+
+    private static Integer rolloutStep(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0) {
+            throw new MalformedEventException("field '/customData/rolloutStep' must be a non-negative integer");
+        }
+        return node.intValue();
     }
 
     /** The anomaly is a relapse: the version a rollback restored failed its analysis after that rollback. */

@@ -13,6 +13,11 @@ public final class EventTypes {
         return type.startsWith("dev.cdevents.service.deployed.") || type.startsWith("dev.cdevents.service.upgraded.");
     }
 
+    /** deploy-service began a step of a rollout (canary, blue-green): the new version takes part of the traffic. */
+    public static boolean isRolloutStepStarted(String type) {
+        return type.startsWith("dev.cdeventsx.lifeguard-rollout.step-started.");
+    }
+
     public static boolean isServiceRolledBack(String type) {
         return type.startsWith("dev.cdevents.service.rolledback.");
     }

@@ -13,6 +13,7 @@ import dev.lifeguard.rollback.config.RollbackConfig;
 import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
 import dev.lifeguard.rollback.event.RollbackEvents;
 import dev.lifeguard.rollback.event.RollbackExecutionReport;
+import dev.lifeguard.rollback.event.RolloutStepStartedEvent;
 import dev.lifeguard.rollback.event.ServiceDeployedEvent;
 import dev.lifeguard.rollback.event.ServiceRolledBackEvent;
 import dev.lifeguard.rollback.policy.RollbackPolicy;
@@ -89,7 +90,11 @@ public class RollbackService {
     @Transactional
     public void deploymentStarted(ServiceDeployedEvent deployed) {
         targetLock.lock(deployed.service(), deployed.environment());
-        if (deployments.findByIdOptional(deployed.deploymentId()).isPresent()) {
+        Optional<TrackedDeployment> known = deployments.findByIdOptional(deployed.deploymentId());
+        if (known.isPresent()) {
+            if (known.get().status == DeploymentStatus.ROLLING_OUT) {
+                promoted(known.get(), deployed, now());
+            }
             return;
         }
         OffsetDateTime now = now();
@@ -133,6 +138,85 @@ public class RollbackService {
     }
 
     /**
+     * A rollout's promotion (its service.deployed / service.upgraded): the deployment takes all traffic and runs,
+     * replacing the stable one, unless a newer deployment was seen first. From now on it is rolled back as any other.
+     */
+    private void promoted(TrackedDeployment deployment, ServiceDeployedEvent deployed, OffsetDateTime now) {
+        OffsetDateTime promotedAt = deployed.time() != null ? deployed.time() : now;
+        deployment.eventId = deployed.eventId();
+        if (deployed.stableVersion() != null) {
+            deployment.stableVersion = deployed.stableVersion();
+        }
+        if (deployments.existsDeployedAfter(deployment.service, deployment.environment, promotedAt)) {
+            changeStatus(deployment, DeploymentStatus.SUPERSEDED, now);
+            LOG.infof("Rollout %s of %s/%s promoted at %s, after a newer deployment: tracked as superseded",
+                    deployment.deploymentId, deployment.service, deployment.environment, promotedAt);
+            return;
+        }
+        deployments.findRunning(deployment.service, deployment.environment)
+                .ifPresent(previous -> changeStatus(previous, DeploymentStatus.SUPERSEDED, now));
+        deployment.deployedAt = promotedAt;
+        changeStatus(deployment, DeploymentStatus.RUNNING, now);
+        LOG.infof("Rollout %s of %s/%s promoted: %s runs", deployment.deploymentId, deployment.service,
+                deployment.environment, deployment.version);
+    }
+
+    /**
+     * A rollout step began: the deployment is tracked as rolling out beside the stable deployment, which keeps
+     * running, with {@code stableVersion} as where a failed step goes back to; later steps move its step and weight
+     * on (an older step arriving late changes nothing). An anomaly that waited for it is decided now.
+     */
+    @Transactional
+    public void rolloutStepStarted(RolloutStepStartedEvent step) {
+        targetLock.lock(step.service(), step.environment());
+        OffsetDateTime now = now();
+        Optional<TrackedDeployment> known = deployments.findByIdOptional(step.deploymentId());
+        if (known.isPresent()) {
+            TrackedDeployment deployment = known.get();
+            if (deployment.status == DeploymentStatus.ROLLING_OUT
+                    && (deployment.rolloutStep == null || step.stepIndex() > deployment.rolloutStep)) {
+                deployment.rolloutStep = step.stepIndex();
+                deployment.rolloutWeight = step.weight();
+                if (step.stableVersion() != null) {
+                    deployment.stableVersion = step.stableVersion();
+                }
+            }
+            return;
+        }
+        TrackedDeployment deployment = new TrackedDeployment();
+        deployment.deploymentId = step.deploymentId();
+        deployment.service = step.service();
+        deployment.environment = step.environment();
+        deployment.version = step.version();
+        deployment.stableVersion = step.stableVersion();
+        deployment.chainId = step.chainId();
+        deployment.eventId = step.eventId();
+        deployment.deployedAt = step.time() != null ? step.time() : now;
+        deployment.statusChangedAt = now;
+        deployment.rolloutStrategy = step.strategy();
+        deployment.rolloutStep = step.stepIndex();
+        deployment.rolloutWeight = step.weight();
+        Optional<EarlyRollback> earlyRollback = earlyRollbacks.findByIdOptional(deployment.deploymentId);
+        if (earlyRollback.isPresent()) {
+            deployment.status = DeploymentStatus.ROLLED_BACK;
+            deployment.rolledBackTo = earlyRollback.get().toVersion;
+            earlyRollbacks.delete(earlyRollback.get());
+        } else {
+            deployment.status = DeploymentStatus.ROLLING_OUT;
+        }
+        deployments.persist(deployment);
+        LOG.infof("Deployment %s of %s/%s rolls out (%s, step %d, %d%% of traffic) beside %s", deployment.deploymentId,
+                deployment.service, deployment.environment, step.strategy(), step.stepIndex(), step.weight(),
+                step.stableVersion());
+
+        PendingAnomaly pending = pendingAnomalies.findById(deployment.deploymentId);
+        if (pending != null) {
+            pendingAnomalies.delete(pending);
+            decide(readAnomaly(pending), deployment);
+        }
+    }
+
+    /**
      * deploy-service rolled a deployment back: it stops running and the version it went back to runs again.
      * A rollback of a deployment not seen yet is remembered until the deployment's event arrives.
      */
@@ -148,9 +232,16 @@ public class RollbackService {
             changeStatus(deployment.get(), DeploymentStatus.ROLLED_BACK, now);
         }
         restoreIfNothingRuns(rolledBack.service(), rolledBack.environment(), rolledBack.toVersion(), now);
-        if (rolledBack.rollbackId() != null) {
-            decisions.findByIdOptional(rolledBack.rollbackId()).ifPresent(decision ->
-                    recordExecution(decision, Execution.EXECUTED, "rolled back to " + rolledBack.toVersion()));
+        Optional<RollbackDecision> decision = rolledBack.rollbackId() != null
+                ? decisions.findByIdOptional(rolledBack.rollbackId()) : Optional.empty();
+        if (decision.isPresent()) {
+            recordExecution(decision.get(), Execution.EXECUTED, "rolled back to " + rolledBack.toVersion());
+        } else if (rolledBack.rolloutAborted()) {
+            // deploy-service aborted the rollout on its own (the failed step's verdict) under its own rollback id:
+            // the rollback this service asked for is done all the same
+            decisions.findUnderWay(rolledBack.deploymentId()).ifPresent(underWay -> recordExecution(underWay,
+                    Execution.EXECUTED, "rollout aborted by " + rolledBack.rollbackId() + ": traffic back to "
+                            + rolledBack.toVersion()));
         }
     }
 

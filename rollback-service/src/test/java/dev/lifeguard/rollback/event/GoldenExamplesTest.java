@@ -66,6 +66,42 @@ class GoldenExamplesTest {
     }
 
     @Test
+    void rolloutStepStartedNamesTheDeploymentRollingOutItsStableVersionStepAndWeight() {
+        RolloutStepStartedEvent step = RolloutStepStartedEvent.from(read("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0"));
+
+        assertThat(step).isEqualTo(new RolloutStepStartedEvent("6c2d0a11-0004-4b7e-9c3d-000000000104",
+                "5a1b2c3d-0003-4e5f-8a9b-000000000003", "d-0003", "checkout", "production", "2.0.1", "1.0.0", "canary",
+                1, 10, OffsetDateTime.parse("2026-11-26T11:04:02Z")));
+    }
+
+    @Test
+    void anIncidentOfARolloutStepNamesTheStep() {
+        List<java.nio.file.Path> examples = EventContract.examples("dev.cdevents.incident.detected.0.3.0");
+        java.nio.file.Path stepExample = examples.stream()
+                .filter(path -> path.getFileName().toString().endsWith(".step.json")).findFirst().orElseThrow();
+        String json = EventContract.read(stepExample);
+        assertThat(EventContract.violations(json)).isEmpty();
+
+        AnomalyDetectedEvent anomaly = AnomalyDetectedEvent.from(READER.read(json, new RecordHeaders()));
+
+        assertThat(anomaly.rolloutStep()).isEqualTo(1);
+        assertThat(anomaly.ofRolloutStep()).isTrue();
+        assertThat(anomaly.deploymentId()).isEqualTo("d-0003");
+        assertThat(anomaly.version()).isEqualTo("2.0.1");
+        assertThat(anomaly.detector()).isEqualTo("canary");
+        // the full-traffic example names no step
+        assertThat(AnomalyDetectedEvent.from(read("dev.cdevents.incident.detected.0.3.0")).ofRolloutStep()).isFalse();
+    }
+
+    @Test
+    void aRolloutStepThatIsNotANumberIsMalformed() {
+        ObjectNode event = Scenario.example("dev.cdevents.incident.detected.0.3.0");
+        event.withObject("/data/customData").put("rolloutStep", "two");
+        assertThatThrownBy(() -> AnomalyDetectedEvent.from(READER.read(event.toString(), new RecordHeaders())))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("/customData/rolloutStep");
+    }
+
+    @Test
     void incidentDetectedCarriesTheEvidence() {
         AnomalyDetectedEvent anomaly = AnomalyDetectedEvent.from(read("dev.cdevents.incident.detected.0.3.0"));
 

@@ -107,6 +107,29 @@ class ConsumerFailureModesTest {
     }
 
     @Test
+    void aRolloutStepAndItsAnomalyDeliveredTwiceMakeOneDecisionAndOneRequest() throws Exception {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        String canary = "d-" + UUID.randomUUID();
+        ObjectNode step = scenario.stepStarted(canary, "2.0.1", "1.0.0", 1, 10);
+        scenario.send(Scenario.DEPLOYMENTS, step);
+        awaitStatus(canary, DeploymentStatus.ROLLING_OUT);
+        ObjectNode anomaly = scenario.stepAnomaly(canary, "2.0.1", 1);
+        scenario.send(Scenario.ANOMALIES, anomaly);
+        scenario.awaitRollbackRequest();
+        List<String> before = snapshot(scenario);
+
+        handle(() -> deploymentConsumer.consume(scenario.record(Scenario.DEPLOYMENTS, step)));
+        handle(() -> anomalyConsumer.consume(scenario.record(Scenario.ANOMALIES, anomaly)));
+
+        assertThat(snapshot(scenario)).isEqualTo(before)
+                .containsExactlyInAnyOrder(v1 + " RUNNING", canary + " ROLLING_OUT");
+        assertThat(decisionsFor(canary)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(canary)).hasSize(1);
+    }
+
+    @Test
     void anAnomalyOfATransactionTheEngineAbortedIsNeverActedOn() throws Exception {
         Scenario aborted = new Scenario();
         aborted.deploy("1.0.0", null);
@@ -166,6 +189,41 @@ class ConsumerFailureModesTest {
         assertThat(skipped.reason).startsWith("deployment " + v2 + " was rolled back already (to 1.0.0); error_rate");
         awaitOutboxDrained(scenario);
         assertThat(scenario.publishedRollbackRequestsFor(v2)).isEmpty();
+    }
+
+    @Test
+    void aStepAnomalyBeforeItsRolloutStepWaitsAndIsDecidedWhenTheStepArrives() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        String canary = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.ANOMALIES, scenario.stepAnomaly(canary, "2.0.1", 1));
+        awaitPending(canary);
+
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.1", "1.0.0", 1, 10));
+
+        RollbackDecision decided = awaitDecision(canary);
+        assertThat(decided.decision).isEqualTo(Decision.ROLL_BACK);
+        assertThat(decided.toVersion).isEqualTo("1.0.0");
+        assertThat(decided.reason).startsWith("canary 2.0.1 failed its analysis at step 2 (10% of traffic)");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> pendingAnomalies.findByIdOptional(canary))).isEmpty();
+        assertThat(status(v1)).contains(DeploymentStatus.RUNNING);
+    }
+
+    @Test
+    void anOlderRolloutStepArrivingAfterANewerOneLeavesTheNewerStep() {
+        Scenario scenario = new Scenario();
+        String canary = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.1", "1.0.0", 3, 50));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.1", "1.0.0", 1, 10));
+        // a later event on the same partition: once it is tracked, both steps were taken
+        String marker = "d-" + UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(marker, "9.0.0", "1.0.0", 1, 10));
+        awaitTracked(marker);
+
+        TrackedDeployment tracked = awaitTracked(canary);
+        assertThat(tracked.status).isEqualTo(DeploymentStatus.ROLLING_OUT);
+        assertThat(tracked.rolloutStep).isEqualTo(3);
+        assertThat(tracked.rolloutWeight).isEqualTo(50);
     }
 
     @Test

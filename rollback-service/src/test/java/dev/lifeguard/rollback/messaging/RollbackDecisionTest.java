@@ -90,6 +90,60 @@ class RollbackDecisionTest {
     }
 
     @Test
+    void aCanaryWhoseStepFailsItsAnalysisIsRolledBackToTheStableVersionAtOnce() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        String canary = "d-" + java.util.UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.1", "1.0.0", 0, 10));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.1", "1.0.0", 1, 10));
+        awaitStatus(canary, DeploymentStatus.ROLLING_OUT);
+        awaitStatus(v1, DeploymentStatus.RUNNING);
+        ObjectNode anomaly = scenario.stepAnomaly(canary, "2.0.1", 1);
+        scenario.send(Scenario.ANOMALIES, anomaly);
+
+        ConsumerRecord<String, String> record = scenario.awaitRollbackRequest();
+        assertThat(EventContract.violations(record.value())).isEmpty();
+        JsonNode content = EventContract.parse(record.value()).at("/data/subject/content");
+        assertThat(content.path("deploymentId").asText()).isEqualTo(canary);
+        assertThat(content.path("fromVersion").asText()).isEqualTo("2.0.1");
+        assertThat(content.path("toVersion").asText()).isEqualTo("1.0.0");
+        assertThat(content.path("reason").asText()).isEqualTo("canary 2.0.1 failed its analysis at step 2 (10% of "
+                + "traffic): all traffic goes back to 1.0.0; error_rate above 0.05 for 3 consecutive samples (0.21, 0.34,"
+                + " 0.4) on 2.0.1");
+        String decisionId = EventContract.parse(record.value()).at("/data/subject/id").asText();
+
+        // deploy-service aborted the rollout on the step's verdict, under its own rollback id: done all the same
+        ObjectNode aborted = scenario.rolledBack(canary, "2.0.1", "1.0.0", "abort-" + canary);
+        aborted.withObject("/data/customData").put("rolloutAborted", true);
+        scenario.send(Scenario.DEPLOYMENTS, aborted);
+        awaitStatus(canary, DeploymentStatus.ROLLED_BACK);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/rollbacks/{id}", decisionId)
+                .then().statusCode(200).body("decision", equalTo("ROLL_BACK")).body("execution", equalTo("EXECUTED"))
+                .body("executionDetail", equalTo("rollout aborted by abort-" + canary + ": traffic back to 1.0.0")));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> trackedDeployments.findById(v1).status))
+                .as("the stable deployment never stopped running").isEqualTo(DeploymentStatus.RUNNING);
+    }
+
+    @Test
+    void aPromotedRolloutRunsInPlaceOfTheStableDeploymentAndIsRolledBackLikeAnyOther() {
+        Scenario scenario = new Scenario();
+        String v1 = scenario.deploy("1.0.0", null);
+        String canary = "d-" + java.util.UUID.randomUUID();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.0", "1.0.0", 1, 10));
+        scenario.send(Scenario.DEPLOYMENTS, scenario.stepStarted(canary, "2.0.0", "1.0.0", 3, 50));
+        awaitStatus(canary, DeploymentStatus.ROLLING_OUT);
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(canary, "2.0.0", "1.0.0"));
+        awaitStatus(canary, DeploymentStatus.RUNNING);
+        awaitStatus(v1, DeploymentStatus.SUPERSEDED);
+
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(canary, "2.0.0"));
+
+        JsonNode content = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/content");
+        assertThat(content.path("toVersion").asText()).isEqualTo("1.0.0");
+        assertThat(content.path("reason").asText()).isEqualTo(EVIDENCE);
+    }
+
+    @Test
     void aDeploymentIsDecidedOnceWhateverNumberOfAnomaliesItRaises() {
         Scenario scenario = new Scenario();
         scenario.deploy("1.0.0", null);

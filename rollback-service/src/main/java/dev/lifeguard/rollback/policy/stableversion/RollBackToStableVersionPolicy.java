@@ -10,7 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Rolls a misbehaving deployment back to the stable version deploy-service named for it, as long as it
- * still runs. Anything else is skipped: rolling back what no longer runs (rolled back already, or replaced by
+ * still runs; a deployment rolling out in steps whose step analysis failed goes back to the stable version it runs
+ * beside, at once. Anything else is skipped: rolling back what no longer runs (rolled back already, or replaced by
  * a newer deployment), or without a known-good target, would only make things worse.
  */
 @ApplicationScoped
@@ -30,6 +31,15 @@ public class RollBackToStableVersionPolicy implements RollbackPolicy {
             return Verdict.skip("the version rollback " + anomaly.rollbackId() + " restored failed its analysis after"
                     + " that rollback: no further automatic rollback, the team must decide; " + evidence);
         }
+        if (deployment.status == DeploymentStatus.ROLLING_OUT) {
+            // a step of the rollout failed: the stable version still runs beside it, so going back is always safe
+            if (deployment.stableVersion == null || deployment.stableVersion.equals(deployment.version)) {
+                return Verdict.skip(rolloutFailure(anomaly, deployment) + ", but no other version runs beside it to go "
+                        + "back to; " + evidence);
+            }
+            return Verdict.rollBackTo(deployment.stableVersion, rolloutFailure(anomaly, deployment)
+                    + ": all traffic goes back to " + deployment.stableVersion + "; " + evidence);
+        }
         if (deployment.status == DeploymentStatus.ROLLED_BACK) {
             return Verdict.skip("deployment " + deployment.deploymentId + " was rolled back already"
                     + (deployment.rolledBackTo != null ? " (to " + deployment.rolledBackTo + ")" : "") + "; " + evidence);
@@ -44,6 +54,20 @@ public class RollBackToStableVersionPolicy implements RollbackPolicy {
         if (deployment.stableVersion.equals(deployment.version)) {
             return Verdict.skip("the stable version " + deployment.stableVersion + " is the failing version; " + evidence);
         }
-        return Verdict.rollBackTo(deployment.stableVersion, evidence);
+        return Verdict.rollBackTo(deployment.stableVersion, anomaly.ofRolloutStep()
+                ? rolloutFailure(anomaly, deployment) + " and now takes all traffic; " + evidence : evidence);
+    }
+
+    /** E.g. "canary 2.0.1 failed its analysis at step 2 (10% of traffic)"; steps counted from 1 for people. */
+    static String rolloutFailure(AnomalyDetectedEvent anomaly, TrackedDeployment deployment) {
+        Integer index = anomaly.rolloutStep() != null ? anomaly.rolloutStep() : deployment.rolloutStep;
+        String step = index != null && index >= 0 ? " at step " + (index + 1) : "";
+        Integer weight = deployment.rolloutWeight;
+        if ("blue-green".equals(deployment.rolloutStrategy)) {
+            return "blue-green " + deployment.version + " failed its preview analysis" + step
+                    + (weight == null || weight == 0 ? " (no traffic on it yet)" : " (" + weight + "% of traffic)");
+        }
+        return "canary " + deployment.version + " failed its analysis" + step
+                + (weight != null ? " (" + weight + "% of traffic)" : "");
     }
 }

@@ -65,6 +65,53 @@ class RollBackToStableVersionPolicyTest {
                 + " rollback: no further automatic rollback");
     }
 
+    @org.junit.jupiter.api.Test
+    void aCanaryWhoseStepFailedGoesBackToTheStableVersionAtOnceSaidInWords() {
+        AnomalyDetectedEvent ofStep = stepAnomaly(1);
+        TrackedDeployment canary = rollingOut("canary", 1, 10);
+
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(ofStep, canary);
+
+        assertThat(verdict.decision()).isEqualTo(Decision.ROLL_BACK);
+        assertThat(verdict.toVersion()).isEqualTo("1.0.0");
+        assertThat(verdict.reason()).isEqualTo("canary 2.0.0 failed its analysis at step 2 (10% of traffic): all traffic"
+                + " goes back to 1.0.0; " + EVIDENCE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBlueGreenPreviewThatFailedGoesBackSaidAsAPreviewWithoutTraffic() {
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(stepAnomaly(1), rollingOut("blue-green", 1, 0));
+
+        assertThat(verdict.decision()).isEqualTo(Decision.ROLL_BACK);
+        assertThat(verdict.reason()).startsWith("blue-green 2.0.0 failed its preview analysis at step 2 (no traffic on it"
+                + " yet): all traffic goes back to 1.0.0; ");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRolloutWithoutAnotherVersionBesideItIsSkipped() {
+        TrackedDeployment alone = rollingOut("canary", 1, 10);
+        alone.stableVersion = null;
+
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(stepAnomaly(1), alone);
+
+        assertThat(verdict.decision()).isEqualTo(Decision.SKIPPED);
+        assertThat(verdict.reason()).startsWith("canary 2.0.0 failed its analysis at step 2 (10% of traffic), but no "
+                + "other version runs beside it to go back to; ");
+    }
+
+    private static AnomalyDetectedEvent stepAnomaly(int step) {
+        return new AnomalyDetectedEvent("event-5", "chain-1", "anomaly-5", "d-2", "checkout", "production", "2.0.0",
+                "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, null, null, step);
+    }
+
+    private static TrackedDeployment rollingOut(String strategy, int step, int weight) {
+        TrackedDeployment deployment = deployment(DeploymentStatus.ROLLING_OUT, "1.0.0");
+        deployment.rolloutStrategy = strategy;
+        deployment.rolloutStep = step;
+        deployment.rolloutWeight = weight;
+        return deployment;
+    }
+
     private static TrackedDeployment deployment(DeploymentStatus status, String stableVersion) {
         TrackedDeployment deployment = new TrackedDeployment();
         deployment.deploymentId = "d-2";
