@@ -127,7 +127,7 @@ class ChainEventTest {
                 "https://git.example.com/shop/checkout/commit/e4f5a6b", "ci-0002"));
         assertThat(rollback).isEqualTo(new ServiceRolledBack("rollback-0004", "2.0.0", "1.0.0",
                 "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0", "record",
-                "pkg:generic/checkout@1.0.0", "executor"));
+                "pkg:generic/checkout@1.0.0", "executor", false));
     }
 
     @Test
