@@ -138,18 +138,29 @@ public final class TimelineSummarizer {
             case STEP_STARTED -> target + " " + strategy + " step"
                     + (r.stepIndex() != null ? " " + (r.stepIndex() + 1) + (r.stepCount() != null ? " of "
                     + r.stepCount() : "") : "") + in + ": " + step(r, stable);
-            case PAUSED -> target + " " + strategy + " paused" + at
+            case PAUSED -> target + " " + strategy + " paused" + in + at
                     + (r.pausedBy() == null ? "" : " by " + ("person".equals(r.pausedBy()) && r.requestedBy() != null
                     ? r.requestedBy() : r.pausedBy())) + why;
             case PROMOTED -> target + " takes all traffic" + in
                     + (r.previousVersion() != null ? ", replacing " + r.previousVersion() : "")
-                    + parenthesised(r.promotedBy() == null ? null : "promoted by " + ("person".equals(r.promotedBy())
-                    && r.requestedBy() != null ? r.requestedBy() : r.promotedBy()))
-                    + (r.reason() == null ? "" : ": " + r.reason());
-            case ABORTED -> target + " " + strategy + " ABORTED" + at
+                    + parenthesised(promotedBy(r)) + ("steps".equals(r.promotedBy()) ? "" : why);
+            case ABORTED -> target + " " + strategy + " ABORTED" + in + at
                     + (r.abortedBy() == null ? "" : " by " + ("person".equals(r.abortedBy()) && r.requestedBy() != null
                     ? r.requestedBy() : r.abortedBy())) + why + "; all traffic back to " + stable
                     + parenthesised(labelled("rollback", r.rollbackId()));
+        };
+    }
+
+    private static String promotedBy(RolloutReported r) {
+        if (r.promotedBy() == null) {
+            return null;
+        }
+        return switch (r.promotedBy()) {
+            case "steps" -> "every step passed";
+            case "person" -> "promoted by " + (r.requestedBy() != null ? r.requestedBy() : "a person");
+            case "auto" -> "promoted automatically after its preview analysis";
+            case "gate" -> "deployed once the redeploy gate released it";
+            default -> "promoted by " + r.promotedBy();
         };
     }
 
@@ -157,7 +168,8 @@ public final class TimelineSummarizer {
         String analysis = r.analysisId() == null ? "" : ", analysing against " + stable + " (analysis "
                 + r.analysisId() + ")";
         return switch (r.stepKind()) {
-            case "set-weight" -> (r.stepWeight() != null ? r.stepWeight() : r.weight()) + "% of traffic";
+            case "set-weight" -> (r.stepWeight() != null ? r.stepWeight() + "% of traffic"
+                    : r.weight() != null ? r.weight() + "% of traffic" : "traffic shifted");
             case "pause" -> (r.stepDuration() == null ? "pause until promoted" : "pause " + duration(r.stepDuration()))
                     + analysis;
             case "preview" -> "preview beside " + stable + ", no traffic" + analysis;
