@@ -145,7 +145,7 @@ public class FixService {
         deployments.flush();
         List<Incident> affected = new ArrayList<>();
         if (!deployment.claims.isEmpty()) {
-            for (Incident incident : incidents.knownAs(deployment.claims)) {
+            for (Incident incident : incidents.knownAs(List.copyOf(deployment.claims))) {
                 link(incident, deployment, IncidentFix.EXPLICIT);
                 affected.add(incident);
             }
