@@ -1,7 +1,7 @@
 package dev.lifeguard.postmortem.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.postmortem.ChainScenario;
+import dev.lifeguard.postmortem.FixRollout;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,11 +38,11 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(PostgresResource.class)
 class FixLinkingTest {
 
-    private static final String GATED = "dev.cdeventsx.lifeguard-rollout.gated.0.1.0";
-    private static final String RELEASED = "dev.cdeventsx.lifeguard-rollout.released.0.1.0";
-    private static final String STEP_STARTED = "dev.cdeventsx.lifeguard-rollout.step-started.0.1.0";
-    private static final String PROMOTED = "dev.cdeventsx.lifeguard-rollout.promoted.0.1.0";
-    private static final String ABORTED = "dev.cdeventsx.lifeguard-rollout.aborted.0.1.0";
+    private static final String GATED = FixRollout.GATED;
+    private static final String RELEASED = FixRollout.RELEASED;
+    private static final String STEP_STARTED = FixRollout.STEP_STARTED;
+    private static final String PROMOTED = FixRollout.PROMOTED;
+    private static final String ABORTED = FixRollout.ABORTED;
 
     @Inject
     EntityManager entityManager;
@@ -231,73 +231,6 @@ class FixLinkingTest {
         assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id",
                 ChainScenario.json(setWeight).path("id").asText())).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM incident_fix WHERE incident_id = :id", incidentId)).isEqualTo(1);
-    }
-
-    /**
-     * A deployment of the scenario's service on a chain of its own, re-keyed from the rollout golden examples (which
-     * are about d-0003, the fix 2.0.1 of checkout), naming {@code fixes}.
-     */
-    private static final class FixRollout {
-
-        final ChainScenario chain;
-        final String deploymentId = "d-" + UUID.randomUUID();
-        final String chainId = UUID.randomUUID().toString();
-        final List<String> fixes;
-
-        FixRollout(ChainScenario chain, List<String> fixes) {
-            this.chain = chain;
-            this.fixes = fixes;
-        }
-
-        /** The golden example of a rollout event type at {@code time}, with an id of its own. */
-        String event(String type, String time) {
-            String json = chain.event(type);
-            JsonNode example = ChainScenario.json(json);
-            return json.replace(example.path("id").asText(), UUID.randomUUID().toString())
-                    .replace(example.path("chainid").asText(), chainId)
-                    .replace(example.path("time").asText(), time)
-                    .replace("d-0003", deploymentId)
-                    .replaceAll("(?s)\"fixes\": \\[.*?\\]", "\"fixes\": " + jsonArray(fixes));
-        }
-
-        /** A set-weight step: {@code weight} percent of traffic on the fix, no analysis. */
-        String setWeight(int stepIndex, int weight, String time) {
-            return event(STEP_STARTED, time)
-                    .replace("\"kind\": \"pause\",", "\"kind\": \"set-weight\", \"weight\": " + weight + ",")
-                    .replace("\"stepIndex\": 1", "\"stepIndex\": " + stepIndex)
-                    .replaceAll("(?s)\"analysis\": \\{.*?\\}", "\"analysis\": null");
-        }
-
-        /** service.upgraded of the fix at {@code time}; {@code afterRollout}: the promotion's, with strategy. */
-        String upgraded(String time, boolean afterRollout) {
-            String json = chain.event(ChainScenario.UPGRADED);
-            JsonNode example = ChainScenario.json(json);
-            return json.replace(example.path("id").asText(), UUID.randomUUID().toString())
-                    .replace(example.path("chainid").asText(), chainId)
-                    .replace(example.path("time").asText(), time)
-                    .replace("d-0002", deploymentId)
-                    .replace("\"version\": \"2.0.0\"", "\"version\": \"2.0.1\"")
-                    .replace("@2.0.0", "@2.0.1")
-                    .replace("\"previousVersion\": \"1.0.0\",", "\"previousVersion\": \"1.0.0\", \"fixes\": "
-                            + jsonArray(fixes) + "," + (afterRollout
-                            ? " \"rollout\": true, \"strategy\": {\"type\": \"canary\"}," : ""));
-        }
-
-        /** The fix's verdict at full traffic ({@code passed} or {@code failed}) at {@code time}. */
-        String analysis(String outcome, String time) {
-            String json = chain.event(ChainScenario.ANALYSIS);
-            JsonNode example = ChainScenario.json(json);
-            return json.replace(example.path("id").asText(), UUID.randomUUID().toString())
-                    .replace(example.path("chainid").asText(), chainId)
-                    .replace(example.path("time").asText(), time)
-                    .replace("d-0002", deploymentId)
-                    .replace("\"version\": \"2.0.0\"", "\"version\": \"2.0.1\"")
-                    .replace("\"outcome\": \"failed\"", "\"outcome\": \"" + outcome + "\"");
-        }
-
-        private static String jsonArray(List<String> values) {
-            return values.stream().map(value -> "\"" + value + "\"").collect(Collectors.joining(", ", "[", "]"));
-        }
     }
 
     private static void awaitFixStatus(String incidentId, String status) {
