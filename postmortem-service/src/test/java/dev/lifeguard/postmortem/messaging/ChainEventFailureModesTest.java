@@ -223,18 +223,27 @@ class ChainEventFailureModesTest {
 
     @Test
     void incidentOpeningAndItsCandidateFixHandledByTwoInstancesAtOnceAreLinkedOnce() throws Exception {
-        ChainScenario chain = new ChainScenario();
-        FixRollout fix = new FixRollout(chain, List.of());
-        ConsumerRecord<String, String> anomaly = record(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
-        ConsumerRecord<String, String> deployment = new ConsumerRecord<>(topic(Channels.DEPLOYMENTS), 0, 0L,
-                chain.key(), fix.upgraded("2026-11-26T11:00:00Z", false));
+        // Two chains, two chain locks: only the fixes lock makes each see what the other wrote. Several targets at
+        // once, so that the race would show.
+        List<ChainScenario> chains = new ArrayList<>();
+        List<Runnable> work = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ChainScenario chain = new ChainScenario();
+            chains.add(chain);
+            ConsumerRecord<String, String> anomaly = record(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
+            ConsumerRecord<String, String> deployment = new ConsumerRecord<>(topic(Channels.DEPLOYMENTS), 0, 0L,
+                    chain.key(), new FixRollout(chain, List.of()).upgraded("2026-11-26T11:00:00Z", false));
+            work.add(() -> consumer.consumeAnomaly(anomaly));
+            work.add(() -> consumer.consumeDeployment(deployment));
+        }
 
-        // Two chains, two chain locks: only the fixes lock makes each see what the other wrote.
-        Concurrently.atOnce(WAIT, () -> consumer.consumeAnomaly(anomaly), () -> consumer.consumeDeployment(deployment));
+        Concurrently.atOnce(WAIT, work.toArray(Runnable[]::new));
 
-        assertThat(fixLinks(chain)).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM timeline_entry WHERE chain_id = :chain AND entry_type = 'fix-deployed'",
-                Map.of("chain", chain.chainId()))).isEqualTo(1);
+        for (ChainScenario chain : chains) {
+            assertThat(fixLinks(chain)).as("fixes of %s", chain.service()).isEqualTo(1);
+            assertThat(count("SELECT count(*) FROM timeline_entry WHERE chain_id = :chain AND entry_type = 'fix-deployed'",
+                    Map.of("chain", chain.chainId()))).isEqualTo(1);
+        }
     }
 
     @Test
