@@ -26,9 +26,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -140,22 +142,24 @@ public class FixService {
         return deployment;
     }
 
-    /** The deployment changed: its explicit links, the candidates of its target and their timelines follow. */
+    /**
+     * The deployment changed: the incidents it names, those it is linked to, and those of its target it may now be
+     * the candidate of (opened before it arrived, with neither an explicit fix nor an earlier candidate) are relinked
+     * and their timelines brought up to date.
+     */
     private void relink(FixDeployment deployment) {
         deployments.flush();
-        List<Incident> affected = new ArrayList<>();
+        Set<Incident> affected = new LinkedHashSet<>();
         if (!deployment.claims.isEmpty()) {
             for (Incident incident : incidents.knownAs(List.copyOf(deployment.claims))) {
                 link(incident, deployment, IncidentFix.EXPLICIT);
                 affected.add(incident);
             }
         }
-        if (deployment.firstSeenAt != null) {
-            for (Incident incident : incidents.ofTarget(deployment.service, deployment.environment)) {
-                if (!affected.contains(incident)) {
-                    affected.add(incident);
-                }
-            }
+        affected.addAll(incidents.linkedTo(deployment.deploymentId));
+        if (deployment.firstSeenAt != null && deployment.claims.isEmpty()) {
+            affected.addAll(incidents.withoutEarlierFix(deployment.service, deployment.environment,
+                    deployment.firstSeenAt));
         }
         for (Incident incident : affected) {
             pickCandidate(incident);
