@@ -44,3 +44,7 @@ CREATE TABLE incident_fix (
     PRIMARY KEY (incident_id, deployment_id)
 );
 CREATE INDEX incident_fix_deployment ON incident_fix (deployment_id);
+
+-- The deployment of a chain whose service.deployed/upgraded never came (a canary aborted before promotion) is taken
+-- from its rollout's first traffic; a service.deployed/upgraded of the chain still replaces it.
+ALTER TABLE incident ADD COLUMN deployment_from_rollout BOOLEAN NOT NULL DEFAULT FALSE;

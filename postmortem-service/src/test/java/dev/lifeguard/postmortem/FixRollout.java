@@ -62,6 +62,18 @@ public final class FixRollout {
                         ? " \"rollout\": true, \"strategy\": {\"type\": \"canary\"}," : ""));
     }
 
+    /** An anomaly of this deployment's version on its chain at {@code time} (a canary step failing), with its own id. */
+    public String anomaly(String time) {
+        String json = chain.event(ChainScenario.ANOMALY);
+        JsonNode example = ChainScenario.json(json);
+        return json.replace(example.path("id").asText(), UUID.randomUUID().toString())
+                .replace(example.path("chainid").asText(), chainId)
+                .replace(example.path("time").asText(), time)
+                .replace("anomaly-0003", "anomaly-" + UUID.randomUUID())
+                .replace("d-0002", deploymentId)
+                .replace("2.0.0", "2.0.1");
+    }
+
     /** The fix's verdict at full traffic ({@code passed} or {@code failed}) at {@code time}. */
     public String analysis(String outcome, String time) {
         String json = chain.event(ChainScenario.ANALYSIS);

@@ -97,7 +97,10 @@ public final class PostmortemRenderer {
         }
 
         section(md, "Trigger");
-        if (incident.deploymentEventId == null) {
+        if (incident.deploymentFromRollout) {
+            md.append("The version never took all traffic (no service.deployed/upgraded): the deployment below is its")
+                    .append(" rollout's, deployed at its first traffic.\n\n");
+        } else if (incident.deploymentEventId == null) {
             md.append("The deployment event of this chain has not been received.\n\n");
         }
         item(md, "Version", incident.triggerVersion);

@@ -14,6 +14,7 @@ import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
 import dev.lifeguard.postmortem.event.IncidentEvents;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
+import dev.lifeguard.postmortem.event.RolloutReported;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 import dev.lifeguard.postmortem.report.TimelineSummarizer;
 import dev.lifeguard.postmortem.repository.IncidentRepository;
@@ -115,6 +116,8 @@ public class IncidentService {
     private void apply(Incident incident, ChainEvent event) {
         if (event.details() instanceof DeploymentReported deployment) {
             incident.attachDeployment(event, deployment);
+        } else if (event.details() instanceof RolloutReported rollout) {
+            incident.attachRollout(event, rollout);
         } else if (event.details() instanceof ServiceRolledBack rollback && incident.resolve(event, rollback)) {
             outbox.enqueue(config.incidentsTopic(), incident.key(), events.resolved(incident));
             LOG.infof("Incident %s resolved: %s rolled back from %s to %s", incident.id, incident.key(),

@@ -209,6 +209,29 @@ class FixLinkingTest {
     }
 
     @Test
+    void canaryFailingItsStepAnalysisIsAnIncidentOfItsOwnWhoseDeploymentIsItsRollout() {
+        ChainScenario chain = new ChainScenario();
+        FixRollout canary = new FixRollout(chain, List.of());
+        publish(chain, "deployments", canary.setWeight(0, 10, "2026-11-26T11:04:02Z"));
+        publish(chain, "deployments", canary.event(STEP_STARTED, "2026-11-26T11:04:03Z"));
+        publish(chain, "anomalies", canary.anomaly("2026-11-26T11:09:00Z"));
+        publish(chain, "deployments", canary.event(ABORTED, "2026-11-26T11:09:03Z"));
+
+        String incidentId = awaitIncident(chain, "OPEN");
+        await().atMost(WAIT).until(() -> incident(incidentId).getList("timeline").size() == 4);
+        JsonPath incident = incident(incidentId);
+        assertThat(incident.getString("triggerVersion")).isEqualTo("2.0.1");
+        assertThat(incident.getList("timeline.type", String.class))
+                .containsExactly("rollout-step", "rollout-step", "anomaly", "rollout-aborted");
+        assertThat(incident.getList("fixes")).as("a canary is not its own fix").isEmpty();
+        assertThat(postmortem(incidentId)).contains(
+                "The version never took all traffic (no service.deployed/upgraded): the deployment below is its"
+                        + " rollout's, deployed at its first traffic.",
+                "- Previous version: 1.0.0\n- Deployment: `" + canary.deploymentId + "`\n- Deployed at: 2026-11-26"
+                        + " 11:04:02 UTC\n");
+    }
+
+    @Test
     void rolloutEventsDeliveredTwiceLinkOnceAndWriteEachEntryOnce() {
         ChainScenario chain = new ChainScenario();
         publish(chain, ChainScenario.ANOMALY);
