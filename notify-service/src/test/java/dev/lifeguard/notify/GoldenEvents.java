@@ -26,6 +26,15 @@ public final class GoldenEvents {
     public static final String ROLLBACK_ACCEPTED = "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0";
     public static final List<String> READ = List.of(DEPLOYED, UPGRADED, ROLLEDBACK, ANOMALY, ROLLBACK_REQUESTED, ANALYSIS,
             ROLLBACK_FAILED, ROLLBACK_SKIPPED, ROLLBACK_ACCEPTED);
+    public static final String ROLLOUT_GATED = "dev.cdeventsx.lifeguard-rollout.gated.0.1.0";
+    public static final String ROLLOUT_RELEASED = "dev.cdeventsx.lifeguard-rollout.released.0.1.0";
+    public static final String ROLLOUT_STEP_STARTED = "dev.cdeventsx.lifeguard-rollout.step-started.0.1.0";
+    public static final String ROLLOUT_PAUSED = "dev.cdeventsx.lifeguard-rollout.paused.0.1.0";
+    public static final String ROLLOUT_PROMOTED = "dev.cdeventsx.lifeguard-rollout.promoted.0.1.0";
+    public static final String ROLLOUT_ABORTED = "dev.cdeventsx.lifeguard-rollout.aborted.0.1.0";
+    /** deploy-service's rollout events; their examples are one chain of their own (the fix 2.0.1 of checkout). */
+    public static final List<String> ROLLOUT = List.of(ROLLOUT_GATED, ROLLOUT_RELEASED, ROLLOUT_STEP_STARTED,
+            ROLLOUT_PAUSED, ROLLOUT_PROMOTED, ROLLOUT_ABORTED);
     /** deploy-service publishes it when a target is retired; it has no schema here and no team is told about it. */
     public static final String SERVICE_REMOVED = "dev.cdevents.service.removed.0.3.0";
 
@@ -75,6 +84,27 @@ public final class GoldenEvents {
                 .replace("\"verdict\": \"failed\"", "\"verdict\": \"passed\"")
                 .replace("\"verdict\": \"inconclusive\"", "\"verdict\": \"passed\"")
                 .replaceFirst("\"anomalyId\": \"[^\"]*\"", "\"anomalyId\": null");
+    }
+
+    /**
+     * The analysis example as the verdict of step {@code stepIndex} of the rollout of checkout 2.0.1 (d-0003), with
+     * {@code outcome} (passed, failed, inconclusive).
+     */
+    public static String stepAnalysis(String service, String eventId, int stepIndex, String outcome) {
+        String json = "passed".equals(outcome) ? passedAnalysis(service, eventId)
+                : "inconclusive".equals(outcome) ? inconclusiveAnalysis(service, eventId)
+                : about(ANALYSIS, service, eventId);
+        return json.replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0003\", \"analysisId\": \"d-0003#"
+                        + stepIndex + "\", \"rolloutStep\": " + stepIndex + ",")
+                .replace("\"version\": \"2.0.0\"", "\"version\": \"2.0.1\"");
+    }
+
+    /** The gated example released by a person's override instead of test evidence. */
+    public static String releasedByOverride(String service, String eventId) {
+        return about(ROLLOUT_RELEASED, service, eventId)
+                .replace("\"releasedBy\": \"evidence\"", "\"releasedBy\": \"override\", \"requestedBy\": \"alice\"")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"hotfix verified by hand on staging\"")
+                .replaceAll("(?s)\"evidence\": \\{.*?\\}", "\"evidence\": null");
     }
 
     /** The accepted example as a CD tool's 202 leaves it: the webhook executor, waiting for its service.rolledback. */

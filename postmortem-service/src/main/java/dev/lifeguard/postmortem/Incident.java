@@ -4,6 +4,7 @@ import dev.lifeguard.postmortem.event.AnomalyDetected;
 import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
+import dev.lifeguard.postmortem.event.RolloutReported;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -184,19 +185,48 @@ public class Incident extends PanacheEntityBase {
         return incident;
     }
 
-    /** Records the chain's deployment; the first one reported wins, whether it came before or after the anomaly. */
+    /**
+     * True when the deployment was taken from the rollout's first traffic, its service.deployed/upgraded not (yet)
+     * received.
+     */
+    @Column(name = "deployment_from_rollout", nullable = false)
+    public boolean deploymentFromRollout;
+
+    /**
+     * Records the chain's deployment; the first one reported wins, whether it came before or after the anomaly, except
+     * that one taken from the rollout gives way to the deployment event (keeping the rollout's earlier first traffic).
+     */
     public void attachDeployment(ChainEvent event, DeploymentReported deployment) {
-        if (deploymentEventId != null) {
+        if (deploymentEventId != null && !deploymentFromRollout) {
             return;
         }
+        OffsetDateTime firstTraffic = deploymentFromRollout && deployedAt != null && deployedAt.isBefore(event.time())
+                ? deployedAt : event.time();
+        deploymentFromRollout = false;
         deploymentEventId = event.id();
         deploymentId = deployment.deploymentId();
-        deployedAt = event.time();
+        deployedAt = firstTraffic;
         previousVersion = deployment.previousVersion();
         commit = deployment.commit();
         changeUrl = deployment.changeUrl();
         team = deployment.team();
         ciEventId = deployment.ciEventId();
+    }
+
+    /**
+     * A rollout step that gave the chain's version traffic stands for its deployment until (or unless) the
+     * deployment event comes: the earliest such step wins.
+     */
+    public void attachRollout(ChainEvent event, RolloutReported rollout) {
+        if (!rollout.takesTraffic() || deploymentEventId != null && !deploymentFromRollout
+                || deploymentFromRollout && !event.time().isBefore(deployedAt)) {
+            return;
+        }
+        deploymentFromRollout = true;
+        deploymentEventId = event.id();
+        deploymentId = rollout.deploymentId();
+        deployedAt = event.time();
+        previousVersion = rollout.stableVersion();
     }
 
     /** OPEN becomes RESOLVED once; false when the incident was resolved already. */

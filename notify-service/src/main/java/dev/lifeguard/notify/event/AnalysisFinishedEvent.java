@@ -7,14 +7,46 @@ import java.util.List;
 /**
  * monitor-service's {@code lifeguard-analysis.finished}: the verdict on one deployment (one per deployment), its
  * reason and what each metric showed. Only the outcome and the version are required; the rest may be missing.
+ * {@code rolloutStep} (0-based) is set for the analysis of one step of a progressive rollout, which is not the
+ * deployment's verdict; {@code analysisId} ({@code <deploymentId>#<step>} for a step) may be missing.
  */
 public record AnalysisFinishedEvent(CloudEvent cloudEvent, String service, String environment, String deploymentId,
                                     String version, String stableVersion, Outcome outcome, String reason,
-                                    String endedBy, Integer samples, String anomalyId, List<MetricVerdict> metrics)
+                                    String endedBy, Integer samples, String anomalyId, List<MetricVerdict> metrics,
+                                    String analysisId, Integer rolloutStep)
         implements NotifiableEvent {
 
     public AnalysisFinishedEvent {
         metrics = List.copyOf(metrics);
+    }
+
+    /** The analysis of one rollout step rather than of the deployment as a whole. */
+    public boolean stepAnalysis() {
+        return rolloutStep != null || analysisId != null && analysisId.contains("#");
+    }
+
+    /** The step as people count it (1-based), or null when it cannot be told. */
+    public Integer stepNumber() {
+        if (rolloutStep != null) {
+            return rolloutStep + 1;
+        }
+        if (analysisId != null && analysisId.contains("#")) {
+            try {
+                return Integer.parseInt(analysisId.substring(analysisId.lastIndexOf('#') + 1)) + 1;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A passing step analysis is not news: the next step (or the promotion) that it lets happen is announced anyway,
+     * and a canary with two pauses would otherwise say "passed" twice more.
+     */
+    @Override
+    public boolean worthTelling() {
+        return !(stepAnalysis() && outcome == Outcome.PASSED);
     }
 
     /** The metrics that decided the outcome: those whose own verdict is the analysis' verdict. */

@@ -12,6 +12,8 @@ public final class EventTypes {
     public static final String ROLLBACK_FAILED_PREFIX = "dev.cdeventsx.lifeguard-rollback.failed.";
     public static final String ROLLBACK_SKIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.skipped.";
     public static final String ROLLBACK_ACCEPTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.accepted.";
+    /** gated, released, step-started, paused, promoted, aborted: {@code <prefix><kind>.<version>}. */
+    public static final String ROLLOUT_PREFIX = "dev.cdeventsx.lifeguard-rollout.";
 
     public static final String NOTIFICATION_PUBLISHED = "dev.cdeventsx.lifeguard-notification.published.0.1.0";
 

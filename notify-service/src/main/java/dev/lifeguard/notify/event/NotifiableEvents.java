@@ -61,6 +61,10 @@ public final class NotifiableEvents {
         if (type.startsWith(EventTypes.ROLLBACK_ACCEPTED_PREFIX)) {
             return NotifiableEvents::rollbackAccepted;
         }
+        RolloutEvent.Kind rollout = RolloutEvent.Kind.ofType(type);
+        if (rollout != null) {
+            return event -> rollout(event, rollout);
+        }
         // Anything else (service.removed, incident.resolved...) is no news for a team: skipped, never dead-lettered.
         return null;
     }
@@ -73,7 +77,7 @@ public final class NotifiableEvents {
         return new DeploymentEvent(event, target.service(), target.environment(),
                 required(version, "customData.version (or a versioned subject.content.artifactId)"),
                 text(custom, "previousVersion"), text(custom, "commit"), text(custom, "changeUrl"),
-                text(custom, "deploymentId"));
+                text(custom, "deploymentId"), text(custom.path("strategy"), "type"), texts(custom.path("fixes")));
     }
 
     private static RolledBackEvent rolledBack(CloudEvent event) {
@@ -84,7 +88,7 @@ public final class NotifiableEvents {
         return new RolledBackEvent(event, target.service(), target.environment(), text(custom, "fromVersion"),
                 required(toVersion, "customData.toVersion (or a versioned subject.content.artifactId)"),
                 text(custom, "reason"), text(custom, "rollbackId"), text(custom, "executor"),
-                text(custom, "reportedBy"));
+                text(custom, "reportedBy"), custom.path("rolloutAborted").asBoolean(false));
     }
 
     /** The failing version is what the message is about ("still runs 2.0.0"), so it is required; the rest is not. */
@@ -163,7 +167,57 @@ public final class NotifiableEvents {
                 firstText(text(content, "deploymentId"), text(cd.subject(), "id")),
                 required(text(content, "version"), "subject.content.version"), text(content, "stableVersion"),
                 outcome, text(content, "reason"), text(content, "endedBy"),
-                samples.canConvertToInt() ? samples.intValue() : null, text(content, "anomalyId"), metrics);
+                samples.canConvertToInt() ? samples.intValue() : null, text(content, "anomalyId"), metrics,
+                text(content, "analysisId"), integer(content, "rolloutStep"));
+    }
+
+    /**
+     * The version is what every rollout message is about, so it is required; a started step must say what kind of
+     * step it is. Everything else may be missing (the message says less).
+     */
+    private static RolloutEvent rollout(CloudEvent event, RolloutEvent.Kind kind) {
+        CdEvent cd = event.cdEvent();
+        JsonNode content = cd.content();
+        EventTarget target = EventTarget.of(event);
+        JsonNode evidence = content.path("evidence");
+        JsonNode step = content.path("step");
+        JsonNode analysis = content.path("analysis");
+        RolloutEvent.Step started = null;
+        if (kind == RolloutEvent.Kind.STEP_STARTED) {
+            started = new RolloutEvent.Step(required(text(step, "kind"), "subject.content.step.kind"),
+                    integer(step, "weight"), text(step, "duration"));
+        }
+        return new RolloutEvent(event, target.service(), target.environment(), kind,
+                firstText(text(content, "deploymentId"), text(cd.subject(), "id")),
+                required(text(content, "version"), "subject.content.version"), text(content, "stableVersion"),
+                text(content.path("strategy"), "type"), integer(content, "stepIndex"), integer(content, "stepCount"),
+                integer(content, "weight"), texts(content.path("fixes")), text(content, "requestedBy"),
+                text(content, "reason"), texts(content.path("requiredSuites")), text(content, "rollbackId"),
+                text(content, "releasedBy"),
+                evidence.isObject() ? new RolloutEvent.Evidence(integer(evidence, "passed"),
+                        integer(evidence, "failed"), texts(evidence.path("suites")), text(evidence, "source")) : null,
+                started,
+                analysis.isObject() && text(analysis, "analysisId") != null
+                        ? new RolloutEvent.Analysis(text(analysis, "analysisId"), text(analysis, "window")) : null,
+                text(content, "pausedBy"), text(content, "promotedBy"), text(content, "previousVersion"),
+                text(content, "abortedBy"));
+    }
+
+    private static Integer integer(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : null;
+    }
+
+    /** The non-empty texts of an array; anything else reads as none. */
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> {
+            String text = CdEvent.textOrNull(item);
+            if (text != null) {
+                texts.add(text);
+            }
+        });
+        return texts;
     }
 
     private static Optional<MetricVerdict> metricVerdict(JsonNode metric) {

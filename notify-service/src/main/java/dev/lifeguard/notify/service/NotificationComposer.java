@@ -15,6 +15,7 @@ import dev.lifeguard.notify.event.RollbackFailedEvent;
 import dev.lifeguard.notify.event.RollbackRequestedEvent;
 import dev.lifeguard.notify.event.RollbackSkippedEvent;
 import dev.lifeguard.notify.event.RolledBackEvent;
+import dev.lifeguard.notify.event.RolloutEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
@@ -67,6 +68,9 @@ public class NotificationComposer {
         if (event instanceof RollbackAcceptedEvent accepted) {
             return rollbackAccepted(accepted);
         }
+        if (event instanceof RolloutEvent rollout) {
+            return RolloutWording.compose(rollout);
+        }
         throw new IllegalArgumentException("No wording for " + event.getClass().getSimpleName());
     }
 
@@ -78,6 +82,12 @@ public class NotificationComposer {
         }
         if (e.commit() != null) {
             text.append(" (commit ").append(e.commit()).append(')');
+        }
+        if (e.strategyType() != null && !"all-at-once".equals(e.strategyType())) {
+            text.append(", after a ").append(e.strategyType()).append(" rollout");
+        }
+        if (!e.fixes().isEmpty()) {
+            text.append("; it fixes ").append(String.join(", ", e.fixes()));
         }
         List<Link> links = new ArrayList<>();
         if (e.changeUrl() != null && e.changeUrl().matches("(?i)https?://\\S+")) {
@@ -123,6 +133,14 @@ public class NotificationComposer {
             return content(e, e.service() + " rolled back to " + e.toVersion() + " in " + e.environment() + " by hand",
                     "A person reported that " + e.service() + " was rolled back by hand" + from + " to "
                             + e.toVersion() + " in " + e.environment() + why, List.of());
+        }
+        if (e.rolloutAborted()) {
+            // The aborted event was the loud one; this confirms the traffic is back.
+            return content(e, e.service() + " back on " + e.toVersion() + " in " + e.environment()
+                            + (e.fromVersion() != null ? ": rollout of " + e.fromVersion() + " aborted" : ""),
+                    "All traffic of " + e.service() + " in " + e.environment() + " is back on " + e.toVersion()
+                            + (e.fromVersion() != null ? "; the rollout of " + e.fromVersion() + " was aborted and "
+                            + e.fromVersion() + " removed" : "") + why, List.of());
         }
         String title = e.service() + " rolled back to " + e.toVersion() + " in " + e.environment();
         String text = e.service() + " was rolled back" + from + " to " + e.toVersion() + " in " + e.environment()
@@ -222,6 +240,9 @@ public class NotificationComposer {
      */
     private NotificationContent analysis(AnalysisFinishedEvent e) {
         String target = e.service() + " " + e.version() + " in " + e.environment();
+        if (e.stepAnalysis()) {
+            return stepAnalysis(e, target);
+        }
         if (e.outcome() == Outcome.PASSED) {
             String text = "Analysis passed" + (e.samples() != null ? " after " + e.samples() + " samples" : "")
                     + (e.reason() != null ? ": " + e.reason() : "");
@@ -250,8 +271,37 @@ public class NotificationComposer {
         return content(e, title, text.toString(), List.of());
     }
 
+    /**
+     * A step's verdict is not the deployment's: it says which step, and what deploy-service does with it (the
+     * rollout's own paused / aborted message follows and is the one to act on). Passes are not told at all.
+     */
+    private NotificationContent stepAnalysis(AnalysisFinishedEvent e, String target) {
+        Integer step = e.stepNumber();
+        String stepName = step != null ? "step " + step : "a rollout step";
+        List<MetricVerdict> deciding = e.decidingMetrics();
+        String title = "Rollout " + stepName + " analysis " + e.outcome().label() + " for " + target
+                + (deciding.isEmpty() ? "" : ": " + deciding.stream().map(MetricVerdict::metric)
+                .collect(Collectors.joining(", ")));
+        StringBuilder text = new StringBuilder(sentence(e.reason() != null ? e.reason()
+                : "The analysis of " + stepName + " " + e.outcome().label()));
+        if (!deciding.isEmpty()) {
+            text.append(' ').append(e.outcome() == Outcome.FAILED ? "Deciding metric" : "Undecided metric")
+                    .append(deciding.size() > 1 ? "s" : "").append(": ")
+                    .append(deciding.stream().map(metric -> metricLine(metric, e.reason()))
+                            .collect(Collectors.joining("; "))).append('.');
+        }
+        String stable = e.stableVersion() != null ? e.stableVersion() : "the stable version";
+        text.append(switch (e.outcome()) {
+            case FAILED -> " The rollout of " + e.version() + " is aborted: all traffic goes back to " + stable + ".";
+            case INCONCLUSIVE -> " The rollout of " + e.version() + " pauses until someone resumes, promotes or"
+                    + " aborts it.";
+            case PASSED -> " The rollout goes on.";
+        });
+        return content(e, title, text.toString(), List.of());
+    }
+
     /** "error_rate failed (threshold, statistic 0.40, evidence 0.21, 0.34, 0.40): why", the reason only if new. */
-    private static String metricLine(MetricVerdict metric, String overallReason) {
+    static String metricLine(MetricVerdict metric, String overallReason) {
         List<String> facts = new ArrayList<>();
         if (metric.detector() != null) {
             facts.add(metric.detector());
@@ -288,7 +338,7 @@ public class NotificationComposer {
         };
     }
 
-    private static String sentence(String text) {
+    static String sentence(String text) {
         return text.endsWith(".") ? text : text + ".";
     }
 
@@ -296,8 +346,8 @@ public class NotificationComposer {
         return content(event, title, text, links, Urgency.NORMAL);
     }
 
-    private static NotificationContent content(NotifiableEvent event, String title, String text, List<Link> links,
-                                               Urgency urgency) {
+    static NotificationContent content(NotifiableEvent event, String title, String text, List<Link> links,
+                                       Urgency urgency) {
         return new NotificationContent(event.service(), event.environment(), title, text, links, event.cloudEvent(),
                 event.chainId(), urgency);
     }

@@ -41,6 +41,111 @@ class NotifiableEventsTest {
         assertThat(EventContract.violations(GoldenEvents.json(type))).isEmpty();
     }
 
+    static List<String> rolloutTypes() {
+        return GoldenEvents.ROLLOUT;
+    }
+
+    @ParameterizedTest
+    @MethodSource("rolloutTypes")
+    void rolloutGoldenExampleIsReadWithItsTargetAndMeetsItsSchema(String type) {
+        assertThat(EventContract.violations(GoldenEvents.json(type))).isEmpty();
+        CloudEvent cloudEvent = GoldenEvents.cloudEvent(type);
+
+        RolloutEvent event = (RolloutEvent) NotifiableEvents.from(cloudEvent).orElseThrow();
+
+        assertThat(event.service()).isEqualTo("checkout");
+        assertThat(event.environment()).isEqualTo("production");
+        assertThat(event.chainId()).isEqualTo("5a1b2c3d-0003-4e5f-8a9b-000000000003");
+        assertThat(event.deploymentId()).isEqualTo("d-0003");
+        assertThat(event.version()).isEqualTo("2.0.1");
+        assertThat(event.stableVersion()).isEqualTo("1.0.0");
+        assertThat(event.strategyType()).isEqualTo("canary");
+        assertThat(event.stepCount()).isEqualTo(5);
+        assertThat(event.fixes()).containsExactly("incident-0004");
+        assertThat(event.kind().name().toLowerCase().replace('_', '-')).isEqualTo(type.split("\\.")[3]);
+        assertThat(event.worthTelling()).isTrue();
+    }
+
+    @Test
+    void rolloutExamplesCarryWhatEachKindAdds() {
+        RolloutEvent gated = (RolloutEvent) read(GoldenEvents.ROLLOUT_GATED);
+        assertThat(gated.requiredSuites()).isEmpty();
+        assertThat(gated.rollbackId()).isEqualTo("rollback-0004");
+        assertThat(gated.stepIndex()).isEqualTo(-1);
+
+        RolloutEvent released = (RolloutEvent) read(GoldenEvents.ROLLOUT_RELEASED);
+        assertThat(released.releasedBy()).isEqualTo("evidence");
+        assertThat(released.evidence()).isEqualTo(new RolloutEvent.Evidence(412, 0, List.of("unit", "integration", "e2e"),
+                "testsuiterun.finished"));
+
+        RolloutEvent step = (RolloutEvent) read(GoldenEvents.ROLLOUT_STEP_STARTED);
+        assertThat(step.step()).isEqualTo(new RolloutEvent.Step("pause", null, "PT5M"));
+        assertThat(step.analysis()).isEqualTo(new RolloutEvent.Analysis("d-0003#1", "PT5M"));
+        assertThat(step.weight()).isEqualTo(10);
+
+        assertThat(((RolloutEvent) read(GoldenEvents.ROLLOUT_PAUSED)).pausedBy()).isEqualTo("analysis");
+        RolloutEvent promoted = (RolloutEvent) read(GoldenEvents.ROLLOUT_PROMOTED);
+        assertThat(promoted.promotedBy()).isEqualTo("steps");
+        assertThat(promoted.previousVersion()).isEqualTo("1.0.0");
+        RolloutEvent aborted = (RolloutEvent) read(GoldenEvents.ROLLOUT_ABORTED);
+        assertThat(aborted.abortedBy()).isEqualTo("analysis");
+        assertThat(aborted.rollbackId()).isEqualTo("abort-d-0003");
+    }
+
+    @Test
+    void rolloutEventWithoutVersionOrStepKindIsMalformedAndSaysWhy() {
+        String noVersion = GoldenEvents.json(GoldenEvents.ROLLOUT_ABORTED).replace("\"version\": \"2.0.1\",", "");
+        String noStepKind = GoldenEvents.json(GoldenEvents.ROLLOUT_STEP_STARTED).replace("\"kind\": \"pause\",", "");
+
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(noVersion)))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("subject.content.version");
+        assertThatThrownBy(() -> NotifiableEvents.from(GoldenEvents.read(noStepKind)))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("subject.content.step.kind");
+    }
+
+    @Test
+    void unknownRolloutKindIsNoNews() {
+        String json = GoldenEvents.json(GoldenEvents.ROLLOUT_PROMOTED).replace("lifeguard-rollout.promoted.",
+                "lifeguard-rollout.teleported.");
+        assertThat(NotifiableEvents.from(GoldenEvents.read(json))).isEmpty();
+    }
+
+    @Test
+    void stepAnalysisIsToldApartFromTheDeploymentsVerdictAndItsPassIsNotWorthTelling() {
+        AnalysisFinishedEvent failed = (AnalysisFinishedEvent) NotifiableEvents.from(GoldenEvents.read(
+                GoldenEvents.stepAnalysis("checkout", "e-s1", 1, "failed"))).orElseThrow();
+        AnalysisFinishedEvent passed = (AnalysisFinishedEvent) NotifiableEvents.from(GoldenEvents.read(
+                GoldenEvents.stepAnalysis("checkout", "e-s2", 3, "passed"))).orElseThrow();
+        AnalysisFinishedEvent deploymentPass = (AnalysisFinishedEvent) NotifiableEvents.from(GoldenEvents.read(
+                GoldenEvents.passedAnalysis("checkout", "e-s3"))).orElseThrow();
+
+        assertThat(failed.stepAnalysis()).isTrue();
+        assertThat(failed.rolloutStep()).isEqualTo(1);
+        assertThat(failed.stepNumber()).isEqualTo(2);
+        assertThat(failed.analysisId()).isEqualTo("d-0003#1");
+        assertThat(failed.worthTelling()).isTrue();
+        assertThat(passed.worthTelling()).isFalse();
+        assertThat(deploymentPass.stepAnalysis()).isFalse();
+        assertThat(deploymentPass.worthTelling()).isTrue();
+    }
+
+    @Test
+    void deploymentAndRollbackReadTheirOptionalRolloutFields() {
+        String upgraded = GoldenEvents.json(GoldenEvents.UPGRADED).replace("\"ciEventId\": \"ci-0002\"",
+                "\"ciEventId\": \"ci-0002\", \"fixes\": [\"incident-0004\"], \"strategy\": {\"type\": \"canary\"},"
+                        + " \"rollout\": true");
+        String rolledBack = GoldenEvents.json(GoldenEvents.ROLLEDBACK).replace("\"reportedBy\": \"executor\"",
+                "\"reportedBy\": \"executor\", \"rolloutAborted\": true");
+
+        DeploymentEvent deployment = (DeploymentEvent) NotifiableEvents.from(GoldenEvents.read(upgraded)).orElseThrow();
+        assertThat(deployment.fixes()).containsExactly("incident-0004");
+        assertThat(deployment.strategyType()).isEqualTo("canary");
+        assertThat(((RolledBackEvent) NotifiableEvents.from(GoldenEvents.read(rolledBack)).orElseThrow())
+                .rolloutAborted()).isTrue();
+        assertThat(((RolledBackEvent) read(GoldenEvents.ROLLEDBACK)).rolloutAborted()).isFalse();
+        assertThat(((DeploymentEvent) read(GoldenEvents.UPGRADED)).fixes()).isEmpty();
+    }
+
     @Test
     void analysisVerdictCarriesOutcomeReasonAndEvidencePerMetric() {
         AnalysisFinishedEvent analysis = (AnalysisFinishedEvent) read(GoldenEvents.ANALYSIS);

@@ -11,10 +11,12 @@ import java.util.Set;
 
 /**
  * monitor-service's {@code lifeguard-analysis.finished}: the verdict on one deployment of the chain (passed, failed
- * or inconclusive), why, and what each metric showed.
+ * or inconclusive), why, and what each metric showed; {@code analysisId} and {@code rolloutStep} (0-based, for the
+ * analysis of one rollout step) are optional.
  */
 public record AnalysisFinished(String deploymentId, String version, String outcome, String reason, String endedBy,
-                               List<MetricVerdict> metrics) implements EventDetails {
+                               List<MetricVerdict> metrics, String analysisId, Integer rolloutStep)
+        implements EventDetails {
 
     private static final Set<String> OUTCOMES = Set.of("passed", "failed", "inconclusive");
 
@@ -43,7 +45,22 @@ public record AnalysisFinished(String deploymentId, String version, String outco
                 outcome(document, "/subject/content/outcome"),
                 CdEvent.requiredText(document, "/subject/content/reason"),
                 CdEvent.textOrNull(content.get("endedBy")),
-                metrics);
+                metrics,
+                CdEvent.textOrNull(content.get("analysisId")),
+                content.path("rolloutStep").isIntegralNumber() ? content.path("rolloutStep").intValue() : null);
+    }
+
+    /** The analysis of one step of a rollout ({@code <deploymentId>#<step>}), not the deployment's verdict. */
+    public boolean stepAnalysis() {
+        return rolloutStep != null || analysisId != null && analysisId.contains("#");
+    }
+
+    /**
+     * The verdict on the deployment itself at full traffic: neither a step's nor the re-analysis of the version
+     * restored by a rollback ({@code <deploymentId>@<rollbackId>}).
+     */
+    public boolean deploymentVerdict() {
+        return !stepAnalysis() && (analysisId == null || !analysisId.contains("@"));
     }
 
     /** The metrics that decided the outcome: those whose own verdict is the analysis' verdict. */

@@ -79,6 +79,10 @@ public record ChainEvent(CloudEvent cloudEvent, String service, String environme
         if (type.startsWith(EventTypes.SERVICE_ROLLEDBACK_PREFIX)) {
             return ServiceRolledBack::from;
         }
+        RolloutReported.Kind rollout = RolloutReported.Kind.ofType(type);
+        if (rollout != null) {
+            return cdEvent -> RolloutReported.from(cdEvent, rollout);
+        }
         if (type.startsWith(EventTypes.NOTIFICATION_PUBLISHED_PREFIX)) {
             return NotificationPublished::from;
         }

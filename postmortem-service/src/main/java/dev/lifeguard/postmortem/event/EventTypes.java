@@ -15,6 +15,8 @@ public final class EventTypes {
     public static final String ROLLBACK_FAILED_PREFIX = "dev.cdeventsx.lifeguard-rollback.failed.";
     public static final String ROLLBACK_SKIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.skipped.";
     public static final String ROLLBACK_ACCEPTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.accepted.";
+    /** gated, released, step-started, paused, promoted, aborted: {@code <prefix><kind>.<version>}. */
+    public static final String ROLLOUT_PREFIX = "dev.cdeventsx.lifeguard-rollout.";
     public static final String NOTIFICATION_PUBLISHED_PREFIX = "dev.cdeventsx.lifeguard-notification.published.";
 
     public static final String INCIDENT_RESOLVED = "dev.cdevents.incident.resolved.0.3.0";

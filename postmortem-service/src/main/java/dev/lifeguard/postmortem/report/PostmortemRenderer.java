@@ -1,6 +1,9 @@
 package dev.lifeguard.postmortem.report;
 
+import dev.lifeguard.postmortem.FixDeployment;
+import dev.lifeguard.postmortem.FixStatus;
 import dev.lifeguard.postmortem.Incident;
+import dev.lifeguard.postmortem.IncidentFix;
 import dev.lifeguard.postmortem.IncidentStatus;
 import dev.lifeguard.postmortem.TimelineEntry;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
@@ -12,10 +15,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The post-mortem draft in Markdown: everything Lifeguard knows, written out for people, with the sections
- * only people can fill (root cause, action items) left empty. A rollback that failed, was not carried out or waits
+ * only people can fill (root cause, action items) left empty, except for the fixes linked to the incident, which
+ * are listed among the action items with their outcome. A rollback that failed, was not carried out or waits
  * for someone is said plainly, with what still runs.
  */
 public final class PostmortemRenderer {
@@ -29,6 +34,11 @@ public final class PostmortemRenderer {
     }
 
     public static String render(Incident incident, List<TimelineEntry> timeline) {
+        return render(incident, timeline, Map.of());
+    }
+
+    /** {@code fixes}: the deployments linked to the incident as its fix, listed among the action items. */
+    public static String render(Incident incident, List<TimelineEntry> timeline, Map<IncidentFix, FixDeployment> fixes) {
         boolean resolved = incident.status == IncidentStatus.RESOLVED;
         OffsetDateTime impactStart = incident.firstBadSampleAt != null ? incident.firstBadSampleAt : incident.openedAt;
         StringBuilder md = new StringBuilder();
@@ -87,7 +97,10 @@ public final class PostmortemRenderer {
         }
 
         section(md, "Trigger");
-        if (incident.deploymentEventId == null) {
+        if (incident.deploymentFromRollout) {
+            md.append("The version never took all traffic (no service.deployed/upgraded): the deployment below is its")
+                    .append(" rollout's, deployed at its first traffic.\n\n");
+        } else if (incident.deploymentEventId == null) {
             md.append("The deployment event of this chain has not been received.\n\n");
         }
         item(md, "Version", incident.triggerVersion);
@@ -157,8 +170,30 @@ public final class PostmortemRenderer {
         md.append("_To be completed by the team._\n");
 
         section(md, "Action items");
+        fixes.forEach((link, fix) -> md.append(fixItem(link, fix)).append('\n'));
         md.append("- [ ] ...\n");
         return md.toString();
+    }
+
+    /**
+     * "- [x] Fix: checkout 2.0.1 (deployment `d-0003`, named as the fix by its deployment): verified at ... (its
+     * rollout was promoted to all traffic)"; checked only when verified.
+     */
+    private static String fixItem(IncidentFix link, FixDeployment fix) {
+        FixStatus status = fix.status();
+        String how = IncidentFix.EXPLICIT.equals(link.linkedBy) ? "linked explicit: named as the fix by its deployment"
+                : "linked candidate: the first deployment of " + fix.service + " after the incident";
+        String outcome = switch (status) {
+            case LINKED -> "linked, not deployed yet";
+            case DEPLOYED -> "deployed at " + time(fix.deployedAt) + ", not verified yet";
+            case VERIFIED -> "verified at " + time(fix.verifiedAt) + (FixDeployment.VERIFIED_BY_PROMOTION
+                    .equals(fix.verifiedBy) ? " (its rollout was promoted to all traffic)" : " (its analysis passed)");
+            case FAILED -> "FAILED at " + time(fix.failedAt) + (FixDeployment.FAILED_BY_ABORT.equals(fix.failedBy)
+                    ? " (its rollout was aborted" : " (its analysis failed")
+                    + (fix.failureReason != null ? ": " + fix.failureReason : "") + "): a fix is still needed";
+        };
+        return "- [" + (status == FixStatus.VERIFIED ? "x" : " ") + "] Fix: " + fix.service + " " + fix.version
+                + " (deployment " + code(fix.deploymentId) + ", " + how + "): " + outcome;
     }
 
     /** Who rolled back, as the summary says it. */

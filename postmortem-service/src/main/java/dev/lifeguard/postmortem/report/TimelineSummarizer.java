@@ -7,6 +7,7 @@ import dev.lifeguard.postmortem.event.DeploymentReported;
 import dev.lifeguard.postmortem.event.NotificationPublished;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.RollbackRequested;
+import dev.lifeguard.postmortem.event.RolloutReported;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 
 import java.util.List;
@@ -27,7 +28,10 @@ public final class TimelineSummarizer {
             String what = deployment.upgrade() && deployment.previousVersion() != null
                     ? service + " upgraded from " + deployment.previousVersion() + " to " + deployment.version() + " in " + environment
                     : service + " " + deployment.version() + " deployed to " + environment;
-            return what + parenthesised(labelled("commit", deployment.commit()), labelled("team", deployment.team()));
+            return what + parenthesised(deployment.strategyType() == null ? null
+                            : "after a " + deployment.strategyType() + " rollout", labelled("commit", deployment.commit()),
+                    labelled("team", deployment.team()),
+                    deployment.fixes().isEmpty() ? null : "fixes " + String.join(", ", deployment.fixes()));
         }
         if (event.details() instanceof AnomalyDetected anomaly) {
             String finding = anomaly.rule() != null ? anomaly.rule() : anomaly.description();
@@ -55,7 +59,11 @@ public final class TimelineSummarizer {
             if (ServiceRolledBack.REPORTED_BY_PERSON.equals(rollback.reportedBy())) {
                 return what + " by hand" + parenthesised("reported by a person", labelled("executor", rollback.executor()));
             }
-            return what + parenthesised(labelled("executor", rollback.executor()));
+            return what + (rollback.rolloutAborted() ? " after its rollout was aborted" : "")
+                    + parenthesised(labelled("executor", rollback.executor()));
+        }
+        if (event.details() instanceof RolloutReported rollout) {
+            return rollout(service, environment, rollout);
         }
         if (event.details() instanceof NotificationPublished notification) {
             boolean urgent = notification.urgency() != null && !"normal".equals(notification.urgency());
@@ -81,7 +89,9 @@ public final class TimelineSummarizer {
                 : String.join("; ", deciding);
         // What ended it only matters when it could not decide: a window, a newer deployment, failing providers.
         boolean undecided = analysis.outcome().equals("inconclusive") && analysis.endedBy() != null;
-        return "Analysis of " + service + " " + analysis.version() + " in " + environment + " " + analysis.outcome()
+        String step = !analysis.stepAnalysis() ? ""
+                : analysis.rolloutStep() != null ? "step " + (analysis.rolloutStep() + 1) + " of " : "a rollout step of ";
+        return "Analysis of " + step + service + " " + analysis.version() + " in " + environment + " " + analysis.outcome()
                 + ": " + why + (undecided ? "; ended by " + analysis.endedBy() : "");
     }
 
@@ -101,6 +111,75 @@ public final class TimelineSummarizer {
             case ACCEPTED -> rollback + " accepted" + executor + ", waiting for completion: " + outcome.detail()
                     + (outcome.completeUrl() == null ? "" : "; complete with POST " + outcome.completeUrl());
         };
+    }
+
+    /**
+     * "checkout 2.0.1 held at the redeploy gate in production: why", "checkout 2.0.1 canary step 2 of 5 in production:
+     * pause 5m, analysing against 1.0.0 (analysis d-0003#1)", "... ABORTED at step 2 of 5 (10% of traffic) by
+     * analysis: why; all traffic back to 1.0.0 (rollback abort-d-0003)".
+     */
+    private static String rollout(String service, String environment, RolloutReported r) {
+        String target = service + " " + r.version();
+        String in = " in " + environment;
+        String strategy = r.strategyType() != null ? r.strategyType() : "rollout";
+        String stable = r.stableVersion() != null ? r.stableVersion() : "the stable version";
+        String at = (r.stepIndex() != null && r.stepIndex() >= 0 ? " at step " + (r.stepIndex() + 1)
+                + (r.stepCount() != null ? " of " + r.stepCount() : "") : "")
+                + (r.weight() != null ? " (" + r.weight() + "% of traffic)" : "");
+        String why = r.reason() == null ? "" : ": " + r.reason();
+        return switch (r.rolloutKind()) {
+            case GATED -> target + " held at the redeploy gate" + in + why
+                    + (r.requiredSuites().isEmpty() ? "" : "; required suites " + String.join(", ", r.requiredSuites()));
+            case RELEASED -> "override".equals(r.releasedBy())
+                    ? target + " released from the redeploy gate" + in + " by override"
+                    + (r.requestedBy() != null ? " (" + r.requestedBy() + ")" : "") + why
+                    : target + " released from the redeploy gate" + in + " on test evidence"
+                    + (r.evidence() != null ? ": " + r.evidence() : why);
+            case STEP_STARTED -> target + " " + strategy + " step"
+                    + (r.stepIndex() != null ? " " + (r.stepIndex() + 1) + (r.stepCount() != null ? " of "
+                    + r.stepCount() : "") : "") + in + ": " + step(r, stable);
+            case PAUSED -> target + " " + strategy + " paused" + in + at
+                    + (r.pausedBy() == null ? "" : " by " + ("person".equals(r.pausedBy()) && r.requestedBy() != null
+                    ? r.requestedBy() : r.pausedBy())) + why;
+            case PROMOTED -> target + " takes all traffic" + in
+                    + (r.previousVersion() != null ? ", replacing " + r.previousVersion() : "")
+                    + parenthesised(promotedBy(r)) + ("steps".equals(r.promotedBy()) ? "" : why);
+            case ABORTED -> target + " " + strategy + " ABORTED" + in + at
+                    + (r.abortedBy() == null ? "" : " by " + ("person".equals(r.abortedBy()) && r.requestedBy() != null
+                    ? r.requestedBy() : r.abortedBy())) + why + "; all traffic back to " + stable
+                    + parenthesised(labelled("rollback", r.rollbackId()));
+        };
+    }
+
+    private static String promotedBy(RolloutReported r) {
+        if (r.promotedBy() == null) {
+            return null;
+        }
+        return switch (r.promotedBy()) {
+            case "steps" -> "every step passed";
+            case "person" -> "promoted by " + (r.requestedBy() != null ? r.requestedBy() : "a person");
+            case "auto" -> "promoted automatically after its preview analysis";
+            case "gate" -> "deployed once the redeploy gate released it";
+            default -> "promoted by " + r.promotedBy();
+        };
+    }
+
+    private static String step(RolloutReported r, String stable) {
+        String analysis = r.analysisId() == null ? "" : ", analysing against " + stable + " (analysis "
+                + r.analysisId() + ")";
+        return switch (r.stepKind()) {
+            case "set-weight" -> (r.stepWeight() != null ? r.stepWeight() + "% of traffic"
+                    : r.weight() != null ? r.weight() + "% of traffic" : "traffic shifted");
+            case "pause" -> (r.stepDuration() == null ? "pause until promoted" : "pause " + duration(r.stepDuration()))
+                    + analysis;
+            case "preview" -> "preview beside " + stable + ", no traffic" + analysis;
+            default -> r.stepKind() + analysis;
+        };
+    }
+
+    /** "PT5M" reads "5m", "PT1H30M" "1h30m"; anything else is shown as given. */
+    static String duration(String iso) {
+        return iso.startsWith("PT") ? iso.substring(2).toLowerCase(java.util.Locale.ROOT) : iso;
     }
 
     private static String labelled(String label, String value) {

@@ -29,6 +29,10 @@ public class TimelineEntryRepository implements PanacheRepository<TimelineEntry>
         return find("eventId", eventId).firstResultOptional();
     }
 
+    public void deleteByEventIds(List<String> eventIds) {
+        delete("eventId in ?1", eventIds);
+    }
+
     /**
      * Serialises the transactions of one chain until commit. The streams are consumed in parallel, so an
      * anomaly and its rollback may be processed at the same time; each must see what the other wrote.

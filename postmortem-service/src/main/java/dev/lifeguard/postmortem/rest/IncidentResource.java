@@ -2,6 +2,7 @@ package dev.lifeguard.postmortem.rest;
 
 import dev.lifeguard.postmortem.Incident;
 import dev.lifeguard.postmortem.report.PostmortemRenderer;
+import dev.lifeguard.postmortem.rest.dto.FixView;
 import dev.lifeguard.postmortem.rest.dto.IncidentDetailView;
 import dev.lifeguard.postmortem.rest.dto.IncidentView;
 import dev.lifeguard.postmortem.rest.dto.TimelineEntryView;
@@ -39,7 +40,9 @@ public class IncidentResource {
     public IncidentDetailView incident(@PathParam("id") String id) {
         Incident incident = find(id);
         return new IncidentDetailView(IncidentView.of(incident),
-                incidents.timeline(incident).stream().map(TimelineEntryView::of).toList());
+                incidents.timeline(incident).stream().map(TimelineEntryView::of).toList(),
+                incidents.fixes(incident).entrySet().stream()
+                        .map(fix -> FixView.of(fix.getKey(), fix.getValue())).toList());
     }
 
     @GET
@@ -47,7 +50,7 @@ public class IncidentResource {
     @Produces(PostmortemRenderer.MEDIA_TYPE)
     public String postmortem(@PathParam("id") String id) {
         Incident incident = find(id);
-        return PostmortemRenderer.render(incident, incidents.timeline(incident));
+        return PostmortemRenderer.render(incident, incidents.timeline(incident), incidents.fixes(incident));
     }
 
     private Incident find(String id) {

@@ -2,15 +2,19 @@ package dev.lifeguard.postmortem.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.postmortem.FixDeployment;
 import dev.lifeguard.postmortem.Incident;
+import dev.lifeguard.postmortem.IncidentFix;
 import dev.lifeguard.postmortem.IncidentStatus;
 import dev.lifeguard.postmortem.TimelineEntry;
+import dev.lifeguard.postmortem.TimelineKind;
 import dev.lifeguard.postmortem.config.PostmortemConfig;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
 import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
 import dev.lifeguard.postmortem.event.IncidentEvents;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
+import dev.lifeguard.postmortem.event.RolloutReported;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
 import dev.lifeguard.postmortem.report.TimelineSummarizer;
 import dev.lifeguard.postmortem.repository.IncidentRepository;
@@ -25,13 +29,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Builds the read model: every chain event becomes a timeline entry; an anomaly opens the chain's incident,
  * the chain's deployment completes it and its rollback resolves it, in whatever order they arrive. A rollback that
- * failed, was skipped or was accepted is recorded on the incident and leaves it open.
+ * failed, was skipped or was accepted is recorded on the incident and leaves it open. Deployments are linked to the
+ * incidents they fix ({@link FixService}).
  */
 @ApplicationScoped
 public class IncidentService {
@@ -45,9 +51,12 @@ public class IncidentService {
     private final PostmortemConfig config;
     private final CloudEventReader reader;
     private final ObjectMapper mapper;
+    private final FixService fixes;
 
     public IncidentService(TimelineEntryRepository entries, IncidentRepository incidents, IncidentEvents events,
-                           Outbox outbox, PostmortemConfig config, CloudEventReader reader, ObjectMapper mapper) {
+                           Outbox outbox, PostmortemConfig config, CloudEventReader reader, ObjectMapper mapper,
+                           FixService fixes) {
+        this.fixes = fixes;
         this.entries = entries;
         this.incidents = incidents;
         this.events = events;
@@ -72,9 +81,20 @@ public class IncidentService {
                     incident.chainId);
             // The chain's deployment, even its rollback, may have arrived before the anomaly.
             for (TimelineEntry earlier : entries.forChain(event.chainId())) {
-                apply(incident, reread(earlier));
+                if (!TimelineKind.isDerived(earlier.type)) {
+                    apply(incident, reread(earlier));
+                }
             }
+            // So may its fix, on a chain of its own.
+            fixes.opened(incident);
         }
+        fixes.record(event);
+    }
+
+    /** The incident's fixes, oldest link first, each with its deployment. */
+    @Transactional
+    public Map<IncidentFix, FixDeployment> fixes(Incident incident) {
+        return fixes.fixesOf(incident);
     }
 
     @Transactional
@@ -96,6 +116,8 @@ public class IncidentService {
     private void apply(Incident incident, ChainEvent event) {
         if (event.details() instanceof DeploymentReported deployment) {
             incident.attachDeployment(event, deployment);
+        } else if (event.details() instanceof RolloutReported rollout) {
+            incident.attachRollout(event, rollout);
         } else if (event.details() instanceof ServiceRolledBack rollback && incident.resolve(event, rollback)) {
             outbox.enqueue(config.incidentsTopic(), incident.key(), events.resolved(incident));
             LOG.infof("Incident %s resolved: %s rolled back from %s to %s", incident.id, incident.key(),

@@ -60,6 +60,80 @@ class ChainEventTest {
         assertThat(EventContract.violations(example(type))).isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "dev.cdeventsx.lifeguard-rollout.gated.0.1.0, ROLLOUT_GATED",
+            "dev.cdeventsx.lifeguard-rollout.released.0.1.0, ROLLOUT_RELEASED",
+            "dev.cdeventsx.lifeguard-rollout.step-started.0.1.0, ROLLOUT_STEP",
+            "dev.cdeventsx.lifeguard-rollout.paused.0.1.0, ROLLOUT_PAUSED",
+            "dev.cdeventsx.lifeguard-rollout.promoted.0.1.0, ROLLOUT_PROMOTED",
+            "dev.cdeventsx.lifeguard-rollout.aborted.0.1.0, ROLLOUT_ABORTED"})
+    void rolloutGoldenExamplesMeetTheirSchemaAndAreChainEventsOfTheirKind(String type, TimelineKind kind) {
+        assertThat(EventContract.violations(example(type))).isEmpty();
+        ChainEvent event = read(example(type)).orElseThrow();
+
+        assertThat(event.details().kind()).isEqualTo(kind);
+        assertThat(event.chainId()).isEqualTo("5a1b2c3d-0003-4e5f-8a9b-000000000003");
+        assertThat(event.service()).isEqualTo("checkout");
+        RolloutReported rollout = (RolloutReported) event.details();
+        assertThat(rollout.deploymentId()).isEqualTo("d-0003");
+        assertThat(rollout.version()).isEqualTo("2.0.1");
+        assertThat(rollout.stableVersion()).isEqualTo("1.0.0");
+        assertThat(rollout.strategyType()).isEqualTo("canary");
+        assertThat(rollout.fixes()).containsExactly("incident-0004");
+    }
+
+    @Test
+    void rolloutEventsSayWhenTheNewVersionTakesTraffic() {
+        RolloutReported pause = (RolloutReported) read(example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0"))
+                .orElseThrow().details();
+        RolloutReported setWeight = (RolloutReported) read(example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0")
+                .replace("\"kind\": \"pause\",", "\"kind\": \"set-weight\", \"weight\": 10,")).orElseThrow().details();
+        RolloutReported preview = (RolloutReported) read(example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0")
+                .replace("\"kind\": \"pause\",", "\"kind\": \"preview\", \"weight\": 0,")).orElseThrow().details();
+        RolloutReported promoted = (RolloutReported) read(example("dev.cdeventsx.lifeguard-rollout.promoted.0.1.0"))
+                .orElseThrow().details();
+
+        assertThat(pause.analysisId()).isEqualTo("d-0003#1");
+        assertThat(pause.stepDuration()).isEqualTo("PT5M");
+        assertThat(pause.takesTraffic()).isFalse();
+        assertThat(setWeight.takesTraffic()).isTrue();
+        assertThat(preview.takesTraffic()).isFalse();
+        assertThat(promoted.takesTraffic()).isTrue();
+    }
+
+    @Test
+    void rolloutEventWithoutVersionOrStepKindIsMalformedAndNamed() {
+        String noVersion = example("dev.cdeventsx.lifeguard-rollout.aborted.0.1.0").replace("\"version\": \"2.0.1\",", "");
+        String noKind = example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0").replace("\"kind\": \"pause\",", "");
+
+        assertThatThrownBy(() -> read(noVersion)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/version");
+        assertThatThrownBy(() -> read(noKind)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/step/kind");
+    }
+
+    @Test
+    void deploymentReadsTheFixesItNamesInCustomDataOrAsLinks() {
+        String withFixes = example("dev.cdevents.service.upgraded.0.3.0")
+                .replace("\"ciEventId\": \"ci-0002\"", "\"ciEventId\": \"ci-0002\", \"fixes\": [\"inc-1\"],"
+                        + " \"strategy\": {\"type\": \"canary\"}")
+                .replace("\"links\": [", "\"links\": [{\"linkType\": \"RELATION\", \"linkKind\": \"FIXES\","
+                        + " \"target\": {\"contextId\": \"inc-2\"}},");
+        String stepVerdict = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0002\", \"analysisId\": \"d-0002#1\",");
+        String reanalysis = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0002\", \"analysisId\": \"d-0002@r-1\",");
+
+        DeploymentReported deployment = (DeploymentReported) read(withFixes).orElseThrow().details();
+        assertThat(deployment.fixes()).containsExactly("inc-1", "inc-2");
+        assertThat(deployment.strategyType()).isEqualTo("canary");
+        assertThat(((AnalysisFinished) read(stepVerdict).orElseThrow().details()).stepAnalysis()).isTrue();
+        assertThat(((AnalysisFinished) read(reanalysis).orElseThrow().details()).deploymentVerdict()).isFalse();
+        assertThat(((AnalysisFinished) read(example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")).orElseThrow()
+                .details()).deploymentVerdict()).isTrue();
+    }
+
     @Test
     void analysisVerdictCarriesItsOutcomeReasonAndMetrics() {
         ChainEvent event = read(example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")).orElseThrow();
@@ -127,7 +201,7 @@ class ChainEventTest {
                 "https://git.example.com/shop/checkout/commit/e4f5a6b", "ci-0002"));
         assertThat(rollback).isEqualTo(new ServiceRolledBack("rollback-0004", "2.0.0", "1.0.0",
                 "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0", "record",
-                "pkg:generic/checkout@1.0.0", "executor"));
+                "pkg:generic/checkout@1.0.0", "executor", false));
     }
 
     @Test

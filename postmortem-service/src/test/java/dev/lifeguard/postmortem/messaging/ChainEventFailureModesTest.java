@@ -2,6 +2,7 @@ package dev.lifeguard.postmortem.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.postmortem.ChainScenario;
+import dev.lifeguard.postmortem.FixRollout;
 import dev.lifeguard.postmortem.ReadModelTestClient;
 import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
@@ -41,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * The failure-mode checklist for {@link ChainEventConsumer} on each of its channels (deployments, anomalies,
  * analyses, rollbacks, notifications): an event arriving twice, out of order, after a topic reset, while the database is
  * down, handled by two instances at once, and across a broker restart. Effects are counted exactly: timeline
- * entries, incidents per chain and incident.resolved events. Channel names double as topic names in the
+ * entries, incidents per chain, incident.resolved events and fixes linked. Channel names double as topic names in the
  * configuration ({@code lifeguard.topics.<channel>}).
  */
 @QuarkusTest
@@ -218,6 +219,49 @@ class ChainEventFailureModesTest {
         assertThat(count("SELECT count(*) FROM incident WHERE chain_id = :chain", Map.of("chain", chain.chainId())))
                 .isEqualTo(1);
         assertThat(resolvedEvents(chain)).isEqualTo(1);
+    }
+
+    @Test
+    void incidentOpeningAndItsCandidateFixHandledByTwoInstancesAtOnceAreLinkedOnce() throws Exception {
+        // Two chains, two chain locks: only the fixes lock makes each see what the other wrote. Several targets at
+        // once, so that the race would show.
+        List<ChainScenario> chains = new ArrayList<>();
+        List<Runnable> work = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ChainScenario chain = new ChainScenario();
+            chains.add(chain);
+            ConsumerRecord<String, String> anomaly = record(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
+            ConsumerRecord<String, String> deployment = new ConsumerRecord<>(topic(Channels.DEPLOYMENTS), 0, 0L,
+                    chain.key(), new FixRollout(chain, List.of()).upgraded("2026-11-26T11:00:00Z", false));
+            work.add(() -> consumer.consumeAnomaly(anomaly));
+            work.add(() -> consumer.consumeDeployment(deployment));
+        }
+
+        Concurrently.atOnce(WAIT, work.toArray(Runnable[]::new));
+
+        for (ChainScenario chain : chains) {
+            assertThat(fixLinks(chain)).as("fixes of %s", chain.service()).isEqualTo(1);
+            assertThat(count("SELECT count(*) FROM timeline_entry WHERE chain_id = :chain AND entry_type = 'fix-deployed'",
+                    Map.of("chain", chain.chainId()))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void sameFixEventHandledByTwoInstancesAtOnceLinksOnceAndWritesEachEntryOnce() throws Exception {
+        ChainScenario chain = new ChainScenario();
+        handle(Channels.ANOMALIES, chain, ChainScenario.ANOMALY);
+        FixRollout fix = new FixRollout(chain, List.of(chain.chainId()));
+        String promoted = fix.event(FixRollout.PROMOTED, "2026-11-26T11:20:00Z");
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(topic(Channels.DEPLOYMENTS), 0, 0L, chain.key(),
+                promoted);
+
+        Concurrently.atOnce(WAIT, () -> consumer.consumeDeployment(record), () -> consumer.consumeDeployment(record));
+
+        assertThat(fixLinks(chain)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id",
+                Map.of("id", ChainScenario.json(promoted).path("id").asText()))).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM timeline_entry WHERE chain_id = :chain AND entry_type LIKE 'fix-%'",
+                Map.of("chain", chain.chainId()))).isEqualTo(2); // deployed and verified
     }
 
     @Test
@@ -449,6 +493,12 @@ class ChainEventFailureModesTest {
             result = result.replace(chain.eventId(type), "<" + type + ">");
         }
         return result;
+    }
+
+    /** Fixes linked to the chain's incident. */
+    private long fixLinks(ChainScenario chain) {
+        return count("SELECT count(*) FROM incident_fix f JOIN incident i ON i.id = f.incident_id"
+                + " WHERE i.chain_id = :chain", Map.of("chain", chain.chainId()));
     }
 
     private long count(String sql, Map<String, Object> parameters) {

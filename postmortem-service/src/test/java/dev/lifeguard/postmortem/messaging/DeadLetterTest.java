@@ -1,6 +1,7 @@
 package dev.lifeguard.postmortem.messaging;
 
 import dev.lifeguard.postmortem.ChainScenario;
+import dev.lifeguard.postmortem.FixRollout;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
@@ -86,6 +87,20 @@ class DeadLetterTest {
         ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
                 .awaitRecord(topic("deployments") + ".dlq", record -> failed.equals(record.value()));
         assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("/subject/content/detail");
+        awaitTimelineEntry(nextEventId);
+    }
+
+    @Test
+    void rolloutEventWithoutItsVersionIsDeadLetteredWithTheReasonAndTheNextOneIsOnTheTimeline() {
+        ChainScenario chain = new ChainScenario();
+        FixRollout fix = new FixRollout(chain, List.of());
+        String aborted = fix.event(FixRollout.ABORTED, "2026-11-26T11:09:03Z").replace("\"version\": \"2.0.1\",", "");
+        KafkaTestClient.forTestBroker().send(topic("deployments"), chain.key(), aborted);
+        String nextEventId = publish(chain, "deployments", fix.event(FixRollout.PROMOTED, "2026-11-26T11:20:00Z"));
+
+        ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
+                .awaitRecord(topic("deployments") + ".dlq", record -> aborted.equals(record.value()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("/subject/content/version");
         awaitTimelineEntry(nextEventId);
     }
 

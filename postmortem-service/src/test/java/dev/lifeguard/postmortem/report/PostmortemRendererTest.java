@@ -1,6 +1,8 @@
 package dev.lifeguard.postmortem.report;
 
+import dev.lifeguard.postmortem.FixDeployment;
 import dev.lifeguard.postmortem.Incident;
+import dev.lifeguard.postmortem.IncidentFix;
 import dev.lifeguard.postmortem.IncidentStatus;
 import dev.lifeguard.postmortem.TimelineEntry;
 import org.junit.jupiter.api.Test;
@@ -8,7 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -205,6 +209,48 @@ class PostmortemRendererTest {
     }
 
     /** The incident of the golden chain, its rollback not done: what each outcome is added to. */
+    @Test
+    void actionItemsListEachFixWithItsOutcomeAndCheckOnlyAVerifiedOne() {
+        FixDeployment verified = fix("d-0003", "2.0.1");
+        verified.deployedAt = OffsetDateTime.parse("2026-11-26T11:04:02Z");
+        verified.verifiedAt = OffsetDateTime.parse("2026-11-26T11:20:00Z");
+        verified.verifiedBy = FixDeployment.VERIFIED_BY_PROMOTION;
+        FixDeployment failed = fix("d-0004", "2.0.2");
+        failed.deployedAt = OffsetDateTime.parse("2026-11-26T12:00:00Z");
+        failed.failedAt = OffsetDateTime.parse("2026-11-26T12:09:03Z");
+        failed.failedBy = FixDeployment.FAILED_BY_ABORT;
+        failed.failureReason = "analysis of step 2 failed";
+        FixDeployment linked = fix("d-0005", "2.0.3");
+        Map<IncidentFix, FixDeployment> fixes = new LinkedHashMap<>();
+        fixes.put(IncidentFix.of("inc-1", "d-0003", IncidentFix.EXPLICIT, verified.verifiedAt), verified);
+        fixes.put(IncidentFix.of("inc-1", "d-0004", IncidentFix.CANDIDATE, failed.failedAt), failed);
+        fixes.put(IncidentFix.of("inc-1", "d-0005", IncidentFix.EXPLICIT, failed.failedAt), linked);
+
+        String markdown = PostmortemRenderer.render(resolvedIncident(), timeline(), fixes);
+
+        assertThat(markdown).endsWith("""
+                ## Action items
+
+                - [x] Fix: checkout 2.0.1 (deployment `d-0003`, linked explicit: named as the fix by its deployment): \
+                verified at 2026-11-26 11:20:00 UTC (its rollout was promoted to all traffic)
+                - [ ] Fix: checkout 2.0.2 (deployment `d-0004`, linked candidate: the first deployment of checkout after \
+                the incident): FAILED at 2026-11-26 12:09:03 UTC (its rollout was aborted: analysis of step 2 failed): a \
+                fix is still needed
+                - [ ] Fix: checkout 2.0.3 (deployment `d-0005`, linked explicit: named as the fix by its deployment): \
+                linked, not deployed yet
+                - [ ] ...
+                """);
+    }
+
+    private static FixDeployment fix(String deploymentId, String version) {
+        FixDeployment fix = new FixDeployment();
+        fix.deploymentId = deploymentId;
+        fix.service = "checkout";
+        fix.environment = "production";
+        fix.version = version;
+        return fix;
+    }
+
     private static Incident openIncident() {
         Incident incident = resolvedIncident();
         incident.status = IncidentStatus.OPEN;

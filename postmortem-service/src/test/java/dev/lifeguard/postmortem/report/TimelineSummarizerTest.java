@@ -30,6 +30,51 @@ class TimelineSummarizerTest {
         assertThat(TimelineSummarizer.summarize(event(example(type)))).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dev.cdeventsx.lifeguard-rollout.gated.0.1.0 | checkout 2.0.1 held at the redeploy gate in production: checkout/production was rolled back (rollback rollback-0004): 2.0.1 needs passing test evidence first (required suites: any, no failures)",
+            "dev.cdeventsx.lifeguard-rollout.released.0.1.0 | checkout 2.0.1 released from the redeploy gate in production on test evidence: 412 passed, 0 failed (unit, integration, e2e)",
+            "dev.cdeventsx.lifeguard-rollout.step-started.0.1.0 | checkout 2.0.1 canary step 2 of 5 in production: pause 5m, analysing against 1.0.0 (analysis d-0003#1)",
+            "dev.cdeventsx.lifeguard-rollout.paused.0.1.0 | checkout 2.0.1 canary paused in production at step 2 of 5 (10% of traffic) by analysis: analysis of step 2 inconclusive: error_rate: 3 samples, fewer than the 5 required",
+            "dev.cdeventsx.lifeguard-rollout.promoted.0.1.0 | checkout 2.0.1 takes all traffic in production, replacing 1.0.0 (every step passed)",
+            "dev.cdeventsx.lifeguard-rollout.aborted.0.1.0 | checkout 2.0.1 canary ABORTED in production at step 2 of 5 (10% of traffic) by analysis: analysis of step 2 failed: error_rate: canary 0.21 above stable 0.01 (Mann-Whitney U p=0.002); all traffic back to 1.0.0 (rollback abort-d-0003)"})
+    void summarisesEachRolloutExampleInOneSentence(String type, String expected) {
+        assertThat(TimelineSummarizer.summarize(event(example(type)))).isEqualTo(expected);
+    }
+
+    @Test
+    void rolloutVariantsSayWhoAndWhereTheTrafficIs() {
+        String override = example("dev.cdeventsx.lifeguard-rollout.released.0.1.0")
+                .replace("\"releasedBy\": \"evidence\"", "\"releasedBy\": \"override\", \"requestedBy\": \"alice\"")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"hotfix checked by hand\"");
+        String setWeight = example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0")
+                .replace("\"kind\": \"pause\",", "\"kind\": \"set-weight\", \"weight\": 50,")
+                .replaceAll("(?s)\"analysis\": \\{.*?\\}", "\"analysis\": null");
+        String waitsForPromotion = example("dev.cdeventsx.lifeguard-rollout.step-started.0.1.0")
+                .replace("\"duration\": \"PT5M\"", "\"duration\": null")
+                .replaceAll("(?s)\"analysis\": \\{.*?\\}", "\"analysis\": null");
+        String promotedByPerson = example("dev.cdeventsx.lifeguard-rollout.promoted.0.1.0")
+                .replace("\"promotedBy\": \"steps\"", "\"promotedBy\": \"person\", \"requestedBy\": \"bob\"")
+                .replace("\"reason\": \"every step passed\"", "\"reason\": \"looks good\"");
+        String stepVerdict = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0003\", \"rolloutStep\": 1,");
+        String abortRollback = example("dev.cdevents.service.rolledback.0.3.0")
+                .replace("\"reportedBy\": \"executor\"", "\"reportedBy\": \"executor\", \"rolloutAborted\": true");
+
+        assertThat(TimelineSummarizer.summarize(event(override))).isEqualTo("checkout 2.0.1 released from the redeploy"
+                + " gate in production by override (alice): hotfix checked by hand");
+        assertThat(TimelineSummarizer.summarize(event(setWeight)))
+                .isEqualTo("checkout 2.0.1 canary step 2 of 5 in production: 50% of traffic");
+        assertThat(TimelineSummarizer.summarize(event(waitsForPromotion)))
+                .isEqualTo("checkout 2.0.1 canary step 2 of 5 in production: pause until promoted");
+        assertThat(TimelineSummarizer.summarize(event(promotedByPerson)))
+                .isEqualTo("checkout 2.0.1 takes all traffic in production, replacing 1.0.0 (promoted by bob): looks good");
+        assertThat(TimelineSummarizer.summarize(event(stepVerdict)))
+                .startsWith("Analysis of step 2 of checkout 2.0.0 in production failed: ");
+        assertThat(TimelineSummarizer.summarize(event(abortRollback))).isEqualTo("checkout rolled back from 2.0.0 to"
+                + " 1.0.0 in production after its rollout was aborted (executor record)");
+    }
+
     @Test
     void leavesOutWhatTheEventDoesNotSay() {
         String bareDeployment = example("dev.cdevents.service.upgraded.0.3.0")
