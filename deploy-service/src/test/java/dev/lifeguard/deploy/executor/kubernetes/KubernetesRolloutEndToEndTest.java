@@ -105,6 +105,13 @@ class KubernetesRolloutEndToEndTest {
         assertThat(upgraded.at("/data/customData/deploymentId").asText()).isEqualTo(v2);
         assertThat(upgraded.at("/data/customData/rollout").asBoolean()).isTrue();
         assertThat(upgraded.at("/data/subject/content/artifactId").asText()).endsWith("@2.0.0");
+
+        // the next canary reuses the canary Deployment scaled to 0, beside the primary now on 2.0.0
+        String v3 = rollOut(service, "3.0.0", canary());
+        awaitRollout(v3, "ANALYSING", 1);
+        assertThat(cluster.replicas(NAMESPACE, canary, service)).containsExactly(1, 3);
+        assertThat(image(cluster.deployment(NAMESPACE, canary))).isEqualTo(imageOf(service, "3.0.0"));
+        assertThat(image(cluster.deployment(NAMESPACE, service))).isEqualTo(imageOf(service, "2.0.0"));
     }
 
     @Test
