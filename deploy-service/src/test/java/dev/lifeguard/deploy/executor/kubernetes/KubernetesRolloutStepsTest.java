@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -444,24 +443,11 @@ class KubernetesRolloutStepsTest {
     // --- fixtures ------------------------------------------------------------------------------------------------
 
     private void primary(String namespace, int replicas) {
-        client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
-                .withNewMetadata().withName("checkout").withNamespace(namespace).addToAnnotations("team", "payments")
-                .addToLabels("app", "checkout").endMetadata()
-                .withNewSpec().withReplicas(replicas)
-                .withNewSelector().addToMatchLabels(APP).endSelector()
-                .withNewTemplate()
-                .withNewMetadata().addToLabels(APP).addToAnnotations("prometheus.io/scrape", "true").endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage(STABLE).addNewPort().withContainerPort(8080)
-                .endPort().endContainer().endSpec()
-                .endTemplate()
-                .endSpec().build()).create();
+        cluster().primary(namespace, "checkout", STABLE, replicas);
     }
 
     private void service(String namespace) {
-        client.services().inNamespace(namespace).resource(new ServiceBuilder()
-                .withNewMetadata().withName("checkout").withNamespace(namespace).endMetadata()
-                .withNewSpec().withSelector(APP).addNewPort().withName("http").withPort(80).withNewTargetPort(8080)
-                .endPort().endSpec().build()).create();
+        cluster().service(namespace, "checkout");
     }
 
     private void pod(String namespace, String name) {
@@ -471,24 +457,24 @@ class KubernetesRolloutStepsTest {
         client.pods().inNamespace(namespace).resource(pod).create();
     }
 
+    private KubernetesTestCluster cluster() {
+        return new KubernetesTestCluster(client);
+    }
+
     private Deployment deployment(String namespace, String name) {
-        return client.apps().deployments().inNamespace(namespace).withName(name).get();
+        return cluster().deployment(namespace, name);
     }
 
     private Map<String, String> serviceSelector(String namespace) {
-        return client.services().inNamespace(namespace).withName("checkout").get().getSpec().getSelector();
+        return cluster().serviceSelector(namespace, "checkout");
     }
 
     private int[] replicas(String namespace, String... names) {
-        int[] replicas = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            replicas[i] = deployment(namespace, names[i]).getSpec().getReplicas();
-        }
-        return replicas;
+        return cluster().replicas(namespace, names);
     }
 
     private static String image(Deployment deployment) {
-        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        return KubernetesTestCluster.image(deployment);
     }
 
     private static RolloutStep step(String deploymentId, StepAction action, String strategy, int stepIndex, int weight) {
