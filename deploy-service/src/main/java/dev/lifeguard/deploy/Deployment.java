@@ -95,6 +95,18 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "reported_at", nullable = false)
     public OffsetDateTime reportedAt;
 
+    /**
+     * When a rollout (or a release from the gate) gave it all traffic; null for a deployment CI reported as done.
+     * Its bake counts from here, not from {@link #deployedAt}: before it, it shared traffic with the stable version.
+     */
+    @Column(name = "promoted_at")
+    public OffsetDateTime promotedAt;
+
+    /** Since when it takes all traffic: its promotion, else the time CI reported. */
+    public OffsetDateTime allTrafficSince() {
+        return promotedAt != null ? promotedAt : deployedAt;
+    }
+
     /** Its strategy, normalised JSON ({@code {"type":"all-at-once"}} when none applied); null for older rows. */
     @Column(columnDefinition = "TEXT")
     public String strategy;

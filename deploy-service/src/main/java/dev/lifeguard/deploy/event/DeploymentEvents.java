@@ -64,7 +64,8 @@ public class DeploymentEvents {
                 .triggeredBy(triggeredBy != null ? triggeredBy : deployment.ciEventId)
                 .subjectId(deployment.service)
                 .cloudEventSubject(deployment.key())
-                .time(deployment.deployedAt)
+                // a promoted rollout deployed when it took all traffic: its analysis and bake start there
+                .time(deployment.allTrafficSince())
                 .content(content(deployment))
                 .customData(custom)
                 .build(mapper);

@@ -20,7 +20,8 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
     /** Ids of current deployments still ANALYSING, without a verdict, deployed before {@code cutoff}. */
     public List<String> analysingDeployedBefore(OffsetDateTime cutoff) {
         return getEntityManager().createQuery("select d.id from Deployment d where d.current = true and d.status = :status"
-                        + " and d.verdict is null and d.flagged = false and d.deployedAt < :cutoff", String.class)
+                        + " and d.verdict is null and d.flagged = false"
+                        + " and coalesce(d.promotedAt, d.deployedAt) < :cutoff", String.class)
                 .setParameter("status", DeploymentStatus.ANALYSING)
                 .setParameter("cutoff", cutoff)
                 .setMaxResults(500)

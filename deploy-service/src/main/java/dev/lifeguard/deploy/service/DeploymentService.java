@@ -279,7 +279,7 @@ public class DeploymentService {
         deployments.lockTarget(candidate.service, candidate.environment);
         Deployment deployment = deployments.findById(deploymentId);
         if (deployment.current && deployment.status == DeploymentStatus.ANALYSING && deployment.verdict == null
-                && !deployment.flagged && deployment.deployedAt.isBefore(deployedBefore)) {
+                && !deployment.flagged && deployment.allTrafficSince().isBefore(deployedBefore)) {
             deployment.changeStatus(DeploymentStatus.STABLE, now(), "baked " + config.bakeTime().toMinutes()
                     + " min without an anomaly (no analysis verdict arrived)");
             LOG.infof("Deployment %s: %s %s baked into STABLE", deployment.id, deployment.key(), deployment.version);

@@ -229,8 +229,11 @@ public class Rollouts {
             }
             deployments.lockTarget(deployment.service, deployment.environment);
             Rollout rollout = rollouts.findById(candidate.deploymentId);
+            // read again under the lock: another instance (or an override) may have released it meanwhile
             rollouts.getEntityManager().refresh(rollout);
+            deployments.getEntityManager().refresh(deployment);
             if (!Rollout.GATED.equals(rollout.phase)) {
+                LOG.infof("Test evidence %s: deployment %s is %s already", run.eventId(), deployment.id, rollout.phase);
                 continue;
             }
             RedeployGate.Decision decision = gate.evaluate(deployment, suites(rollout));
@@ -456,11 +459,20 @@ public class Rollouts {
         rollout.pausedReason = null;
         if (rollout.pendingAction != null) {
             toStepping(rollout, StepAction.valueOf(rollout.pendingAction), now);
-        } else if (BY_PERSON.equals(pausedBy) && stepEntry(rollout, rollout.stepIndex, now).path("verdict").isMissingNode()
-                && spec(rollout, rollout.stepIndex).duration() != null) {
-            // paused by a person while its analysis ran: wait for that verdict again
+        } else if (BY_PERSON.equals(pausedBy) && awaitsVerdict(rollout, now)) {
+            // paused by a person while its analysis ran: wait for that verdict again, until the step's own deadline
+            // (at least the grace from now); a step analysed over the spec's window has none, as when it started
+            ObjectNode entry = stepEntry(rollout, rollout.stepIndex, now);
+            Duration window = spec(rollout, rollout.stepIndex).duration();
             rollout.phase = Rollout.ANALYSING;
-            rollout.stepDeadline = now.plus(config.verdictGrace());
+            if (window == null) {
+                rollout.stepDeadline = null;
+            } else {
+                OffsetDateTime due = OffsetDateTime.parse(entry.path("startedAt").asText(now.toString())).plus(window)
+                        .plus(config.verdictGrace());
+                OffsetDateTime least = now.plus(config.verdictGrace());
+                rollout.stepDeadline = due.isAfter(least) ? due : least;
+            }
         } else {
             endStep(rollout, now);
             if (Strategies.BLUE_GREEN.equals(Strategies.type(Strategies.read(rollout.strategy)))) {
@@ -477,8 +489,9 @@ public class Rollouts {
     public Rollout abort(String deploymentId, String reason, String by) {
         Rollout rollout = lockedForPerson(deploymentId);
         Deployment deployment = deployments.findById(deploymentId);
+        // ABORT_FAILED: the executor could not take the traffic back; a person tries again
         if (!(Rollout.STEPPING.equals(rollout.phase) || Rollout.ANALYSING.equals(rollout.phase)
-                || Rollout.PAUSED.equals(rollout.phase))) {
+                || Rollout.PAUSED.equals(rollout.phase) || Rollout.ABORT_FAILED.equals(rollout.phase))) {
             throw wrongState(rollout, deployment, "abort");
         }
         rollout.requestedBy = by;
@@ -577,6 +590,11 @@ public class Rollouts {
                 .orElseGet(() -> stable(rollout));
         String id = rollbackId != null ? rollbackId : "abort-" + deployment.id;
         Rollback existing = rollbacks.findById(id);
+        // A settled rollback keeps its outcome (its rollback.failed is published): another attempt is a new rollback.
+        for (int attempt = 2; existing != null && !existing.isOpen(); attempt++) {
+            id = "abort-" + deployment.id + "-" + attempt;
+            existing = rollbacks.findById(id);
+        }
         Rollback rollback = existing != null ? existing : new Rollback();
         rollback.id = id;
         rollback.deploymentId = deployment.id;
@@ -741,6 +759,7 @@ public class Rollouts {
                 + " (rollout promoted)", now));
         deployments.flush();
         deployment.current = true;
+        deployment.promotedAt = now;
         deployment.changeStatus(DeploymentStatus.ANALYSING, now, "promoted (" + rollout.promotedBy + "): takes all traffic");
         rollout.phase = Rollout.PROMOTED;
         rollout.pendingAction = null;
@@ -803,6 +822,15 @@ public class Rollouts {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** Whether the running step is a pause whose analysis has given no verdict yet. */
+    private boolean awaitsVerdict(Rollout rollout, OffsetDateTime now) {
+        if (rollout.stepIndex < 0 || !StepSpec.PAUSE.equals(spec(rollout, rollout.stepIndex).kind())) {
+            return false;
+        }
+        ObjectNode entry = stepEntry(rollout, rollout.stepIndex, now);
+        return entry.hasNonNull("analysisId") && !entry.hasNonNull("verdict");
+    }
 
     private Rollout newRollout(Deployment deployment, ObjectNode strategy, Deployment stable, OffsetDateTime now) {
         Rollout rollout = new Rollout();

@@ -9,7 +9,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import dev.lifeguard.deploy.messaging.CiEventConsumer;
+import dev.lifeguard.deploy.service.Rollouts;
+import dev.lifeguard.testsupport.Concurrently;
+import dev.lifeguard.testsupport.TopicReset;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -17,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.ROLLBACKS_TOPIC;
@@ -35,6 +41,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.awaitPhase;
 import static dev.lifeguard.deploy.service.RolloutFixtures.awaitRollout;
 import static dev.lifeguard.deploy.service.RolloutFixtures.awaitRolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.post;
+import static dev.lifeguard.deploy.service.RolloutFixtures.rolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +62,12 @@ class RedeployGateTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    CiEventConsumer ciConsumer;
+
+    @Inject
+    Rollouts rollouts;
 
     /** 1.0.0 passed its analysis, 2.0.0 was rolled back to it: the rollback's id. */
     private static String rolledBack(String service) {
@@ -211,5 +224,90 @@ class RedeployGateTest {
         sendRun(service, chainId, "9.9.9", "integration", "success");
         JsonPath released = awaitRollout(fix, "ANALYSING", 1);
         assertThat(released.getString("gate.releasedBy")).isEqualTo("evidence");
+    }
+
+    @Test
+    void theSameEvidenceAtTwoInstancesAtOnceOrEvidenceRacingAnOverrideReleasesTheDeploymentOnce() {
+        String service = unique("gate-two");
+        rolledBack(service);
+        String fix = gated(service, "2.0.1", Map.of());
+        String chainId = view(fix).getString("chainId");
+        ConsumerRecord<String, String> run = new ConsumerRecord<>(CI_TOPIC, 0, 3_000_000L, service + "/production",
+                testSuiteRun("ts-" + UUID.randomUUID(), chainId, service, "2.0.1", "unit", "success"));
+        // and another suite's passing run at a third instance: each run alone opens the gate
+        ConsumerRecord<String, String> otherSuite = new ConsumerRecord<>(CI_TOPIC, 0, 3_000_002L,
+                service + "/production", testSuiteRun("ts-" + UUID.randomUUID(), chainId, service, "2.0.1", "e2e",
+                "success"));
+        Concurrently.atOnce(BOUND, () -> ciConsumer.consume(run), () -> ciConsumer.consume(run),
+                () -> ciConsumer.consume(otherSuite));
+        assertReleasedOnce(service, fix);
+        assertThat(view(fix).getString("gate.releasedBy")).isEqualTo("evidence");
+        assertThat(CiWebhookFixtures.count(dataSource, "SELECT count(*) FROM test_evidence WHERE chain_id = ?",
+                chainId)).isEqualTo(2);
+
+        String raced = unique("gate-race");
+        rolledBack(raced);
+        String other = gated(raced, "2.0.1", Map.of());
+        ConsumerRecord<String, String> evidence = new ConsumerRecord<>(CI_TOPIC, 0, 3_000_001L, raced + "/production",
+                testSuiteRun("ts-" + UUID.randomUUID(), view(other).getString("chainId"), raced, "2.0.1", "unit",
+                        "success"));
+        List<String> refused = new CopyOnWriteArrayList<>();
+        Concurrently.atOnce(BOUND, () -> ciConsumer.consume(evidence), () -> {
+            try {
+                rollouts.override(other, "hotfix, tested by hand", "erin");
+            } catch (Rollouts.WrongStateException e) {
+                refused.add(e.getMessage());
+            }
+        });
+        assertReleasedOnce(raced, other);
+        // whichever came first released it; an override coming second is refused, evidence coming second is kept
+        String releasedBy = view(other).getString("gate.releasedBy");
+        assertThat(releasedBy).isIn("evidence", "override");
+        assertThat(refused).hasSize("evidence".equals(releasedBy) ? 1 : 0);
+    }
+
+    /** Released once: one released event and one rollout (set-weight 10, then its pause), nothing more queued. */
+    private static void assertReleasedOnce(String service, String fix) {
+        awaitRollout(fix, "ANALYSING", 1);
+        // the pause is queued after everything both deliveries did: once it is published, so is all before it
+        act(fix, "pause", Map.of("reason", "checking the release", "by", "test")).statusCode(200);
+        awaitRolloutEvents(service, fix, "paused", 1);
+        assertThat(rolloutEvents(service, fix, "released")).hasSize(1);
+        assertThat(rolloutEvents(service, fix, "step-started"))
+                .extracting(event -> event.at("/data/subject/content/step/kind").asText())
+                .containsExactly("set-weight", "pause");
+    }
+
+    @Test
+    void evidenceReplayedAfterATopicResetChangesNothing() {
+        String service = unique("gate-reset");
+        String key = service + "/production";
+        rolledBack(service);
+        String fix = gated(service, "2.0.1", ALL_AT_ONCE);
+        String chainId = view(fix).getString("chainId");
+        String failing = testSuiteRun("ts-" + UUID.randomUUID(), chainId, service, "2.0.1", "unit", "failure");
+        String passing = testSuiteRun("ts-" + UUID.randomUUID(), chainId, service, "2.0.1", "unit", "success");
+        kafka().send(CI_TOPIC, key, failing);
+        kafka().send(CI_TOPIC, key, passing);
+        awaitPhase(fix, "PROMOTED");
+        awaitEnvironment(service, "production", "2.0.1");
+
+        TopicReset.recreate("lifeguard-deploy-service", CI_TOPIC);
+        kafka().send(CI_TOPIC, key, failing);
+        kafka().send(CI_TOPIC, key, passing);
+        // a new run after the replayed ones (same key, same partition): once it is stored, they were handled
+        String markerChain = "chain-marker-" + UUID.randomUUID();
+        kafka().send(CI_TOPIC, key, testSuiteRun("ts-" + UUID.randomUUID(), markerChain, service, "3.0.0", "unit",
+                "success"));
+        await().atMost(BOUND).until(() -> CiWebhookFixtures.count(dataSource,
+                "SELECT count(*) FROM test_evidence WHERE chain_id = ?", markerChain) == 1);
+
+        assertThat(CiWebhookFixtures.count(dataSource, "SELECT count(*) FROM test_evidence WHERE chain_id = ?",
+                chainId)).isEqualTo(2);
+        assertThat(view(fix).getString("rollout.phase")).isEqualTo("PROMOTED");
+        assertThat(view(fix).getString("gate.releasedBy")).isEqualTo("evidence");
+        assertThat(rolloutEvents(service, fix, "released")).hasSize(1);
+        assertThat(rolloutEvents(service, fix, "promoted")).hasSize(1);
+        awaitEnvironment(service, "production", "2.0.1");
     }
 }

@@ -24,12 +24,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.lifeguard.deploy.DeployFixtures.ANALYSES_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.ROLLBACKS_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
 import static dev.lifeguard.deploy.DeployFixtures.ciDeployment;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.publishStepVerdict;
+import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
 import static dev.lifeguard.deploy.DeployFixtures.stepVerdict;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
@@ -203,15 +205,43 @@ class RolloutFailureModesTest {
     }
 
     @Test
-    void anAbortTheExecutorCannotCarryOutFailsLoudly() {
+    void anAbortTheExecutorCannotCarryOutFailsLoudlyAndAPersonAbortsAgainOnceItWorks() {
         String service = unique("abort-fails");
-        scriptedTarget(service, Step.DONE, Step.FAIL);
+        String v1 = scriptedTarget(service, Step.DONE, Step.FAIL);
         String v2 = rollOut(service, "2.0.0", canary());
         awaitRollout(v2, "ANALYSING", 1);
         act(v2, "abort", Map.of("reason", "stop")).statusCode(200);
         JsonPath failed = awaitPhase(v2, "ABORT_FAILED");
         assertThat(failed.getString("status")).isEqualTo("ROLLING_OUT");
         given().get("/api/v1/rollbacks/{id}", "abort-" + v2).then().body("outcome", equalTo("FAILED"));
+        await().atMost(BOUND).until(() -> !recordsWith(DEPLOYMENTS_TOPIC, service + "/production",
+                "lifeguard-rollback.failed").isEmpty());
+
+        // the executor works again: a person aborts again, as a new rollback; the failed one keeps its outcome
+        scripted.scriptSteps(service, Step.DONE);
+        act(v2, "abort", Map.of("reason", "stop, second try", "by", "alice")).statusCode(200);
+        JsonPath aborted = awaitPhase(v2, "ABORTED");
+        String retry = "abort-" + v2 + "-2";
+        assertThat(aborted.getString("status")).isEqualTo("ROLLED_BACK");
+        assertThat(aborted.getString("rollout.abortRollbackId")).isEqualTo(retry);
+        given().get("/api/v1/rollbacks/{id}", "abort-" + v2).then().body("outcome", equalTo("FAILED"));
+        given().get("/api/v1/rollbacks/{id}", retry).then().body("outcome", equalTo("EXECUTED"))
+                .body("restoredDeploymentId", equalTo(v1));
+        assertThat(scripted.steps(service)).extracting(step -> step.action())
+                .containsExactly(StepAction.SET_WEIGHT, StepAction.ABORT, StepAction.ABORT);
+        assertThat(awaitRolloutEvents(service, v2, "aborted", 2))
+                .extracting(event -> event.at("/data/subject/content/rollbackId").asText())
+                .containsExactly("abort-" + v2, retry);
+        await().atMost(BOUND).until(() -> !recordsWith(DEPLOYMENTS_TOPIC, service + "/production",
+                "service.rolledback").isEmpty());
+        // one outcome event per rollback: failed for the first, rolled back for the second
+        assertThat(recordsWith(DEPLOYMENTS_TOPIC, service + "/production", "service.rolledback"))
+                .singleElement().satisfies(record -> assertThat(record.value()).contains(retry));
+        assertThat(recordsWith(DEPLOYMENTS_TOPIC, service + "/production", "lifeguard-rollback.failed"))
+                .singleElement().satisfies(record -> assertThat(record.value()).contains("abort-" + v2)
+                        .doesNotContain(retry));
+        awaitEnvironment(service, "production", "1.0.0");
+        act(v2, "abort", Map.of("reason", "again")).statusCode(409).body("detail", containsString("ABORTED"));
     }
 
     @Test

@@ -57,6 +57,14 @@ public final class RolloutFixtures {
                 .extract().path("id");
     }
 
+    /** 1.0.0 current on {@code service}, 2.0.0 rolling out with {@code strategy} and now {@code phase} at {@code step}. */
+    public static String rollingOut(String service, Map<String, Object> strategy, String phase, int step) {
+        dev.lifeguard.deploy.DeployFixtures.deploy(service, "1.0.0");
+        String v2 = rollOut(service, "2.0.0", strategy);
+        awaitRollout(v2, phase, step);
+        return v2;
+    }
+
     public static JsonPath view(String deploymentId) {
         return given().get("/api/v1/deployments/{id}", deploymentId).then().statusCode(200).extract().jsonPath();
     }

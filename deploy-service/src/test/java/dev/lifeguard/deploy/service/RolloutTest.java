@@ -9,8 +9,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +37,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.blueGreen;
 import static dev.lifeguard.deploy.service.RolloutFixtures.canary;
 import static dev.lifeguard.deploy.service.RolloutFixtures.post;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rollOut;
+import static dev.lifeguard.deploy.service.RolloutFixtures.rollingOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
 import static io.restassured.RestAssured.given;
@@ -47,6 +51,9 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
 class RolloutTest {
+
+    @Inject
+    DeploymentService deploymentService;
 
     @Test
     void aCanaryGoesTenFiftyHundredOnPassingAnalysesAndThenTakesAllTraffic() {
@@ -152,6 +159,59 @@ class RolloutTest {
         act(v2, "resume", Map.of("by", "alice")).statusCode(200);
         awaitPhase(v2, "PROMOTED");
         awaitEnvironment(service, "production", "2.0.0");
+    }
+
+    @Test
+    void resumingAPersonsPauseWaitsForTheStepsVerdictAgainAndAVerdictThatCameMeanwhileCounts() {
+        String service = unique("canary-resume");
+        String v2 = rollingOut(service, canary(), "ANALYSING", 1);
+        act(v2, "pause", Map.of("reason", "hold on", "by", "alice")).statusCode(200);
+        // resumed before its verdict: the pause step's analysis is awaited again, not skipped
+        act(v2, "resume", Map.of("by", "alice")).statusCode(200).body("rollout.phase", equalTo("ANALYSING"))
+                .body("rollout.stepIndex", equalTo(1));
+        assertThat(view(v2).getInt("rollout.weight")).isEqualTo(10);
+        publishStepVerdict(service, v2, 1, "passed");
+        awaitRollout(v2, "ANALYSING", 3);
+
+        // paused again; the verdict arrives during the pause: recorded, and resume goes on from it
+        act(v2, "pause", Map.of("reason", "hold on again", "by", "alice")).statusCode(200);
+        publishStepVerdict(service, v2, 3, "passed");
+        await().atMost(BOUND).untilAsserted(() -> assertThat(view(v2).getString(
+                "rollout.steps.find { it.index == 3 }.verdict")).isEqualToIgnoringCase("passed"));
+        assertThat(view(v2).getString("rollout.phase")).isEqualTo("PAUSED");
+        act(v2, "resume", Map.of("by", "alice")).statusCode(200);
+        awaitPhase(v2, "PROMOTED");
+        awaitEnvironment(service, "production", "2.0.0");
+    }
+
+    @Test
+    void aPromotedRolloutBakesFromItsPromotionNotFromWhenItWasReported() {
+        String service = unique("canary-bake");
+        String v2 = rollingOut(service, canary(Map.of("setWeight", 10), Map.of("pause", Map.of()),
+                Map.of("setWeight", 100)), "PAUSED", 1);
+        act(v2, "promote", Map.of("by", "alice")).statusCode(200);
+        JsonPath promoted = awaitPhase(v2, "PROMOTED");
+        assertThat(promoted.getString("status")).isEqualTo("ANALYSING");
+        OffsetDateTime deployedAt = OffsetDateTime.parse(promoted.getString("deployedAt"));
+        OffsetDateTime promotedAt = OffsetDateTime.parse(promoted.getString("promotedAt"));
+        assertThat(promotedAt).isAfter(deployedAt);
+
+        // As the bake timer sees it when the bake time has passed since the report but not since the promotion.
+        OffsetDateTime betweenThem = deployedAt.plus(Duration.between(deployedAt, promotedAt).dividedBy(2));
+        assertThat(deploymentService.baked(betweenThem)).doesNotContain(v2);
+        deploymentService.bake(v2, betweenThem);
+        assertThat(view(v2).getString("status")).isEqualTo("ANALYSING");
+        OffsetDateTime afterPromotion = promotedAt.plusSeconds(1);
+        assertThat(deploymentService.baked(afterPromotion)).contains(v2);
+        deploymentService.bake(v2, afterPromotion);
+        assertThat(view(v2).getString("status")).isEqualTo("STABLE");
+
+        // its service.upgraded says when it took all traffic, which monitor-service analyses from
+        await().atMost(BOUND).until(() -> !recordsWith(DEPLOYMENTS_TOPIC, service + "/production",
+                "service.upgraded").isEmpty());
+        JsonNode upgraded = EventContract.parse(recordsWith(DEPLOYMENTS_TOPIC, service + "/production",
+                "service.upgraded").get(0).value());
+        assertThat(OffsetDateTime.parse(upgraded.path("time").asText())).isAfter(deployedAt);
     }
 
     @Test

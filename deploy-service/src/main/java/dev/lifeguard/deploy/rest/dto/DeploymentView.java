@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code deployedAt} is when CI says it deployed, {@code reportedAt} when the report arrived. {@code strategy},
+ * {@code deployedAt} is when CI says it deployed, {@code reportedAt} when the report arrived, {@code promotedAt} when
+ * its rollout (or its release from the gate) gave it all traffic, which its bake counts from. {@code strategy},
  * {@code rollout} and {@code gate} show a progressive or gated deployment ({@code rollout} / {@code gate} are
  * left out when it has none); {@code gateReason} says why a GATED deployment waits.
  */
@@ -19,6 +20,7 @@ public record DeploymentView(String id, String service, String environment, Stri
                              String image, String status, boolean current, boolean flagged, String verdict,
                              String verdictReason, boolean late, String team, String commit, String changeUrl,
                              String chainId, OffsetDateTime deployedAt, OffsetDateTime reportedAt,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) OffsetDateTime promotedAt,
                              OffsetDateTime statusChangedAt, String statusReason, JsonNode strategy,
                              String strategyNote, List<String> fixes,
                              @JsonInclude(JsonInclude.Include.NON_NULL) String gateReason,
@@ -55,7 +57,7 @@ public record DeploymentView(String id, String service, String environment, Stri
                 deployment.artifactId, deployment.image, deployment.status.name(), deployment.current,
                 deployment.flagged, deployment.verdict, deployment.verdictReason, deployment.late, deployment.team,
                 deployment.commit, deployment.changeUrl, deployment.chainId, deployment.deployedAt,
-                deployment.reportedAt, deployment.statusChangedAt, deployment.statusReason,
+                deployment.reportedAt, deployment.promotedAt, deployment.statusChangedAt, deployment.statusReason,
                 deployment.strategy == null ? null : json(deployment.strategy), deployment.strategyNote,
                 strings(json(deployment.fixes)),
                 gate != null && "GATED".equals(gate.status()) ? gate.reason() : null, rolloutView, gate);
