@@ -213,6 +213,14 @@ public final class DeployCommand {
                 out.print(environmentView(view));
                 return OK;
             }
+            JsonNode held = view == null ? null : heldBack(view, options.version());
+            if (held != null) {
+                if (interactive) {
+                    out.print("\r\033[K");
+                }
+                printHeldBack(held, options);
+                return OK;
+            }
             if (now >= deadline) {
                 if (interactive) {
                     out.println();
@@ -232,6 +240,36 @@ public final class DeployCommand {
                 nextProgress += PROGRESS_EVERY.toNanos();
             }
             pause(Math.min(pollInterval.toNanos(), Math.max(0, deadline - now)));
+        }
+    }
+
+    /**
+     * The deployment of {@code version} that Lifeguard holds back or rolls out rather than runs at once: GATED (after
+     * a rollback, waiting for test evidence) or ROLLING_OUT (a canary or blue-green in progress); else null.
+     */
+    static JsonNode heldBack(JsonNode view, String version) {
+        for (JsonNode deployment : view.path("history")) {
+            String status = deployment.path("status").asText("");
+            if (version.equals(deployment.path("version").asText()) && (status.equals("GATED") || status.equals("ROLLING_OUT"))) {
+                return deployment;
+            }
+        }
+        return null;
+    }
+
+    /** What a held-back deployment waits for, and the command that follows or releases it. */
+    private void printHeldBack(JsonNode deployment, DeployOptions options) {
+        String id = deployment.path("id").asText("?");
+        if ("GATED".equals(deployment.path("status").asText())) {
+            out.println("✓ " + options.service() + " " + options.version() + " is GATED in " + options.environment()
+                    + " (deployment " + id + "): " + deployment.path("gateReason").asText("it waits for test evidence"));
+            out.println("  it goes on when CI reports passing tests for it (CDEvents testsuiterun.finished), or:");
+            out.println("  ./lifeguard rollout override " + id + " --reason \"<why no tests are needed>\"");
+        } else {
+            out.println("✓ " + options.service() + " " + options.version() + " is rolling out in " + options.environment()
+                    + " (deployment " + id + ", " + deployment.at("/strategy/type").asText("progressive") + "); the"
+                    + " running version keeps the rest of the traffic");
+            out.println("  follow it: ./lifeguard rollout watch " + id);
         }
     }
 

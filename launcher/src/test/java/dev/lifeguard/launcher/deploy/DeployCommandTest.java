@@ -173,6 +173,39 @@ class DeployCommandTest {
     }
 
     @Test
+    void aGatedOrRollingOutVersionEndsTheWaitWithWhatItWaitsForAndTheCommandThatFollowsIt() {
+        acceptEvents();
+        deployService.stubFor(get(ENVIRONMENT_VIEW).willReturn(json(200, """
+                {"service":"checkout","environment":"production","currentVersion":"1.4.1","status":"STABLE",
+                 "history":[{"id":"d-7","version":"1.4.2","status":"GATED",
+                             "gateReason":"checkout/production was rolled back: 1.4.2 needs passing test evidence first"},
+                            {"id":"d-6","version":"1.4.1","status":"STABLE"}]}
+                """)));
+
+        int exit = command(Map.of("LIFEGUARD_DEPLOY_URL", deployService.baseUrl(), "LIFEGUARD_CI_SOURCE", "github",
+                "LIFEGUARD_CI_SECRET", "s3cret"), "--service", "checkout", "--env", "production", "--version", "1.4.2");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("✓ checkout 1.4.2 is GATED in production (deployment d-7): checkout/production was rolled"
+                        + " back: 1.4.2 needs passing test evidence first")
+                .contains("./lifeguard rollout override d-7 --reason");
+
+        deployService.stubFor(get(ENVIRONMENT_VIEW).willReturn(json(200, """
+                {"service":"checkout","environment":"production","currentVersion":"1.4.1","status":"STABLE",
+                 "history":[{"id":"d-8","version":"1.4.3","status":"ROLLING_OUT","strategy":{"type":"canary"}}]}
+                """)));
+        out.reset();
+        exit = command(Map.of("LIFEGUARD_DEPLOY_URL", deployService.baseUrl(), "LIFEGUARD_CI_SOURCE", "github",
+                "LIFEGUARD_CI_SECRET", "s3cret"), "--service", "checkout", "--env", "production", "--version", "1.4.3");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("✓ checkout 1.4.3 is rolling out in production (deployment d-8, canary)")
+                .contains("follow it: ./lifeguard rollout watch d-8");
+    }
+
+    @Test
     void whenTheVersionDoesNotShowWithinTheWaitItSaysWhatRunsInstead() {
         acceptEvents();
         deployService.stubFor(get(ENVIRONMENT_VIEW).willReturn(json(200, view("1.4.1", "1.4.0"))));
