@@ -94,7 +94,9 @@ public final class GoldenEvents {
         String json = "passed".equals(outcome) ? passedAnalysis(service, eventId)
                 : "inconclusive".equals(outcome) ? inconclusiveAnalysis(service, eventId)
                 : about(ANALYSIS, service, eventId);
-        return json.replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0003\", \"analysisId\": \"d-0003#"
+        // the golden verdict names its own analysis (the deployment's); a step's has the step's id instead
+        return json.replaceFirst("\"analysisId\": \"d-0002\",\\s*", "")
+                .replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0003\", \"analysisId\": \"d-0003#"
                         + stepIndex + "\", \"rolloutStep\": " + stepIndex + ",")
                 .replace("\"version\": \"2.0.0\"", "\"version\": \"2.0.1\"");
     }

@@ -121,8 +121,10 @@ class ChainEventTest {
                 .replace("\"links\": [", "\"links\": [{\"linkType\": \"RELATION\", \"linkKind\": \"FIXES\","
                         + " \"target\": {\"contextId\": \"inc-2\"}},");
         String stepVerdict = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replaceFirst("\"analysisId\": \"d-0002\",\\s*", "")
                 .replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0002\", \"analysisId\": \"d-0002#1\",");
         String reanalysis = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0")
+                .replaceFirst("\"analysisId\": \"d-0002\",\\s*", "")
                 .replace("\"deploymentId\": \"d-0002\",", "\"deploymentId\": \"d-0002\", \"analysisId\": \"d-0002@r-1\",");
 
         DeploymentReported deployment = (DeploymentReported) read(withFixes).orElseThrow().details();
