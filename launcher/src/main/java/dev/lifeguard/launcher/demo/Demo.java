@@ -270,14 +270,7 @@ public final class Demo {
     }
 
     private String deployFixWithoutTests(String incidentId) {
-        String commit = randomCommit();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("service", service);
-        body.put("environment", ENVIRONMENT);
-        body.put("version", FIX_VERSION);
-        body.put("team", TEAM);
-        body.put("commit", commit);
-        body.put("changeUrl", changeUrl(commit));
+        Map<String, Object> body = deploymentBody(FIX_VERSION);
         body.put("fixes", List.of(incidentId));
         JsonNode deployment = Rest.expect(rest.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 202,
                 "deploy-service POST /api/v1/deployments (the fix, without test evidence)");
@@ -296,45 +289,57 @@ public final class Demo {
     /** CI reports its integration suite for the fix's artifact: a bare CDEvent {@code testsuiterun.finished}. */
     private void sendPassingTestSuite(KafkaProducer<String, String> producer, String deploymentId) {
         String eventId = "ci-tests-" + UUID.randomUUID();
-        String event = testSuiteEvent(eventId, UUID.randomUUID().toString(), Instant.now());
-        try {
-            producer.send(new ProducerRecord<>(CI_TOPIC, service + "/" + ENVIRONMENT, event)).get(stepTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new DemoFailure("could not send the test evidence to " + CI_TOPIC + ": " + e, e);
-        }
+        sendToCi(producer, testSuiteEvent(eventId, UUID.randomUUID().toString(), Instant.now()), "the test evidence");
         log.step("CI sends CDEvent testsuiterun.finished for " + service + " " + FIX_VERSION + " on " + CI_TOPIC
                 + ": suite " + TEST_SUITE + " outcome pass, 412 passed, 0 failed (event " + eventId + ")");
     }
 
     /** A bare CDEvent {@code testsuiterun.finished} naming the fix's artifact, as a CI tool emits it. */
     String testSuiteEvent(String eventId, String chainId, Instant time) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("specversion", "0.5.1");
-        context.put("id", eventId);
-        context.put("chainId", chainId);
-        context.put("source", "/ci/lifeguard-demo");
-        context.put("type", "dev.cdevents.testsuiterun.finished.0.3.0");
-        context.put("timestamp", time.truncatedTo(ChronoUnit.MILLIS).toString());
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("outcome", "pass");
         content.put("environment", Map.of("id", "ci"));
         content.put("testSuite", Map.of("id", TEST_SUITE, "name", TEST_SUITE));
-        Map<String, Object> subject = new LinkedHashMap<>();
-        subject.put("id", "suite-run-" + eventId);
-        subject.put("source", "/ci/lifeguard-demo");
-        subject.put("content", content);
         Map<String, Object> custom = new LinkedHashMap<>();
         custom.put("service", service);
         custom.put("version", FIX_VERSION);
         custom.put("artifactId", "pkg:generic/" + service + "@" + FIX_VERSION);
         custom.put("passed", 412);
         custom.put("failed", 0);
+        return bareCdEvent(eventId, chainId, "dev.cdevents.testsuiterun.finished.0.3.0", time, "suite-run-" + eventId,
+                content, custom);
+    }
+
+    /** A bare CDEvent from the demo's CI: context, subject with its content, and customData. */
+    private static String bareCdEvent(String eventId, String chainId, String type, Instant time, String subjectId,
+                                      Map<String, Object> content, Map<String, Object> custom) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("specversion", "0.5.1");
+        context.put("id", eventId);
+        context.put("chainId", chainId);
+        context.put("source", "/ci/lifeguard-demo");
+        context.put("type", type);
+        context.put("timestamp", time.truncatedTo(ChronoUnit.MILLIS).toString());
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("id", subjectId);
+        subject.put("source", "/ci/lifeguard-demo");
+        subject.put("content", content);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("context", context);
         event.put("subject", subject);
         event.put("customData", custom);
         return Rest.toJson(event);
+    }
+
+    /** Produces a CI event on {@code lifeguard.ci}, keyed by the target, and waits for the broker's acknowledgement. */
+    private void sendToCi(KafkaProducer<String, String> producer, String event, String what) {
+        try {
+            producer.send(new ProducerRecord<>(CI_TOPIC, service + "/" + ENVIRONMENT, event)).get(stepTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new DemoFailure("could not send " + what + " to " + CI_TOPIC + " on "
+                    + settings.kafkaBootstrapServers() + ": " + e, e);
+        }
     }
 
     /**
@@ -456,15 +461,21 @@ public final class Demo {
         }
     }
 
-    private void deployGoodVersionByRest() {
+    /** The body of {@code POST /api/v1/deployments} for the demo's service, with a new commit. */
+    private Map<String, Object> deploymentBody(String version) {
         String commit = randomCommit();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("service", service);
         body.put("environment", ENVIRONMENT);
-        body.put("version", GOOD_VERSION);
+        body.put("version", version);
         body.put("team", TEAM);
         body.put("commit", commit);
         body.put("changeUrl", changeUrl(commit));
+        return body;
+    }
+
+    private void deployGoodVersionByRest() {
+        Map<String, Object> body = deploymentBody(GOOD_VERSION);
         JsonNode deployment = Rest.expect(rest.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 201,
                 "deploy-service POST /api/v1/deployments");
         log.step("POST /api/v1/deployments " + service + " " + GOOD_VERSION + " → 201, deployment "
@@ -477,14 +488,7 @@ public final class Demo {
     private DemoEvent deployBadVersionAsCi(KafkaProducer<String, String> producer) {
         String eventId = "ci-" + UUID.randomUUID();
         String chainId = UUID.randomUUID().toString();
-        String cdEvent = ciEvent(eventId, chainId, randomCommit(), Instant.now());
-        try {
-            producer.send(new ProducerRecord<>(CI_TOPIC, service + "/" + ENVIRONMENT, cdEvent)).get(stepTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new DemoFailure("could not send the CI event to " + CI_TOPIC + " on "
-                    + settings.kafkaBootstrapServers() + ": " + e, e);
-        }
+        sendToCi(producer, ciEvent(eventId, chainId, randomCommit(), Instant.now()), "the CI event");
         log.step("CI sends CDEvent service.upgraded " + service + " " + BAD_VERSION + " on " + CI_TOPIC + " (event "
                 + eventId + ", chain " + chainId + ")");
         return awaitEvent("service.upgraded for " + service + " " + BAD_VERSION + " on " + DEPLOYMENTS,
@@ -494,29 +498,14 @@ public final class Demo {
 
     /** A bare CDEvent {@code service.upgraded}, as a CI tool emits it. */
     String ciEvent(String eventId, String chainId, String commit, Instant time) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("specversion", "0.5.1");
-        context.put("id", eventId);
-        context.put("chainId", chainId);
-        context.put("source", "/ci/lifeguard-demo");
-        context.put("type", "dev.cdevents.service.upgraded.0.3.0");
-        context.put("timestamp", time.truncatedTo(ChronoUnit.MILLIS).toString());
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("environment", Map.of("id", ENVIRONMENT));
         content.put("artifactId", "pkg:generic/" + service + "@" + BAD_VERSION);
-        Map<String, Object> subject = new LinkedHashMap<>();
-        subject.put("id", service);
-        subject.put("source", "/ci/lifeguard-demo");
-        subject.put("content", content);
         Map<String, Object> custom = new LinkedHashMap<>();
         custom.put("team", TEAM);
         custom.put("commit", commit);
         custom.put("changeUrl", changeUrl(commit));
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("context", context);
-        event.put("subject", subject);
-        event.put("customData", custom);
-        return Rest.toJson(event);
+        return bareCdEvent(eventId, chainId, "dev.cdevents.service.upgraded.0.3.0", time, service, content, custom);
     }
 
     /**

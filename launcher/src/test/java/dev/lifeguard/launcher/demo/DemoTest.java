@@ -48,6 +48,26 @@ class DemoTest {
     }
 
     @Test
+    void theTestEvidenceIsABareCdEventTestsuiterunFinishedNamingTheFixesArtifact() throws Exception {
+        Demo demo = new Demo(PlatformSettings.defaults(Path.of("/repo")), new PrintStream(new ByteArrayOutputStream()),
+                Duration.ofSeconds(1), "checkout-ab12");
+
+        JsonNode event = new ObjectMapper().readTree(demo.testSuiteEvent("ci-tests-1", "chain-2",
+                Instant.parse("2026-11-26T11:00:00Z")));
+
+        assertThat(event.at("/context/type").asText()).isEqualTo("dev.cdevents.testsuiterun.finished.0.3.0");
+        assertThat(event.at("/context/id").asText()).isEqualTo("ci-tests-1");
+        assertThat(event.at("/context/chainId").asText()).isEqualTo("chain-2");
+        assertThat(event.at("/subject/id").asText()).isEqualTo("suite-run-ci-tests-1");
+        assertThat(event.at("/subject/content/outcome").asText()).isEqualTo("pass");
+        assertThat(event.at("/subject/content/testSuite/name").asText()).isEqualTo("integration");
+        assertThat(event.at("/customData/service").asText()).isEqualTo("checkout-ab12");
+        assertThat(event.at("/customData/version").asText()).isEqualTo("2.0.1");
+        assertThat(event.at("/customData/artifactId").asText()).isEqualTo("pkg:generic/checkout-ab12@2.0.1");
+        assertThat(event.at("/customData/failed").asInt()).isZero();
+    }
+
+    @Test
     void eachRunSignsItsRollbackWebhookWithANewSecret() {
         String secret = Demo.randomSecret();
 

@@ -44,8 +44,8 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(PostgresResource.class)
 class RollbackOutcomeFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static WireMockServer channels;
+    private static final Duration WAIT = ChatChannelStub.WAIT;
+    private static ChatChannelStub channels;
 
     @ConfigProperty(name = "lifeguard.topics.deployments")
     String deploymentsTopic;
@@ -58,9 +58,7 @@ class RollbackOutcomeFlowTest {
 
     @BeforeAll
     static void startChannels() {
-        channels = new WireMockServer(options().dynamicPort());
-        channels.start();
-        channels.stubFor(post(urlPathMatching("/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        channels = new ChatChannelStub().start();
     }
 
     @AfterAll
@@ -75,14 +73,14 @@ class RollbackOutcomeFlowTest {
         String hookTeam = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
         String hookPath = "/hooks/" + UUID.randomUUID();
-        subscribe(slackTeam, List.of(service), "slack", channels.baseUrl() + slackPath);
-        subscribe(hookTeam, List.of(service), "webhook", channels.baseUrl() + hookPath);
+        subscribe(slackTeam, List.of(service), "slack", channels.url(slackPath));
+        subscribe(hookTeam, List.of(service), "webhook", channels.url(hookPath));
         String eventId = UUID.randomUUID().toString();
         String failed = GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, service, eventId);
 
         kafka.send(deploymentsTopic, service + "/production", failed);
 
-        JsonNode slack = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequest(slackPath).getBodyAsString());
         String title = "Rollback FAILED: " + service + " still runs 2.0.0 in production \u2014 act now";
         assertThat(slack.path("text").asText()).isEqualTo("<!here> " + title);
         assertThat(slack.at("/blocks/0/text/text").asText()).isEqualTo(":rotating_light: " + title);
@@ -93,7 +91,7 @@ class RollbackOutcomeFlowTest {
                 .contains("roll back to 1.0.0 by hand or fix forward, now.")
                 .endsWith("Rollback rollback-0004.");
 
-        LoggedRequest hook = awaitRequest(hookPath);
+        LoggedRequest hook = channels.awaitRequest(hookPath);
         assertThat(EventContract.parse(hook.getBodyAsString())).isEqualTo(EventContract.parse(failed));
         assertThat(hook.getHeader("ce-type")).isEqualTo(GoldenEvents.ROLLBACK_FAILED);
         assertThat(hook.getHeader("X-Lifeguard-Urgency")).isEqualTo("critical");
@@ -114,18 +112,19 @@ class RollbackOutcomeFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(team, List.of(service), "slack", channels.url(slackPath));
         String eventId = UUID.randomUUID().toString();
 
         kafka.send(deploymentsTopic, service + "/production",
                 GoldenEvents.about(GoldenEvents.ROLLBACK_SKIPPED, service, eventId));
 
-        JsonNode slack = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequest(slackPath).getBodyAsString());
         assertThat(slack.path("text").asText()).isEqualTo("Rollback of " + service + " in production not carried out");
         assertThat(slack.at("/blocks/1/text/text").asText())
                 .startsWith("Rollback not carried out: deployment d-0002 is no longer current: 2.1.0 replaced it.");
         assertThat(slack.toString()).doesNotContain("<!here>");
-        assertThat(publishedUrgency(team, eventId)).isEqualTo("normal");
+        assertThat(ChatChannelStub.publishedUrgency(kafka,
+                notificationsTopic + "." + team, eventId)).isEqualTo("normal");
     }
 
     @Test
@@ -133,19 +132,20 @@ class RollbackOutcomeFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(team, List.of(service), "slack", channels.url(slackPath));
         String eventId = UUID.randomUUID().toString();
 
         kafka.send(deploymentsTopic, service + "/production",
                 GoldenEvents.about(GoldenEvents.ROLLBACK_ACCEPTED, service, eventId));
 
-        JsonNode slack = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequest(slackPath).getBodyAsString());
         assertThat(slack.path("text").asText())
                 .isEqualTo("<!here> Roll back " + service + " in production by hand from 2.0.0 to 1.0.0");
         assertThat(slack.at("/blocks/0/text/text").asText()).startsWith(":warning: ");
         assertThat(slack.at("/blocks/1/text/text").asText())
                 .contains("roll back by hand to 1.0.0, then POST /api/v1/rollbacks/rollback-0004/complete.");
-        assertThat(publishedUrgency(team, eventId)).isEqualTo("high");
+        assertThat(ChatChannelStub.publishedUrgency(kafka,
+                notificationsTopic + "." + team, eventId)).isEqualTo("high");
     }
 
     @Test
@@ -153,12 +153,12 @@ class RollbackOutcomeFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(team, List.of(service), "slack", channels.url(slackPath));
 
         kafka.send(deploymentsTopic, service + "/production",
                 GoldenEvents.acceptedByWebhook(service, UUID.randomUUID().toString()));
 
-        JsonNode slack = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequest(slackPath).getBodyAsString());
         assertThat(slack.path("text").asText())
                 .isEqualTo("Rollback of " + service + " in production from 2.0.0 to 1.0.0 accepted by webhook");
         assertThat(slack.at("/blocks/1/text/text").asText())
@@ -171,12 +171,12 @@ class RollbackOutcomeFlowTest {
     void rollbackReportedByCiSaysSomeoneRolledBackWithTheirCdTool() {
         String service = unique("svc");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(unique("team"), List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(unique("team"), List.of(service), "slack", channels.url(slackPath));
 
         kafka.send(deploymentsTopic, service + "/production",
                 GoldenEvents.rolledBackByCi(service, UUID.randomUUID().toString()));
 
-        JsonNode slack = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequest(slackPath).getBodyAsString());
         assertThat(slack.path("text").asText()).isEqualTo(service + " rolled back to 1.0.0 in production with a CD tool");
         assertThat(slack.at("/blocks/1/text/text").asText()).startsWith("Someone rolled " + service
                 + " back from 2.0.0 to 1.0.0 in production with their CD tool, outside Lifeguard; CI reported it.");
@@ -187,7 +187,7 @@ class RollbackOutcomeFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(team, List.of(service), "slack", channels.url(slackPath));
         String failedId = UUID.randomUUID().toString();
         String requestId = UUID.randomUUID().toString();
 
@@ -198,8 +198,8 @@ class RollbackOutcomeFlowTest {
         kafka.send(rollbacksTopic, service + "/production",
                 GoldenEvents.about(GoldenEvents.ROLLBACK_REQUESTED, service, requestId));
 
-        await().atMost(WAIT).until(() -> channels.findAll(postRequestedFor(urlEqualTo(slackPath))).size() == 2);
-        List<JsonNode> messages = channels.findAll(postRequestedFor(urlEqualTo(slackPath))).stream()
+        await().atMost(WAIT).until(() -> channels.requests(slackPath).size() == 2);
+        List<JsonNode> messages = channels.requests(slackPath).stream()
                 .map(request -> EventContract.parse(request.getBodyAsString())).toList();
         assertThat(messages).extracting(message -> message.path("text").asText()).containsExactlyInAnyOrder(
                 "<!here> Rollback FAILED: " + service + " still runs 2.0.0 in production \u2014 act now",
@@ -214,7 +214,7 @@ class RollbackOutcomeFlowTest {
         String failedService = unique("svc");
         String service = unique("svc");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(unique("team"), List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(unique("team"), List.of(service), "slack", channels.url(slackPath));
         String failedId = UUID.randomUUID().toString();
         kafka.send(deploymentsTopic, failedService + "/production",
                 GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, failedService, failedId));
@@ -224,7 +224,7 @@ class RollbackOutcomeFlowTest {
         kafka.send(rollbacksTopic, service + "/production",
                 GoldenEvents.about(GoldenEvents.ROLLBACK_REQUESTED, service, UUID.randomUUID().toString()));
 
-        JsonNode slack = EventContract.parse(awaitRequest(slackPath).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequest(slackPath).getBodyAsString());
         assertThat(slack.path("text").asText()).isEqualTo("Rolling back " + service + " in production from 2.0.0 to 1.0.0");
     }
 
@@ -232,7 +232,7 @@ class RollbackOutcomeFlowTest {
     void retiredTargetIsPassedOverNeitherNotifiedNorDeadLettered() {
         String service = unique("svc");
         String team = unique("team");
-        subscribe(team, List.of(service), "webhook", channels.baseUrl() + "/hooks/" + UUID.randomUUID());
+        subscribe(team, List.of(service), "webhook", channels.url("/hooks/" + UUID.randomUUID()));
         String removedId = UUID.randomUUID().toString();
         String markerId = UUID.randomUUID().toString();
 
@@ -246,12 +246,6 @@ class RollbackOutcomeFlowTest {
         assertThat(kafka.readAll(deploymentsTopic + ".dlq")).noneMatch(letter -> letter.value().contains(removedId));
     }
 
-    private String publishedUrgency(String team, String eventId) {
-        ConsumerRecord<String, String> record = kafka.awaitRecord(notificationsTopic + "." + team,
-                candidate -> candidate.value().contains(eventId));
-        assertThat(EventContract.violations(record.value())).isEmpty();
-        return EventContract.parse(record.value()).at("/data/subject/content/urgency").asText();
-    }
 
     /** A failed rollback of a service no one subscribed to leaves only its outcome behind. */
     private void awaitOutcomeRecorded(String service) {
@@ -259,8 +253,4 @@ class RollbackOutcomeFlowTest {
                 RollbackOutcome.count("service", service) == 1));
     }
 
-    private static LoggedRequest awaitRequest(String path) {
-        return await().atMost(WAIT).until(() -> channels.findAll(postRequestedFor(urlEqualTo(path))),
-                requests -> !requests.isEmpty()).get(0);
-    }
 }

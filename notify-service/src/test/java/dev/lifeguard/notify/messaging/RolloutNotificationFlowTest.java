@@ -43,8 +43,8 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(PostgresResource.class)
 class RolloutNotificationFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static WireMockServer channels;
+    private static final Duration WAIT = ChatChannelStub.WAIT;
+    private static ChatChannelStub channels;
 
     @ConfigProperty(name = "lifeguard.topics.deployments")
     String deploymentsTopic;
@@ -57,9 +57,7 @@ class RolloutNotificationFlowTest {
 
     @BeforeAll
     static void startChannels() {
-        channels = new WireMockServer(options().dynamicPort());
-        channels.start();
-        channels.stubFor(post(urlPathMatching("/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        channels = new ChatChannelStub().start();
     }
 
     @AfterAll
@@ -72,7 +70,7 @@ class RolloutNotificationFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(team, List.of(service), "slack", channels.url(slackPath));
         String key = service + "/production";
         List<String> rollout = List.of(
                 GoldenEvents.about(GoldenEvents.ROLLOUT_GATED, service, UUID.randomUUID().toString()),
@@ -85,7 +83,7 @@ class RolloutNotificationFlowTest {
         rollout.forEach(event -> kafka.send(deploymentsTopic, key, event));
 
         // One partition per key, one delivery worker: sent in order, recorded in order.
-        List<JsonNode> messages = awaitRequests(slackPath, rollout.size()).stream()
+        List<JsonNode> messages = channels.awaitRequests(slackPath, rollout.size()).stream()
                 .map(request -> EventContract.parse(request.getBodyAsString())).toList();
         assertThat(messages).extracting(message -> message.path("text").asText()).containsExactlyInAnyOrder(
                 service + " 2.0.1 held at the redeploy gate in production: test evidence needed",
@@ -105,8 +103,10 @@ class RolloutNotificationFlowTest {
             assertThat(EventContract.parse(published.value()).path("chainid").asText())
                     .isEqualTo("5a1b2c3d-0003-4e5f-8a9b-000000000003");
         }
-        assertThat(publishedUrgency(team, EventContract.parse(rollout.get(4)).path("id").asText())).isEqualTo("high");
-        assertThat(publishedUrgency(team, EventContract.parse(rollout.get(5)).path("id").asText())).isEqualTo("normal");
+        assertThat(ChatChannelStub.publishedUrgency(kafka, notificationsTopic + "." + team,
+                EventContract.parse(rollout.get(4)).path("id").asText())).isEqualTo("high");
+        assertThat(ChatChannelStub.publishedUrgency(kafka, notificationsTopic + "." + team,
+                EventContract.parse(rollout.get(5)).path("id").asText())).isEqualTo("normal");
     }
 
     @Test
@@ -114,19 +114,19 @@ class RolloutNotificationFlowTest {
         String service = unique("svc");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
         String hookPath = "/hooks/" + UUID.randomUUID();
-        subscribe(unique("team"), List.of(service), "slack", channels.baseUrl() + slackPath);
-        subscribe(unique("team"), List.of(service), "webhook", channels.baseUrl() + hookPath);
+        subscribe(unique("team"), List.of(service), "slack", channels.url(slackPath));
+        subscribe(unique("team"), List.of(service), "webhook", channels.url(hookPath));
         String aborted = GoldenEvents.about(GoldenEvents.ROLLOUT_ABORTED, service, UUID.randomUUID().toString());
 
         kafka.send(deploymentsTopic, service + "/production", aborted);
 
-        JsonNode slack = EventContract.parse(awaitRequests(slackPath, 1).get(0).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequests(slackPath, 1).get(0).getBodyAsString());
         String title = "Rollout of " + service + " 2.0.1 ABORTED in production: all traffic back to 1.0.0";
         assertThat(slack.path("text").asText()).isEqualTo("<!here> " + title);
         assertThat(slack.at("/blocks/0/text/text").asText()).isEqualTo(":rotating_light: " + title);
         assertThat(slack.at("/blocks/1/text/text").asText())
                 .contains("all traffic goes back to 1.0.0 (rollback abort-d-0003).");
-        LoggedRequest hook = awaitRequests(hookPath, 1).get(0);
+        LoggedRequest hook = channels.awaitRequests(hookPath, 1).get(0);
         assertThat(EventContract.parse(hook.getBodyAsString())).isEqualTo(EventContract.parse(aborted));
         assertThat(hook.getHeader("X-Lifeguard-Urgency")).isEqualTo("critical");
     }
@@ -136,14 +136,14 @@ class RolloutNotificationFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String slackPath = "/services/T/B/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "slack", channels.baseUrl() + slackPath);
+        subscribe(team, List.of(service), "slack", channels.url(slackPath));
         String passedId = UUID.randomUUID().toString();
         String failedId = UUID.randomUUID().toString();
 
         kafka.send(analysesTopic, service + "/production", GoldenEvents.stepAnalysis(service, passedId, 1, "passed"));
         kafka.send(analysesTopic, service + "/production", GoldenEvents.stepAnalysis(service, failedId, 3, "failed"));
 
-        JsonNode slack = EventContract.parse(awaitRequests(slackPath, 1).get(0).getBodyAsString());
+        JsonNode slack = EventContract.parse(channels.awaitRequests(slackPath, 1).get(0).getBodyAsString());
         assertThat(slack.path("text").asText())
                 .isEqualTo("Rollout step 4 analysis failed for " + service + " 2.0.1 in production: error_rate");
         // Same key, so same partition: the failed verdict is recorded, so the passing one before it was handled.
@@ -157,7 +157,7 @@ class RolloutNotificationFlowTest {
         String service = unique("svc");
         String team = unique("team");
         String hookPath = "/hooks/" + UUID.randomUUID();
-        subscribe(team, List.of(service), "webhook", channels.baseUrl() + hookPath);
+        subscribe(team, List.of(service), "webhook", channels.url(hookPath));
         String eventId = UUID.randomUUID().toString();
         String paused = GoldenEvents.about(GoldenEvents.ROLLOUT_PAUSED, service, eventId);
         String markerId = UUID.randomUUID().toString();
@@ -170,8 +170,8 @@ class RolloutNotificationFlowTest {
         await().atMost(WAIT).until(() -> deliveries(team).stream().anyMatch(d -> markerId.equals(d.get("eventId"))));
         assertThat(deliveries(team)).extracting(delivery -> delivery.get("eventId"))
                 .containsExactlyInAnyOrder(eventId, markerId);
-        await().atMost(WAIT).until(() -> channels.findAll(postRequestedFor(urlEqualTo(hookPath))).size() == 2);
-        assertThat(channels.findAll(postRequestedFor(urlEqualTo(hookPath))))
+        await().atMost(WAIT).until(() -> channels.requests(hookPath).size() == 2);
+        assertThat(channels.requests(hookPath))
                 .filteredOn(request -> request.getBodyAsString().contains(eventId)).hasSize(1);
     }
 
@@ -206,14 +206,5 @@ class RolloutNotificationFlowTest {
                 .replaceAll("(?s)\"analysis\": \\{.*?\\}", "\"analysis\": null");
     }
 
-    private String publishedUrgency(String team, String eventId) {
-        ConsumerRecord<String, String> record = kafka.awaitRecord(notificationsTopic + "." + team,
-                candidate -> candidate.value().contains(eventId));
-        return EventContract.parse(record.value()).at("/data/subject/content/urgency").asText();
-    }
 
-    private static List<LoggedRequest> awaitRequests(String path, int count) {
-        return await().atMost(WAIT).until(() -> channels.findAll(postRequestedFor(urlEqualTo(path))),
-                requests -> requests.size() >= count);
-    }
 }
