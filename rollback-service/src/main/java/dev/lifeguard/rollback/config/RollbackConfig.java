@@ -29,4 +29,16 @@ public interface RollbackConfig {
     /** How often anomalies that waited longer than {@link #pendingAnomalyTimeout()} are looked for. */
     @WithDefault("30s")
     Duration pendingAnomalyCheckInterval();
+
+    /** How long a decision waits for approval before it escalates, unless its policy says otherwise. */
+    @WithDefault("15m")
+    Duration approvalTimeout();
+
+    /** The team told when an approval times out or a restored version fails too, unless the policy names one. */
+    @WithDefault("sre-oncall")
+    String escalationTeam();
+
+    /** How often decisions past their approval deadline are looked for. */
+    @WithDefault("10s")
+    Duration approvalCheckInterval();
 }
