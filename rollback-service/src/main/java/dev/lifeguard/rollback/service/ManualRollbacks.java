@@ -115,9 +115,8 @@ public class ManualRollbacks {
         EffectivePolicy effective = policies.effective(decision.service, decision.environment);
         decision.policyVersion = effective.describeSources();
         decision.escalationTeam = effective.escalationTeam();
-        decision.explanation = DecisionRules.manual(decision.reason + " (to " + toVersion + "; policies do not block"
-                        + " a person, " + effective.describeSources() + ")", effective, request.requestedBy(),
-                running.status, running.stableVersion).toString();
+        decision.explanation = DecisionRules.manual(decision.reason, effective, request.requestedBy(), running.status,
+                running.stableVersion).toString();
         decisions.persist(decision);
         decisionEvents.decided(decision, null, null);
         decisionEvents.requested(decision, null);
