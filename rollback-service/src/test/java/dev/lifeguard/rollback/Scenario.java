@@ -23,8 +23,17 @@ public final class Scenario {
 
     public final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
     public final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
-    public final String environment = "production";
+    public final String environment;
     public final String chainId = "chain-" + UUID.randomUUID();
+
+    public Scenario() {
+        this("production");
+    }
+
+    /** A scenario in an environment of its own choosing: policies and the storm guard are per environment. */
+    public Scenario(String environment) {
+        this.environment = environment;
+    }
 
     public String key() {
         return service + "/" + environment;
@@ -64,6 +73,7 @@ public final class Scenario {
         ObjectNode custom = event.withObject("/data/customData");
         custom.put("anomalyId", anomalyId);
         custom.put("deploymentId", deploymentId);
+        custom.put("analysisId", deploymentId);
         custom.put("service", service);
         custom.put("environment", environment);
         custom.put("version", version);
