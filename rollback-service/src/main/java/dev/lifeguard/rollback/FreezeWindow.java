@@ -24,6 +24,7 @@ import java.util.Optional;
  */
 public record FreezeWindow(Instant from, Instant to, String cron, Duration duration, ZoneId zone, String reason) {
 
+    private static final ZoneId UTC = ZoneId.of("UTC");
     private static final CronParser UNIX_CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     public FreezeWindow {
@@ -40,7 +41,7 @@ public record FreezeWindow(Instant from, Instant to, String cron, Duration durat
                 throw new IllegalArgumentException("duration must be positive");
             }
             schedule(cron);
-            zone = zone == null ? ZoneOffset.UTC : zone;
+            zone = zone == null ? UTC : zone;
         }
     }
 
