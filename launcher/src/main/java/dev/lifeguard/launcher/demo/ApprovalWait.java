@@ -185,16 +185,7 @@ final class ApprovalWait {
                 }
             }
 
-            if (!interactive && !selfApproved && now - start >= selfApproveAfter.toNanos()) {
-                selfApproved = true;
-                log.step("no answer within " + selfApproveAfter.toSeconds() + " s and no terminal to ask: the demo"
-                        + " approves as its operator (" + DEMO_OPERATOR + ")");
-                Outcome outcome = answer("approve", DEMO_OPERATOR, "no answer within " + selfApproveAfter.toSeconds()
-                        + " s: approved by the demo as its operator");
-                if (outcome != null) {
-                    return outcome;
-                }
-            }
+            // the progress first: a wait that ends in the demo's own approval has shown at least one
             if (now - lastProgress >= progressEvery.toNanos()) {
                 lastProgress = now;
                 long waited = Duration.ofNanos(now - start).toSeconds();
@@ -204,6 +195,16 @@ final class ApprovalWait {
                         : " of " + selfApproveAfter.toSeconds() + " s, then the demo approves")
                         + (decision == null ? "" : "; rollback " + decisionId + " is "
                         + DecisionText.value(decision.path("decision"))));
+            }
+            if (!interactive && !selfApproved && now - start >= selfApproveAfter.toNanos()) {
+                selfApproved = true;
+                log.step("no answer within " + selfApproveAfter.toSeconds() + " s and no terminal to ask: the demo"
+                        + " approves as its operator (" + DEMO_OPERATOR + ")");
+                Outcome outcome = answer("approve", DEMO_OPERATOR, "no answer within " + selfApproveAfter.toSeconds()
+                        + " s: approved by the demo as its operator");
+                if (outcome != null) {
+                    return outcome;
+                }
             }
             idle.accept(poll);
         }

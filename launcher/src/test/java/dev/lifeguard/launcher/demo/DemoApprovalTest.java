@@ -40,8 +40,8 @@ class DemoApprovalTest {
 
     private static final String ID = "rollback-0004";
     private static final String PATH = "/api/v1/rollbacks/" + ID;
-    /** A wait that goes wrong fails within this past the decisions' deadline (10 s after they are made). */
-    private static final Duration BOUND = Duration.ofSeconds(10);
+    /** A wait that goes wrong fails within this past the decisions' deadline (30 s after they are made). */
+    private static final Duration BOUND = Duration.ofSeconds(30);
 
     private final WireMockServer rollbackService = new WireMockServer(wireMockConfig().dynamicPort());
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -279,7 +279,7 @@ class DemoApprovalTest {
                  "reason": "policy checkout-ab12/production v1 asks for approval", "decidedAt": "%s",
                  "approval": {"deadline": "%s", "escalatedAt": null, "settledBy": %s, "settledAt": null,
                               "settleReason": %s}}
-                """.formatted(ID, state, Instant.now(), Instant.now().plus(Duration.ofSeconds(10)), quoted(settledBy),
+                """.formatted(ID, state, Instant.now(), Instant.now().plus(Duration.ofSeconds(30)), quoted(settledBy),
                 quoted(settleReason));
     }
 
