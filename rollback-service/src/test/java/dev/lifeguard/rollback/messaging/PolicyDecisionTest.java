@@ -224,6 +224,7 @@ class PolicyDecisionTest {
     void aMaxDepthOfTwoLetsARestoredVersionBeRolledBackOnceMore() {
         Scenario scenario = scenarioWithPolicy(Map.of("maxDepth", 2));
         String v1 = scenario.deploy("1.0.0", "0.9.0");
+        awaitStatus(v1, DeploymentStatus.RUNNING);
         String v2 = runningV2(scenario);
         scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
         String rollback = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/id").asText();
