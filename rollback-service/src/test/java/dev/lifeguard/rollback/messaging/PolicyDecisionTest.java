@@ -299,6 +299,20 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void theScheduledCheckTimesOutAnApprovalOnItsOwn() {
+        Scenario scenario = scenarioWithPolicy(Map.of("mode", "approval", "approvalTimeout", "PT1S"));
+        String v2 = runningV2(scenario);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        String id = awaitDecisionOf(scenario, v2).extract().path("id");
+
+        // lifeguard.rollback.approval-check-interval is 10s
+        await().atMost(BOUND).untilAsserted(() -> given().get("/api/v1/rollbacks/{id}", id).then()
+                .body("decision", equalTo("HELD")).body("approval.settledBy", equalTo("timeout")));
+        assertThat(awaitOne(scenario, Scenario.ESCALATED, id).at("/data/subject/content/escalatedBecause").asText())
+                .isEqualTo("approval-timeout");
+    }
+
+    @Test
     void anApprovalSettledByAPersonIsNotTimedOut() {
         Scenario scenario = scenarioWithPolicy(Map.of("mode", "approval", "approvalTimeout", "PT1H",
                 "onApprovalTimeout", "rollback"));
