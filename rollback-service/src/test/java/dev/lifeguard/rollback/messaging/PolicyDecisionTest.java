@@ -329,20 +329,65 @@ class PolicyDecisionTest {
         assertThat(requestsFor(scenario, v2)).isEmpty();
     }
 
+    @Test
+    void anApprovalTimeoutDuringADatabaseOutageIsTakenUpOnceAfterIt() {
+        Scenario scenario = scenarioWithPolicy(Map.of("mode", "approval", "approvalTimeout", "PT1H",
+                "onApprovalTimeout", "rollback"));
+        String v2 = runningV2(scenario);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        String id = awaitDecisionOf(scenario, v2).body("decision", equalTo("AWAITING_APPROVAL")).extract().path("id");
+        OffsetDateTime pastDeadline = OffsetDateTime.now(ZoneOffset.UTC).plusHours(2);
+
+        try (PostgresResource.Outage outage = PostgresResource.outage()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> timeouts.timeOutPast(pastDeadline))
+                    .as("nothing settled while the database is away").isInstanceOf(RuntimeException.class);
+        }
+
+        // pooled connections the outage closed may fail a first try
+        await().atMost(BOUND).ignoreExceptions().until(() -> timeouts.timeOutPast(pastDeadline) >= 0
+                && "ROLL_BACK".equals(given().get("/api/v1/rollbacks/{id}", id).then().extract().path("decision")));
+        assertThat(await().atMost(BOUND).until(() -> requestsFor(scenario, v2), found -> !found.isEmpty())).hasSize(1);
+        Scenario.awaitAllEarlierEventsHandled();
+        assertThat(scenario.publishedAbout(Scenario.ESCALATED, id)).hasSize(1);
+    }
+
+    @Test
+    void anApprovalWhileTheBrokerIsAwayIsPublishedOnceItIsBack() {
+        Scenario scenario = scenarioWithPolicy(Map.of("mode", "approval"));
+        String v2 = runningV2(scenario);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        String id = awaitDecisionOf(scenario, v2).body("decision", equalTo("AWAITING_APPROVAL")).extract().path("id");
+        awaitOne(scenario, Scenario.APPROVAL_REQUESTED, id);
+
+        KafkaBrokerResource.broker().stopBroker();
+        try {
+            approve(id, Map.of("by", "frank")).statusCode(200).body("decision", equalTo("APPROVED"));
+        } finally {
+            KafkaBrokerResource.broker().startBroker();
+        }
+
+        JsonNode request = await().atMost(BOUND).until(() -> requestsFor(scenario, v2), found -> !found.isEmpty()).get(0);
+        assertThat(request.at("/data/subject/content/decision").asText()).isEqualTo("APPROVED");
+        Scenario.awaitAllEarlierEventsHandled();
+        assertThat(requestsFor(scenario, v2)).hasSize(1);
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     /** A fresh environment whose stored policy is {@code body} (version 1). */
     private static Scenario scenarioWithPolicy(Map<String, ?> body) {
         Scenario scenario = new Scenario("env-" + UUID.randomUUID().toString().substring(0, 8));
-        given().contentType(ContentType.JSON).body(body)
-                .put("/api/v1/policies/environments/{environment}", scenario.environment).then().statusCode(201);
+        // after an outage test a pooled connection may fail once (503: nothing stored)
+        await().atMost(BOUND).untilAsserted(() -> given().contentType(ContentType.JSON).body(body)
+                .put("/api/v1/policies/environments/{environment}", scenario.environment).then().statusCode(201));
         return scenario;
     }
 
     /** 1.0.0 then 2.0.0 (stable version 1.0.0) deployed; 2.0.0 runs. Returns 2.0.0's deployment id. */
     private String runningV2(Scenario scenario) {
-        if (QuarkusTransaction.requiringNew().call(() -> trackedDeployments.count("service = ?1 and environment = ?2",
-                scenario.service, scenario.environment)) == 0) {
+        if (await().atMost(BOUND).ignoreExceptions().until(() -> QuarkusTransaction.requiringNew().call(() ->
+                trackedDeployments.count("service = ?1 and environment = ?2", scenario.service, scenario.environment)),
+                count -> true) == 0) {
             scenario.deploy("1.0.0", null);
         }
         String v2 = scenario.deploy("2.0.0", "1.0.0");
@@ -351,7 +396,7 @@ class PolicyDecisionTest {
     }
 
     private void awaitStatus(String deploymentId, DeploymentStatus status) {
-        await().atMost(BOUND).until(() -> QuarkusTransaction.requiringNew().call(() ->
+        await().atMost(BOUND).ignoreExceptions().until(() -> QuarkusTransaction.requiringNew().call(() ->
                 trackedDeployments.findByIdOptional(deploymentId).map(tracked -> tracked.status == status).orElse(false)));
     }
 }
