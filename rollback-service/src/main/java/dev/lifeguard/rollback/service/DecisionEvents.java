@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Queues a decision's events in the outbox, in the caller's transaction. Each change of a decision publishes
@@ -65,9 +64,5 @@ public class DecisionEvents {
 
     private void enqueue(RollbackDecision decision, CloudEvent event) {
         outbox.enqueue(config.rollbacksTopic(), decision.key(), event);
-    }
-
-    static Instant instant(java.time.OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
     }
 }

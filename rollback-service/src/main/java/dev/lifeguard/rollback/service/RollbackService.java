@@ -43,8 +43,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Rollback use cases: keep track of what runs where, and turn each anomalous deployment into exactly one
- * decision. A ROLL_BACK decision queues its request in the same transaction (outbox). Every use case
+ * Rollback use cases: keep track of what runs where, and turn each failing deployment into exactly one decision per
+ * trigger kind (anomaly, inconclusive verdict), decided by {@link DecisionRules} on the inputs gathered here. Every
+ * decision queues its events in the same transaction (outbox). Every use case
  * first locks the service/environment, so the two consumers, the expiry and manual rollbacks
  * ({@link ManualRollbacks}) see each other's work.
  */
