@@ -35,6 +35,18 @@ public final class GoldenEvents {
     /** deploy-service's rollout events; their examples are one chain of their own (the fix 2.0.1 of checkout). */
     public static final List<String> ROLLOUT = List.of(ROLLOUT_GATED, ROLLOUT_RELEASED, ROLLOUT_STEP_STARTED,
             ROLLOUT_PAUSED, ROLLOUT_PROMOTED, ROLLOUT_ABORTED);
+    public static final String ROLLBACK_DECIDED = "dev.cdeventsx.lifeguard-rollback.decided.0.1.0";
+    public static final String APPROVAL_REQUESTED = "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0";
+    public static final String ROLLBACK_ESCALATED = "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0";
+    public static final String GUARD_TRIPPED = "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0";
+    /** rollback-service's decision events, all about decision rollback-0004 (checkout 2.0.0 back to 1.0.0). */
+    public static final List<String> DECISIONS = List.of(ROLLBACK_DECIDED, APPROVAL_REQUESTED, ROLLBACK_ESCALATED,
+            GUARD_TRIPPED);
+    /** The decided examples: {@code <type>.json} (AWAITING_APPROVAL), {@code .approved.json}, {@code .held.json}. */
+    public static final String AWAITING = "";
+    public static final String APPROVED = "approved";
+    public static final String HELD = "held";
+
     /** deploy-service publishes it when a target is retired; it has no schema here and no team is told about it. */
     public static final String SERVICE_REMOVED = "dev.cdevents.service.removed.0.3.0";
 
@@ -149,6 +161,41 @@ public final class GoldenEvents {
                           "subject": {"id": "%1$s", "source": "/lifeguard/deploy-service",
                                       "content": {"environment": {"id": "production"}}}}}
                 """.formatted(service, eventId, SERVICE_REMOVED);
+    }
+
+    /** The golden example {@code <type>.json}, or {@code <type>.<variant>.json} for a non-empty variant. */
+    public static String example(String type, String variant) {
+        String file = variant.isEmpty() ? type + ".json" : type + "." + variant + ".json";
+        return EventContract.read(EventContract.contractsDirectory().resolve("examples").resolve(file));
+    }
+
+    /** {@link #example} about {@code service} instead of checkout, with {@code eventId} as its id. */
+    public static String about(String type, String variant, String service, String eventId) {
+        String json = example(type, variant);
+        String exampleId = EventContract.parse(json).path("id").asText();
+        return json.replace(exampleId, eventId).replace(EXAMPLE_SERVICE, service);
+    }
+
+    /**
+     * The held example turned into another decision of the same rollback: {@code decision} (SKIPPED, ROLL_BACK,
+     * DRY_RUN...) with its rule and reason; a dry run would have been {@code ROLL_BACK}.
+     */
+    public static String decided(String service, String eventId, String decision, String rule, String reason) {
+        return about(ROLLBACK_DECIDED, HELD, service, eventId)
+                .replace("\"decision\": \"HELD\"", "\"decision\": \"" + decision + "\"")
+                .replace("\"rule\": \"mode-notify-only\"", "\"rule\": \"" + rule + "\"")
+                .replaceFirst("\"reason\": \"[^\"]*\"", "\"reason\": \"" + reason + "\"")
+                .replace("\"wouldBe\": null", "\"wouldBe\": " + ("DRY_RUN".equals(decision) ? "\"ROLL_BACK\"" : "null"));
+    }
+
+    /** The approved example rejected by bob instead. */
+    public static String rejected(String service, String eventId) {
+        return about(ROLLBACK_DECIDED, APPROVED, service, eventId)
+                .replace("\"decision\": \"APPROVED\"", "\"decision\": \"REJECTED\"")
+                .replace("\"settledBy\": \"alice\"", "\"settledBy\": \"bob\"")
+                .replace("\"settleReason\": \"error rate is real, go\"",
+                        "\"settleReason\": \"the errors come from a partner outage, not from 2.0.0\"")
+                .replace("\"rule\": \"approved\"", "\"rule\": \"rejected\"");
     }
 
     /** The example about {@code service} instead of checkout, with {@code eventId} as its id. */

@@ -6,6 +6,7 @@ import dev.lifeguard.testsupport.EventContract;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,11 @@ public final class ChainScenario {
     public static final String ROLLBACK_FAILED = "dev.cdeventsx.lifeguard-rollback.failed.0.1.0";
     public static final String ROLLBACK_SKIPPED = "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0";
     public static final String ROLLBACK_ACCEPTED = "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0";
+    /** rollback-service's decision events; the decided examples: AWAITING_APPROVAL (.json), .approved, .held. */
+    public static final String DECIDED = "dev.cdeventsx.lifeguard-rollback.decided.0.1.0";
+    public static final String APPROVAL_REQUESTED = "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0";
+    public static final String ESCALATED = "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0";
+    public static final String GUARD_TRIPPED = "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0";
     /** deploy-service's word that a target was retired; no schema in contracts yet, and no part of a timeline. */
     public static final String SERVICE_REMOVED = "dev.cdevents.service.removed.0.3.0";
 
@@ -54,6 +60,24 @@ public final class ChainScenario {
     /** The golden example of a type, re-keyed; asking twice gives the same event (a redelivery). */
     public String event(String type) {
         String example = EventContract.read(EventContract.examples(type).get(0)).replace(EXAMPLE_SERVICE, service);
+        return UUID_TEXT.matcher(example).replaceAll(match -> freshId(match.group()));
+    }
+
+    /**
+     * The golden example {@code examples/<type><variant>.json} (variant "" for the plain one, ".approved", ...),
+     * re-keyed like {@link #event(String)}.
+     */
+    public String event(String type, String variant) {
+        return event(type, variant, UnaryOperator.identity());
+    }
+
+    /**
+     * A golden example changed by {@code edit} before it is re-keyed: an edit that gives it an event id of its own
+     * (another UUID) makes it a different event of the same chain.
+     */
+    public String event(String type, String variant, UnaryOperator<String> edit) {
+        String example = edit.apply(EventContract.read(EventContract.contractsDirectory().resolve("examples")
+                .resolve(type + variant + ".json"))).replace(EXAMPLE_SERVICE, service);
         return UUID_TEXT.matcher(example).replaceAll(match -> freshId(match.group()));
     }
 

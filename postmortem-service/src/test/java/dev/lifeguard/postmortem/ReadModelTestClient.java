@@ -18,16 +18,20 @@ public final class ReadModelTestClient {
 
     public static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static final Map<String, String> TOPIC_KEY_BY_TYPE = Map.of(
-            ChainScenario.UPGRADED, "deployments",
-            ChainScenario.ROLLEDBACK, "deployments",
-            ChainScenario.ROLLBACK_FAILED, "deployments",
-            ChainScenario.ROLLBACK_SKIPPED, "deployments",
-            ChainScenario.ROLLBACK_ACCEPTED, "deployments",
-            ChainScenario.ANOMALY, "anomalies",
-            ChainScenario.ROLLBACK_REQUESTED, "rollbacks",
-            ChainScenario.ANALYSIS, "analyses",
-            ChainScenario.NOTIFICATION, "notifications");
+    private static final Map<String, String> TOPIC_KEY_BY_TYPE = Map.ofEntries(
+            Map.entry(ChainScenario.UPGRADED, "deployments"),
+            Map.entry(ChainScenario.ROLLEDBACK, "deployments"),
+            Map.entry(ChainScenario.ROLLBACK_FAILED, "deployments"),
+            Map.entry(ChainScenario.ROLLBACK_SKIPPED, "deployments"),
+            Map.entry(ChainScenario.ROLLBACK_ACCEPTED, "deployments"),
+            Map.entry(ChainScenario.ANOMALY, "anomalies"),
+            Map.entry(ChainScenario.ROLLBACK_REQUESTED, "rollbacks"),
+            Map.entry(ChainScenario.DECIDED, "rollbacks"),
+            Map.entry(ChainScenario.APPROVAL_REQUESTED, "rollbacks"),
+            Map.entry(ChainScenario.ESCALATED, "rollbacks"),
+            Map.entry(ChainScenario.GUARD_TRIPPED, "rollbacks"),
+            Map.entry(ChainScenario.ANALYSIS, "analyses"),
+            Map.entry(ChainScenario.NOTIFICATION, "notifications"));
 
     private ReadModelTestClient() {
     }

@@ -22,6 +22,13 @@ public interface NotifyConfig {
     @WithDefault("false")
     boolean allowPrivateNetwork();
 
+    /**
+     * rollback-service as the people who answer approvals reach it: the approve and reject commands in notifications
+     * point there. The default suits ./lifeguard up on one machine.
+     */
+    @WithDefault("http://localhost:8083")
+    String rollbackServiceUrl();
+
     Delivery delivery();
 
     interface Delivery {

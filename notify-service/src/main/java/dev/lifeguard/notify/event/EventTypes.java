@@ -12,6 +12,10 @@ public final class EventTypes {
     public static final String ROLLBACK_FAILED_PREFIX = "dev.cdeventsx.lifeguard-rollback.failed.";
     public static final String ROLLBACK_SKIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.skipped.";
     public static final String ROLLBACK_ACCEPTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.accepted.";
+    public static final String ROLLBACK_DECIDED_PREFIX = "dev.cdeventsx.lifeguard-rollback.decided.";
+    public static final String APPROVAL_REQUESTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.approval-requested.";
+    public static final String ROLLBACK_ESCALATED_PREFIX = "dev.cdeventsx.lifeguard-rollback.escalated.";
+    public static final String GUARD_TRIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.guard-tripped.";
     /** gated, released, step-started, paused, promoted, aborted: {@code <prefix><kind>.<version>}. */
     public static final String ROLLOUT_PREFIX = "dev.cdeventsx.lifeguard-rollout.";
 

@@ -5,7 +5,7 @@ import dev.lifeguard.support.event.CloudEvent;
 /** An event teams can subscribe to, read tolerantly; {@link NotifiableEvents#from} makes them. */
 public sealed interface NotifiableEvent
         permits DeploymentEvent, AnomalyEvent, RollbackRequestedEvent, RolledBackEvent, AnalysisFinishedEvent,
-        RollbackFailedEvent, RollbackSkippedEvent, RollbackAcceptedEvent, RolloutEvent {
+        RollbackFailedEvent, RollbackSkippedEvent, RollbackAcceptedEvent, RolloutEvent, RollbackDecisionEvent {
 
     CloudEvent cloudEvent();
 

@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Reads the events notify-service announces. Tolerant: only what a message cannot do without is
  * required (service, environment, the versions of a rollback, the version a failed rollback left running, an
- * analysis' outcome and version); everything else may be missing.
+ * analysis' outcome and version, a decision's id, version and outcome); everything else may be missing.
  * Service and environment come from customData, else the CDEvent subject content, else the CloudEvent
  * subject {@code <service>/<environment>}.
  */
@@ -60,6 +60,18 @@ public final class NotifiableEvents {
         }
         if (type.startsWith(EventTypes.ROLLBACK_ACCEPTED_PREFIX)) {
             return NotifiableEvents::rollbackAccepted;
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_DECIDED_PREFIX)) {
+            return NotifiableEvents::rollbackDecided;
+        }
+        if (type.startsWith(EventTypes.APPROVAL_REQUESTED_PREFIX)) {
+            return NotifiableEvents::approvalRequested;
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_ESCALATED_PREFIX)) {
+            return NotifiableEvents::rollbackEscalated;
+        }
+        if (type.startsWith(EventTypes.GUARD_TRIPPED_PREFIX)) {
+            return NotifiableEvents::guardTripped;
         }
         RolloutEvent.Kind rollout = RolloutEvent.Kind.ofType(type);
         if (rollout != null) {
@@ -142,14 +154,104 @@ public final class NotifiableEvents {
                 firstText(text(custom, "anomalyId"), text(cd.subject(), "id")));
     }
 
+    /** The decision and explanation are optional: requests from before decisions were explained carry neither. */
     private static RollbackRequestedEvent rollbackRequested(CloudEvent event) {
         CdEvent cd = event.cdEvent();
         JsonNode content = cd.content();
         EventTarget target = EventTarget.of(event);
+        String decision = text(content, "decision");
         return new RollbackRequestedEvent(event, target.service(), target.environment(),
                 required(text(content, "fromVersion"), "subject.content.fromVersion"),
                 required(text(content, "toVersion"), "subject.content.toVersion"),
-                text(content, "reason"), text(cd.subject(), "id"));
+                text(content, "reason"), text(cd.subject(), "id"),
+                decision == null ? null : decision(decision, "subject.content.decision"),
+                explanation(content.path("explanation")));
+    }
+
+    private static RollbackDecidedEvent rollbackDecided(CloudEvent event) {
+        JsonNode content = event.cdEvent().content();
+        EventTarget target = EventTarget.of(event);
+        String previous = text(content, "previousDecision");
+        return new RollbackDecidedEvent(event, target.service(), target.environment(), decisionFacts(event),
+                previous == null ? null : decision(previous, "subject.content.previousDecision"),
+                text(content, "settledBy"), text(content, "settleReason"));
+    }
+
+    private static ApprovalRequestedEvent approvalRequested(CloudEvent event) {
+        JsonNode approval = event.cdEvent().content().path("approval");
+        EventTarget target = EventTarget.of(event);
+        return new ApprovalRequestedEvent(event, target.service(), target.environment(), decisionFacts(event),
+                new ApprovalRequestedEvent.Approval(text(approval, "deadline"), text(approval, "timeout"),
+                        text(approval, "onTimeout"), text(approval, "escalationTeam"), text(approval, "approveUrl"),
+                        text(approval, "rejectUrl")));
+    }
+
+    private static RollbackEscalatedEvent rollbackEscalated(CloudEvent event) {
+        JsonNode content = event.cdEvent().content();
+        EventTarget target = EventTarget.of(event);
+        DecisionFacts facts = decisionFacts(event);
+        String team = firstText(text(content, "escalationTeam"),
+                facts.explanation() != null && facts.explanation().policy() != null
+                        ? facts.explanation().policy().escalationTeam() : null);
+        return new RollbackEscalatedEvent(event, target.service(), target.environment(), facts, team,
+                text(content, "escalatedBecause"), text(content, "then"));
+    }
+
+    private static GuardTrippedEvent guardTripped(CloudEvent event) {
+        JsonNode content = event.cdEvent().content();
+        EventTarget target = EventTarget.of(event);
+        return new GuardTrippedEvent(event, target.service(), target.environment(), decisionFacts(event),
+                integer(content, "count"), integer(content, "limit"), text(content, "window"), text(content, "since"));
+    }
+
+    /**
+     * What each decision event is about. The decision id (the CDEvents subject id) names it in the commands people
+     * answer with, the failing version is what the message is about, and the decision is what it says: those three
+     * are required, and the decision must be one rollback-service makes. The rest may be missing.
+     */
+    private static DecisionFacts decisionFacts(CloudEvent event) {
+        CdEvent cd = event.cdEvent();
+        JsonNode content = cd.content();
+        return new DecisionFacts(required(text(cd.subject(), "id"), "subject.id"), text(content, "deploymentId"),
+                required(text(content, "fromVersion"), "subject.content.fromVersion"), text(content, "toVersion"),
+                decision(required(text(content, "decision"), "subject.content.decision"), "subject.content.decision"),
+                text(content, "anomalyId"), text(content, "analysisId"), explanation(content.path("explanation")));
+    }
+
+    private static Decision decision(String text, String field) {
+        Decision decision = Decision.parse(text);
+        if (decision == null) {
+            throw new MalformedEventException("field '" + field + "' must be one of ROLL_BACK, SKIPPED, HELD,"
+                    + " AWAITING_APPROVAL, APPROVED, REJECTED, DRY_RUN, MANUAL: '" + text + "'");
+        }
+        return decision;
+    }
+
+    /** Null when there is no explanation or it has no reason: a rule and a policy alone tell a team nothing. */
+    private static Explanation explanation(JsonNode explanation) {
+        String reason = text(explanation, "reason");
+        if (reason == null) {
+            return null;
+        }
+        JsonNode policy = explanation.path("policy");
+        List<Explanation.Source> sources = new ArrayList<>();
+        policy.path("sources").forEach(source -> sources.add(new Explanation.Source(text(source, "scope"),
+                text(source, "environment"), text(source, "service"), integer(source, "version"))));
+        JsonNode inputs = explanation.path("inputs");
+        JsonNode storm = inputs.path("stormGuard");
+        JsonNode freeze = inputs.path("freezeWindow");
+        return new Explanation(text(explanation, "rule"), reason,
+                policy.isObject() ? new Explanation.Policy(sources, text(policy, "mode"),
+                        text(policy, "onApprovalTimeout"), text(policy, "approvalTimeout"),
+                        text(policy, "escalationTeam"), integer(policy, "maxDepth"),
+                        integer(policy, "maxRollbacksPerHour")) : null,
+                inputs.isObject() ? new Explanation.Inputs(text(inputs, "trigger"), text(inputs, "evidence"),
+                        text(inputs, "verdict"), integer(inputs, "depth"), text(inputs, "restoredBy"),
+                        text(inputs, "openExecution"),
+                        storm.isObject() ? new Explanation.StormGuard(integer(storm, "count"), integer(storm, "limit"),
+                                text(storm, "window"), text(storm, "since")) : null,
+                        freeze.isObject() ? firstText(text(freeze, "reason"), "a freeze window") : null,
+                        text(inputs, "cooldownUntil"), text(inputs, "requestedBy"), text(inputs, "wouldBe")) : null);
     }
 
     private static AnalysisFinishedEvent analysisFinished(CloudEvent event) {

@@ -1,6 +1,5 @@
 package dev.lifeguard.notify.messaging;
 
-import dev.lifeguard.notify.event.NotifiableEvent;
 import dev.lifeguard.notify.event.NotifiableEvents;
 import dev.lifeguard.notify.service.NotificationService;
 import dev.lifeguard.support.event.EventIntake;
@@ -12,8 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads the streams teams hear about. Unreadable records throw, which dead-letters them to
- * {@code <topic>.dlq} with the reason; event types no one is told about are skipped, and so are events read but not
- * worth telling (a passing analysis of one rollout step).
+ * {@code <topic>.dlq} with the reason; event types no one is told about are skipped. Events read but not worth telling
+ * (a passing analysis of one rollout step, a decision another event tells) are still remembered where later events
+ * need them (a settled approval).
  */
 @ApplicationScoped
 public class NotifiableEventConsumer {
@@ -53,7 +53,6 @@ public class NotifiableEventConsumer {
 
     private void consume(String channel, ConsumerRecord<String, String> record) {
         intake.process(channel, "notify-service/" + channel, record, NotifiableEvents::isNotifiable,
-                event -> NotifiableEvents.from(event).filter(NotifiableEvent::worthTelling)
-                        .ifPresent(notifications::notifyAbout));
+                event -> NotifiableEvents.from(event).ifPresent(notifications::notifyAbout));
     }
 }

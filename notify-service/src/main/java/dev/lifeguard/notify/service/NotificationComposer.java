@@ -4,6 +4,7 @@ import dev.lifeguard.notify.RollbackOutcome;
 import dev.lifeguard.notify.channel.NotificationContent;
 import dev.lifeguard.notify.channel.NotificationContent.Link;
 import dev.lifeguard.notify.channel.NotificationContent.Urgency;
+import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.notify.event.AnalysisFinishedEvent;
 import dev.lifeguard.notify.event.AnalysisFinishedEvent.MetricVerdict;
 import dev.lifeguard.notify.event.AnalysisFinishedEvent.Outcome;
@@ -11,12 +12,14 @@ import dev.lifeguard.notify.event.AnomalyEvent;
 import dev.lifeguard.notify.event.DeploymentEvent;
 import dev.lifeguard.notify.event.NotifiableEvent;
 import dev.lifeguard.notify.event.RollbackAcceptedEvent;
+import dev.lifeguard.notify.event.RollbackDecisionEvent;
 import dev.lifeguard.notify.event.RollbackFailedEvent;
 import dev.lifeguard.notify.event.RollbackRequestedEvent;
 import dev.lifeguard.notify.event.RollbackSkippedEvent;
 import dev.lifeguard.notify.event.RolledBackEvent;
 import dev.lifeguard.notify.event.RolloutEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -32,8 +35,25 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class NotificationComposer {
 
+    private final DecisionWording decisions;
+
+    @Inject
+    public NotificationComposer(NotifyConfig config) {
+        this(config.rollbackServiceUrl());
+    }
+
+    /** {@code rollbackServiceUrl}: where the approve and reject commands point. */
+    public NotificationComposer(String rollbackServiceUrl) {
+        this.decisions = new DecisionWording(rollbackServiceUrl);
+    }
+
+    /** With rollback-service at its default local address. */
+    public NotificationComposer() {
+        this("http://localhost:8083");
+    }
+
     public NotificationContent compose(NotifiableEvent event) {
-        return compose(event, Optional.empty());
+        return compose(event, Hindsight.NONE);
     }
 
     /**
@@ -41,8 +61,16 @@ public class NotificationComposer {
      * (a request read after its outcome must not read as if the rollback were still running).
      */
     public NotificationContent compose(NotifiableEvent event, Optional<RollbackOutcome.Kind> endReportedBefore) {
-        if (event instanceof RollbackRequestedEvent request && endReportedBefore.isPresent()) {
-            return lateRollbackRequest(request, endReportedBefore.get());
+        return compose(event, Hindsight.rollbackEnded(endReportedBefore));
+    }
+
+    /** {@code known}: what was known before the event arrived, so that a late event is not worded as news. */
+    public NotificationContent compose(NotifiableEvent event, Hindsight known) {
+        if (event instanceof RollbackRequestedEvent request && known.rollbackEnd().isPresent()) {
+            return lateRollbackRequest(request, known.rollbackEnd().get());
+        }
+        if (event instanceof RollbackDecisionEvent decision) {
+            return decisions.compose(decision, known);
         }
         if (event instanceof DeploymentEvent deployment) {
             return deployed(deployment);
@@ -116,7 +144,7 @@ public class NotificationComposer {
     private NotificationContent rollbackRequested(RollbackRequestedEvent e) {
         String title = "Rolling back " + e.service() + " in " + e.environment() + " from " + e.fromVersion()
                 + " to " + e.toVersion();
-        return content(e, title, e.reason() != null ? title + ": " + e.reason() : title + ".", List.of());
+        return content(e, title, DecisionWording.requestedText(e, title), List.of());
     }
 
     /** Who rolled back matters to the team: Lifeguard, someone with their CD tool (CI reported it), or by hand. */

@@ -41,6 +41,10 @@ class DeadLetterTest {
             lifeguard.topics.anomalies   | dev.cdevents.incident.detected.0.3.0
             lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.requested.0.1.0
             lifeguard.topics.analyses    | dev.cdeventsx.lifeguard-analysis.finished.0.1.0
+            lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.decided.0.1.0
+            lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0
+            lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.escalated.0.1.0
+            lifeguard.topics.rollbacks   | dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0
             """)
     void malformedRecordIsDeadLetteredAndTheNextOneIsNotified(String topicProperty, String goodType) {
         String topic = config.getValue(topicProperty, String.class);

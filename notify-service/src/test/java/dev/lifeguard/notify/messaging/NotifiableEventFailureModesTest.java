@@ -407,6 +407,83 @@ class NotifiableEventFailureModesTest {
                 + " rolled back to 1.0.0 in production by hand");
     }
 
+    // --- rollback-service's decision events (lifeguard.rollbacks) ---
+
+    static List<String> decisionTypes() {
+        return GoldenEvents.DECISIONS;
+    }
+
+    @ParameterizedTest
+    @MethodSource("decisionTypes")
+    void decisionEventRedeliveredAfterItWasDeliveredIsNotDeliveredOrPostedAgain(String type) {
+        ConsumedStream rollbacks = stream(Channels.ROLLBACKS);
+        Subscriber subscriber = subscriber(1);
+        String eventId = UUID.randomUUID().toString();
+        String event = GoldenEvents.about(type, subscriber.service(), eventId);
+
+        kafka.send(rollbacks.topic(), subscriber.key(), event);
+        awaitDelivered(subscriber, eventId);
+        kafka.send(rollbacks.topic(), subscriber.key(), event);
+        // Same key, so same partition: once the marker is delivered, the redelivery before it has been handled.
+        String markerId = UUID.randomUUID().toString();
+        kafka.send(rollbacks.topic(), subscriber.key(), GoldenEvents.about(type, subscriber.service(), markerId));
+        awaitDelivered(subscriber, markerId);
+
+        assertThat(deliveries(eventId, subscriber.ids().get(0))).isEqualTo(1);
+        assertThat(posts(subscriber, 0, eventId)).isEqualTo(1);
+        assertThat(queuedNotifications(subscriber.teamTopic(0))).isEqualTo(2); // the event's and the marker's
+    }
+
+    @ParameterizedTest
+    @MethodSource("decisionTypes")
+    void sameDecisionEventHandledByTwoInstancesAtOnceIsDeliveredOncePerSubscription(String type) throws Exception {
+        ConsumedStream rollbacks = stream(Channels.ROLLBACKS);
+        Subscriber subscriber = subscriber(2);
+        String eventId = UUID.randomUUID().toString();
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(rollbacks.topic(), 0, 0L, subscriber.key(),
+                GoldenEvents.about(type, subscriber.service(), eventId));
+
+        Concurrently.atOnce(WAIT, () -> rollbacks.handler().accept(record), () -> rollbacks.handler().accept(record));
+        awaitDelivered(subscriber, eventId);
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(deliveries(eventId, subscriber.ids().get(i))).as("deliveries to subscription %d", i).isEqualTo(1);
+            assertThat(posts(subscriber, i, eventId)).as("POSTs to subscription %d", i).isEqualTo(1);
+            assertThat(queuedNotifications(subscriber.teamTopic(i))).as("published for team %d", i).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void approvalSettledTwiceArrivingInReverseOrderKeepsTheLaterSettlementAndTheLateRequestSaysSo() {
+        Subscriber subscriber = subscriber(1);
+        ConsumedStream rollbacks = stream(Channels.ROLLBACKS);
+        // rollback-service: asked at 10:01:22, held by the timeout at 10:16:22, approved by alice at 10:20:00.
+        String heldByTimeout = GoldenEvents.about(GoldenEvents.ROLLBACK_DECIDED, GoldenEvents.APPROVED,
+                        subscriber.service(), UUID.randomUUID().toString())
+                .replace("\"time\": \"2026-11-26T10:04:10Z\"", "\"time\": \"2026-11-26T10:16:22Z\"")
+                .replace("\"decision\": \"APPROVED\"", "\"decision\": \"HELD\"")
+                .replace("\"settledBy\": \"alice\"", "\"settledBy\": \"timeout\"")
+                .replace("\"rule\": \"approved\"", "\"rule\": \"approval-timeout\"");
+        String approved = GoldenEvents.about(GoldenEvents.ROLLBACK_DECIDED, GoldenEvents.APPROVED,
+                        subscriber.service(), UUID.randomUUID().toString())
+                .replace("\"time\": \"2026-11-26T10:04:10Z\"", "\"time\": \"2026-11-26T10:20:00Z\"")
+                .replace("\"previousDecision\": \"AWAITING_APPROVAL\"", "\"previousDecision\": \"HELD\"");
+        String requestId = UUID.randomUUID().toString();
+
+        for (String event : List.of(approved, heldByTimeout,
+                GoldenEvents.about(GoldenEvents.APPROVAL_REQUESTED, subscriber.service(), requestId))) {
+            kafka.send(rollbacks.topic(), subscriber.key(), event);
+        }
+        awaitDelivered(subscriber, requestId);
+
+        assertThat(publishedAbout(subscriber, requestId))
+                .containsEntry("urgency", "normal")
+                .containsEntry("title", "Approval to roll back " + subscriber.service() + " in production from 2.0.0"
+                        + " to 1.0.0 was asked; already approved by alice");
+        assertThat(count("SELECT count(*) FROM decision_settlement WHERE service = ?1 AND decision = 'APPROVED'",
+                subscriber.service())).isEqualTo(1);
+    }
+
     private static String rollbackOutcome(String outcome, String service, String eventId) {
         return switch (outcome) {
             case "failed" -> GoldenEvents.about(GoldenEvents.ROLLBACK_FAILED, service, eventId);

@@ -67,6 +67,18 @@ public record ChainEvent(CloudEvent cloudEvent, String service, String environme
         if (type.startsWith(EventTypes.ROLLBACK_REQUESTED_PREFIX)) {
             return RollbackRequested::from;
         }
+        if (type.startsWith(EventTypes.ROLLBACK_DECIDED_PREFIX)) {
+            return RollbackDecided::from;
+        }
+        if (type.startsWith(EventTypes.APPROVAL_REQUESTED_PREFIX)) {
+            return ApprovalRequested::from;
+        }
+        if (type.startsWith(EventTypes.ROLLBACK_ESCALATED_PREFIX)) {
+            return RollbackEscalated::from;
+        }
+        if (type.startsWith(EventTypes.STORM_GUARD_TRIPPED_PREFIX)) {
+            return StormGuardTripped::from;
+        }
         if (type.startsWith(EventTypes.ROLLBACK_FAILED_PREFIX)) {
             return cdEvent -> RollbackOutcome.from(cdEvent, RollbackOutcome.Result.FAILED);
         }

@@ -11,6 +11,10 @@ public final class EventTypes {
     public static final String SERVICE_ROLLEDBACK_PREFIX = "dev.cdevents.service.rolledback.";
     public static final String INCIDENT_DETECTED_PREFIX = "dev.cdevents.incident.detected.";
     public static final String ROLLBACK_REQUESTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.requested.";
+    public static final String ROLLBACK_DECIDED_PREFIX = "dev.cdeventsx.lifeguard-rollback.decided.";
+    public static final String APPROVAL_REQUESTED_PREFIX = "dev.cdeventsx.lifeguard-rollback.approval-requested.";
+    public static final String ROLLBACK_ESCALATED_PREFIX = "dev.cdeventsx.lifeguard-rollback.escalated.";
+    public static final String STORM_GUARD_TRIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.guard-tripped.";
     public static final String ANALYSIS_FINISHED_PREFIX = "dev.cdeventsx.lifeguard-analysis.finished.";
     public static final String ROLLBACK_FAILED_PREFIX = "dev.cdeventsx.lifeguard-rollback.failed.";
     public static final String ROLLBACK_SKIPPED_PREFIX = "dev.cdeventsx.lifeguard-rollback.skipped.";

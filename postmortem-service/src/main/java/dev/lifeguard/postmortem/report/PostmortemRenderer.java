@@ -1,5 +1,6 @@
 package dev.lifeguard.postmortem.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.postmortem.FixDeployment;
 import dev.lifeguard.postmortem.FixStatus;
 import dev.lifeguard.postmortem.Incident;
@@ -7,13 +8,16 @@ import dev.lifeguard.postmortem.IncidentFix;
 import dev.lifeguard.postmortem.IncidentStatus;
 import dev.lifeguard.postmortem.TimelineEntry;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
+import dev.lifeguard.postmortem.event.DecisionExplanation;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
+import dev.lifeguard.support.event.CdEvent;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +41,19 @@ public final class PostmortemRenderer {
         return render(incident, timeline, Map.of());
     }
 
-    /** {@code fixes}: the deployments linked to the incident as its fix, listed among the action items. */
     public static String render(Incident incident, List<TimelineEntry> timeline, Map<IncidentFix, FixDeployment> fixes) {
+        return render(incident, timeline, fixes, List.of());
+    }
+
+    /**
+     * {@code fixes}: the deployments linked to the incident as its fix, listed among the action items;
+     * {@code decisions}: rollback-service's decisions on the chain, quoted in the Decision section, the latest of
+     * which says why an incident without a rollback is still open.
+     */
+    public static String render(Incident incident, List<TimelineEntry> timeline, Map<IncidentFix, FixDeployment> fixes,
+                                List<DecisionStory> decisions) {
+        DecisionStory decision = DecisionStory.latest(decisions).orElse(null);
+        String openBecause = decision == null ? null : openBecause(decision);
         boolean resolved = incident.status == IncidentStatus.RESOLVED;
         OffsetDateTime impactStart = incident.firstBadSampleAt != null ? incident.firstBadSampleAt : incident.openedAt;
         StringBuilder md = new StringBuilder();
@@ -79,6 +94,8 @@ public final class PostmortemRenderer {
                     .append(time(incident.rollbackOutcomeAt))
                     .append(incident.rollbackOutcomeExecutor == null ? "" : " (executor " + incident.rollbackOutcomeExecutor + ")")
                     .append(" and waits for completion: ").append(incident.rollbackOutcomeDetail).append(".\n");
+        } else if (decision != null) {
+            md.append(decided(incident, decision)).append('\n');
         } else {
             md.append("The incident is not resolved yet: no rollback has been reported.\n");
         }
@@ -86,7 +103,7 @@ public final class PostmortemRenderer {
         section(md, "Impact window");
         item(md, "Start", time(impactStart) + (incident.firstBadSampleAt != null ? " (first bad sample)" : " (anomaly detected)"));
         item(md, "End", resolved ? time(incident.resolvedAt) + " (rollback to " + incident.restoredVersion + ")"
-                : ongoing(incident, outcome));
+                : outcome == null && openBecause != null ? "ongoing: " + openBecause : ongoing(incident, outcome));
         item(md, "Duration", resolved ? duration(impactStart, incident.resolvedAt) : "ongoing");
 
         section(md, "Timeline");
@@ -121,6 +138,13 @@ public final class PostmortemRenderer {
         item(md, "Last bad sample", time(incident.lastBadSampleAt));
         item(md, "Detected at", time(incident.openedAt));
         item(md, "Anomaly", code(incident.anomalyId));
+
+        if (!decisions.isEmpty()) {
+            section(md, "Decision");
+            for (DecisionStory story : decisions) {
+                decision(md, story, incident.environment, decisions.size() > 1);
+            }
+        }
 
         section(md, "Resolution");
         if (resolved) {
@@ -162,6 +186,9 @@ public final class PostmortemRenderer {
             }
             item(md, "Reason", incident.rollbackOutcomeReason);
             item(md, "Rollback decision", code(incident.rollbackOutcomeRollbackId));
+        } else if (openBecause != null) {
+            md.append("Not resolved: ").append(openBecause).append(", and no rollback has been reported for this")
+                    .append(" chain.\n");
         } else {
             md.append("Not resolved yet: no rollback has been reported for this chain.\n");
         }
@@ -173,6 +200,174 @@ public final class PostmortemRenderer {
         fixes.forEach((link, fix) -> md.append(fixItem(link, fix)).append('\n'));
         md.append("- [ ] ...\n");
         return md.toString();
+    }
+
+    /**
+     * The summary of an open incident without a rollback outcome, from its latest decision: what Lifeguard decided,
+     * why, and that the incident stays open.
+     */
+    private static String decided(Incident incident, DecisionStory decision) {
+        String why = "(rule " + decision.rule() + "): " + inline(decision.reason());
+        String stillRuns = (decision.fromVersion() != null ? decision.fromVersion() : incident.triggerVersion)
+                + " still runs";
+        String open = "the incident stays open until it is rolled back or fixed.";
+        return switch (decision.decision()) {
+            case "AWAITING_APPROVAL" -> "Lifeguard asks for approval before rolling back" + toVersion(decision) + " "
+                    + why + ". Nothing is executed until someone approves"
+                    + (decision.approval() != null && decision.approval().deadline() != null
+                    ? " (deadline " + time(decision.approval().deadline()) + ")" : "") + "; " + open;
+            case "HELD" -> "Lifeguard held the rollback" + toVersion(decision) + " " + why + ". Nothing was executed"
+                    + " and " + stillRuns + ": the incident stays open until someone approves the rollback, rolls"
+                    + " back or deploys a fix.";
+            case "REJECTED" -> "The rollback" + toVersion(decision) + " was rejected" + settledBy(decision) + ": "
+                    + inline(decision.approval() != null && decision.approval().settleReason() != null
+                    ? decision.approval().settleReason() : decision.reason()) + ". Nothing was executed and "
+                    + stillRuns + ": the incident stays open until it is fixed or rolled back by other means.";
+            case "DRY_RUN" -> "Dry run: Lifeguard would have decided " + (decision.explanation() != null
+                    && decision.explanation().wouldBe() != null ? decision.explanation().wouldBe() : "to act") + " "
+                    + why + ". Nothing was executed: " + open;
+            case "SKIPPED" -> "Lifeguard decided not to roll back " + why + ". " + capitalized(open);
+            default -> "Lifeguard decided to roll back" + toVersion(decision) + " (" + decision.decision()
+                    + (decision.rule() == null ? "" : ", rule " + decision.rule()) + "): " + inline(decision.reason())
+                    + "; no rollback has been reported yet.";
+        };
+    }
+
+    /** Why an incident with this latest decision and no rollback outcome is still open; null when nothing stops it. */
+    private static String openBecause(DecisionStory decision) {
+        return switch (decision.decision()) {
+            case "AWAITING_APPROVAL" -> "the rollback waits for approval";
+            case "HELD" -> "the rollback was held";
+            case "REJECTED" -> "the rollback was rejected";
+            case "DRY_RUN" -> "dry run, nothing was executed";
+            case "SKIPPED" -> "Lifeguard decided not to roll back";
+            default -> null;
+        };
+    }
+
+    /** One decision: outcome, rule and reason, policy and inputs, then its approval. */
+    private static void decision(StringBuilder md, DecisionStory story, String environment, boolean oneOfSeveral) {
+        if (oneOfSeveral) {
+            md.append("### Decision ").append(code(story.decisionId())).append("\n\n");
+        }
+        DecisionExplanation explanation = story.explanation();
+        item(md, "Decision", story.decision() + (explanation != null && explanation.wouldBe() != null
+                ? " (would have been " + explanation.wouldBe() + ")" : ""));
+        item(md, "Rule", story.rule());
+        item(md, "Reason", inline(story.reason()));
+        item(md, "Decided at", time(story.decidedAt()) + (explanation != null && explanation.trigger() != null
+                ? " (trigger " + explanation.trigger() + ")" : ""));
+        if (story.changed()) {
+            item(md, "First decided", story.originalDecision() + ", rule " + story.originalRule() + ": "
+                    + inline(story.originalReason()));
+            item(md, "Changed at", time(story.changedAt()));
+        }
+        if (explanation != null) {
+            item(md, "Policy", explanation.policyText());
+            DecisionExplanation.StormGuard storm = explanation.stormGuard();
+            if (storm != null && storm.count() != null && storm.limit() != null) {
+                item(md, "Storm guard", storm.count() + " of " + storm.limit() + " automatic rollbacks in "
+                        + environment + (storm.window() == null ? "" : " within "
+                        + TimelineSummarizer.duration(storm.window()))
+                        + (storm.since() == null ? "" : " (since " + instant(storm.since()) + ")"));
+            }
+            if (explanation.freezeWindow() != null) {
+                item(md, "Freeze window", freezeWindow(explanation.freezeWindow()));
+            }
+            if (explanation.cooldownUntil() != null) {
+                item(md, "Cooldown", "until " + instant(explanation.cooldownUntil())
+                        + (explanation.cooldown() == null ? ""
+                        : " (" + TimelineSummarizer.duration(explanation.cooldown()) + " after the last rollback)"));
+            }
+            if (explanation.depth() != null && explanation.depth() > 1) {
+                item(md, "Depth", explanation.depth() + ": the version an earlier rollback restored failed too");
+            }
+        }
+        if (story.guardTripped() != null) {
+            DecisionStory.GuardTrip trip = story.guardTripped();
+            item(md, "Storm guard tripped", time(trip.at()) + ": " + trip.count() + " automatic rollbacks in "
+                    + environment + " within "
+                    + TimelineSummarizer.duration(trip.window()) + " (limit " + trip.limit() + "); automatic"
+                    + " rollbacks there need approval");
+        }
+        for (DecisionStory.Escalation escalation : story.escalations()) {
+            item(md, "Escalated", "to " + (escalation.team() == null ? "no team" : escalation.team()) + " at "
+                    + time(escalation.at()) + " (" + escalation.because() + "), then " + escalation.then());
+        }
+        item(md, "Decision id", code(story.decisionId()));
+        if (story.approval() != null) {
+            md.append('\n').append(oneOfSeveral ? "#### " : "### ").append("Approval\n\n");
+            approval(md, story.approval());
+        }
+        if (oneOfSeveral) {
+            md.append('\n');
+        }
+    }
+
+    private static void approval(StringBuilder md, DecisionStory.Approval approval) {
+        item(md, "Requested at", time(approval.requestedAt()));
+        if (approval.deadline() != null) {
+            item(md, "Deadline", time(approval.deadline()) + (approval.timeout() == null ? ""
+                    : " (" + TimelineSummarizer.duration(approval.timeout()) + ")"));
+        }
+        if (approval.onTimeout() != null) {
+            item(md, "On timeout", (approval.escalationTeam() == null ? "" : "escalate to "
+                    + approval.escalationTeam() + ", then ") + approval.onTimeout());
+        }
+        if (approval.timedOutAt() != null) {
+            item(md, "Timed out", time(approval.timedOutAt()) + ": nobody answered in time, then "
+                    + approval.afterTimeout());
+        }
+        switch (approval.outcome()) {
+            case DecisionStory.APPROVED, DecisionStory.REJECTED -> item(md,
+                    DecisionStory.APPROVED.equals(approval.outcome()) ? "Approved" : "Rejected",
+                    "by " + inline(approval.settledBy()) + " at " + time(approval.settledAt())
+                            + (approval.settleReason() == null ? "" : ": " + inline(approval.settleReason())));
+            case DecisionStory.PENDING -> item(md, "Answer", "none yet (" + approval.waitingAs() + ")");
+            default -> {
+            }
+        }
+    }
+
+    /** "2026-12-24 00:00:00 UTC to 2026-12-27 00:00:00 UTC: holidays", with the cron shape it came from when it has one. */
+    private static String freezeWindow(JsonNode window) {
+        String from = CdEvent.textOrNull(window.get("from"));
+        String to = CdEvent.textOrNull(window.get("to"));
+        String cron = CdEvent.textOrNull(window.get("cron"));
+        String reason = CdEvent.textOrNull(window.get("reason"));
+        String when = from != null || to != null ? (from == null ? "?" : instant(from)) + " to "
+                + (to == null ? "?" : instant(to)) : "in force";
+        return when + (cron == null ? "" : " (every " + cron + " for " + TimelineSummarizer.duration(
+                String.valueOf(CdEvent.textOrNull(window.get("duration")))) + (window.hasNonNull("zone")
+                ? ", " + window.get("zone").asText() : "") + ")") + (reason == null ? "" : ": " + inline(reason));
+    }
+
+    /** An RFC 3339 time from an explanation as the rest of the draft writes times; as given when it is none. */
+    private static String instant(String text) {
+        try {
+            return time(OffsetDateTime.parse(text));
+        } catch (DateTimeParseException e) {
+            return inline(text);
+        }
+    }
+
+    private static String toVersion(DecisionStory decision) {
+        return decision.toVersion() == null ? "" : " to " + decision.toVersion();
+    }
+
+    private static String settledBy(DecisionStory decision) {
+        DecisionStory.Approval approval = decision.approval();
+        return approval == null || approval.settledBy() == null ? ""
+                : " by " + inline(approval.settledBy()) + " at " + time(approval.settledAt());
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** Text from other services and people inside a list item: a line break would end the item (or start a heading). */
+    private static String inline(String text) {
+        return text == null ? null : text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     /**

@@ -1,15 +1,23 @@
 package dev.lifeguard.postmortem.report;
 
 import dev.lifeguard.postmortem.event.AnalysisFinished;
+import dev.lifeguard.postmortem.event.ApprovalRequested;
 import dev.lifeguard.postmortem.event.AnomalyDetected;
 import dev.lifeguard.postmortem.event.ChainEvent;
 import dev.lifeguard.postmortem.event.DeploymentReported;
+import dev.lifeguard.postmortem.event.DecisionSubject;
 import dev.lifeguard.postmortem.event.NotificationPublished;
+import dev.lifeguard.postmortem.event.RollbackDecided;
+import dev.lifeguard.postmortem.event.RollbackEscalated;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.RollbackRequested;
 import dev.lifeguard.postmortem.event.RolloutReported;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
+import dev.lifeguard.postmortem.event.StormGuardTripped;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -17,6 +25,8 @@ import java.util.stream.Stream;
 
 /** One human sentence per timeline entry, written when the event arrives. */
 public final class TimelineSummarizer {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
     private TimelineSummarizer() {
     }
@@ -42,6 +52,11 @@ public final class TimelineSummarizer {
         if (event.details() instanceof AnalysisFinished analysis) {
             return analysis(service, environment, analysis);
         }
+        if (event.details() instanceof RollbackRequested request && request.explanation() != null) {
+            return "Rollback of " + service + " in " + environment + " from " + request.fromVersion() + " to "
+                    + request.toVersion() + " requested (" + request.decisionOrDefault() + ", rule "
+                    + request.explanation().rule() + "): " + request.explanation().reason();
+        }
         if (event.details() instanceof RollbackRequested request) {
             return "Rollback of " + service + " in " + environment + " from " + request.fromVersion() + " to "
                     + request.toVersion() + " requested" + (request.reason() == null ? "" : ": " + request.reason());
@@ -64,6 +79,36 @@ public final class TimelineSummarizer {
         }
         if (event.details() instanceof RolloutReported rollout) {
             return rollout(service, environment, rollout);
+        }
+        if (event.details() instanceof RollbackDecided decided) {
+            return decided(service, environment, decided);
+        }
+        if (event.details() instanceof ApprovalRequested approval) {
+            DecisionSubject subject = approval.subject();
+            return "Approval requested for " + rollbackOf(service, environment, subject) + " (rule "
+                    + subject.explanation().rule() + "): answer by " + time(approval.deadline()) + " ("
+                    + duration(approval.timeout()) + ")" + (approval.onTimeout() == null ? "" : "; on timeout: "
+                    + (approval.escalationTeam() == null ? "" : "escalate to " + approval.escalationTeam() + ", then ")
+                    + approval.onTimeout());
+        }
+        if (event.details() instanceof RollbackEscalated escalated) {
+            DecisionSubject subject = escalated.subject();
+            String why = switch (escalated.because()) {
+                case RollbackEscalated.BECAUSE_APPROVAL_TIMEOUT -> "nobody approved " + rollbackOf(service,
+                        environment, subject) + " in time";
+                case "depth-guard" -> "the version a rollback of " + service + " in " + environment
+                        + " restored failed too (depth guard)";
+                default -> escalated.because() + " (" + rollbackOf(service, environment, subject) + ")";
+            };
+            return "Escalated to " + (escalated.escalationTeam() == null ? "no team"
+                    : "team " + escalated.escalationTeam()) + ": " + why + "; then " + escalated.then() + ": " + subject.explanation().reason();
+        }
+        if (event.details() instanceof StormGuardTripped tripped) {
+            DecisionSubject subject = tripped.subject();
+            return "Storm guard tripped in " + environment + ": " + tripped.count() + " automatic rollback"
+                    + (tripped.count() == 1 ? "" : "s") + " within " + duration(tripped.window()) + " (limit "
+                    + tripped.limit() + "); automatic rollbacks there need approval, starting with " + service + " "
+                    + subject.fromVersion() + " (" + subject.decision() + ")";
         }
         if (event.details() instanceof NotificationPublished notification) {
             boolean urgent = notification.urgency() != null && !"normal".equals(notification.urgency());
@@ -93,6 +138,35 @@ public final class TimelineSummarizer {
                 : analysis.rolloutStep() != null ? "step " + (analysis.rolloutStep() + 1) + " of " : "a rollout step of ";
         return "Analysis of " + step + service + " " + analysis.version() + " in " + environment + " " + analysis.outcome()
                 + ": " + why + (undecided ? "; ended by " + analysis.endedBy() : "");
+    }
+
+    /**
+     * "Decision on checkout 2.0.0 in production: HELD (rule mode-notify-only): why", "... changed from
+     * AWAITING_APPROVAL to APPROVED by alice (rule approved): why", "... DRY_RUN, would have been ROLL_BACK ...".
+     */
+    private static String decided(String service, String environment, RollbackDecided decided) {
+        DecisionSubject subject = decided.subject();
+        String on = "Decision on " + service + " " + subject.fromVersion() + " in " + environment;
+        String wouldBe = subject.explanation().wouldBe();
+        String outcome = subject.decision() + ("DRY_RUN".equals(subject.decision()) && wouldBe != null
+                ? ", would have been " + wouldBe : "");
+        String change = !decided.isChange() ? ": " + outcome
+                : " changed from " + decided.previousDecision() + " to " + outcome + (decided.settledByTimeout()
+                ? " when its approval timed out" : decided.settledBy() == null ? "" : " by " + decided.settledBy());
+        String reason = subject.explanation().reason();
+        String settleReason = decided.settleReason() == null || reason.contains(decided.settleReason()) ? ""
+                : " (\"" + decided.settleReason() + "\")";
+        return on + change + settleReason + " (rule " + subject.explanation().rule() + "): " + reason;
+    }
+
+    /** "the rollback of checkout from 2.0.0 to 1.0.0 in production" (without a target version: "of checkout 2.0.0"). */
+    private static String rollbackOf(String service, String environment, DecisionSubject subject) {
+        return "the rollback of " + service + (subject.toVersion() == null ? " " + subject.fromVersion()
+                : " from " + subject.fromVersion() + " to " + subject.toVersion()) + " in " + environment;
+    }
+
+    static String time(OffsetDateTime time) {
+        return TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     /**

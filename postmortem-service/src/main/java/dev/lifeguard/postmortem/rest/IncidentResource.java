@@ -1,7 +1,9 @@
 package dev.lifeguard.postmortem.rest;
 
 import dev.lifeguard.postmortem.Incident;
+import dev.lifeguard.postmortem.report.DecisionStory;
 import dev.lifeguard.postmortem.report.PostmortemRenderer;
+import dev.lifeguard.postmortem.rest.dto.DecisionView;
 import dev.lifeguard.postmortem.rest.dto.FixView;
 import dev.lifeguard.postmortem.rest.dto.IncidentDetailView;
 import dev.lifeguard.postmortem.rest.dto.IncidentView;
@@ -39,10 +41,13 @@ public class IncidentResource {
     @Path("/{id}")
     public IncidentDetailView incident(@PathParam("id") String id) {
         Incident incident = find(id);
+        List<DecisionStory> decisions = incidents.decisions(incident);
         return new IncidentDetailView(IncidentView.of(incident),
                 incidents.timeline(incident).stream().map(TimelineEntryView::of).toList(),
                 incidents.fixes(incident).entrySet().stream()
-                        .map(fix -> FixView.of(fix.getKey(), fix.getValue())).toList());
+                        .map(fix -> FixView.of(fix.getKey(), fix.getValue())).toList(),
+                DecisionStory.latest(decisions).map(DecisionView::of).orElse(null),
+                decisions.stream().map(DecisionView::of).toList());
     }
 
     @GET
@@ -50,7 +55,8 @@ public class IncidentResource {
     @Produces(PostmortemRenderer.MEDIA_TYPE)
     public String postmortem(@PathParam("id") String id) {
         Incident incident = find(id);
-        return PostmortemRenderer.render(incident, incidents.timeline(incident), incidents.fixes(incident));
+        return PostmortemRenderer.render(incident, incidents.timeline(incident), incidents.fixes(incident),
+                incidents.decisions(incident));
     }
 
     private Incident find(String id) {

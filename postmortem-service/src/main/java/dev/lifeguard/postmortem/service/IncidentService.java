@@ -16,6 +16,7 @@ import dev.lifeguard.postmortem.event.IncidentEvents;
 import dev.lifeguard.postmortem.event.RollbackOutcome;
 import dev.lifeguard.postmortem.event.RolloutReported;
 import dev.lifeguard.postmortem.event.ServiceRolledBack;
+import dev.lifeguard.postmortem.report.DecisionStory;
 import dev.lifeguard.postmortem.report.TimelineSummarizer;
 import dev.lifeguard.postmortem.repository.IncidentRepository;
 import dev.lifeguard.postmortem.repository.TimelineEntryRepository;
@@ -36,8 +37,9 @@ import java.util.UUID;
 /**
  * Builds the read model: every chain event becomes a timeline entry; an anomaly opens the chain's incident,
  * the chain's deployment completes it and its rollback resolves it, in whatever order they arrive. A rollback that
- * failed, was skipped or was accepted is recorded on the incident and leaves it open. Deployments are linked to the
- * incidents they fix ({@link FixService}).
+ * failed, was skipped or was accepted is recorded on the incident and leaves it open, as does a decision not to roll
+ * back (held, rejected, dry run, skipped) or one waiting for approval: decisions are told from their stored events
+ * ({@link DecisionStory}). Deployments are linked to the incidents they fix ({@link FixService}).
  */
 @ApplicationScoped
 public class IncidentService {
@@ -107,10 +109,17 @@ public class IncidentService {
         return incidents.findByIdOptional(id);
     }
 
-    /** The incident's chain, ordered by event time, then arrival. */
+    /** The incident's chain as people see it, ordered by event time, then arrival. */
     @Transactional
     public List<TimelineEntry> timeline(Incident incident) {
-        return entries.forChain(incident.chainId);
+        return entries.forChain(incident.chainId).stream().filter(entry -> TimelineKind.isShown(entry.type)).toList();
+    }
+
+    /** The rollback decisions of the incident's chain, told from their stored events, the first decided first. */
+    @Transactional
+    public List<DecisionStory> decisions(Incident incident) {
+        return DecisionStory.tell(entries.forChain(incident.chainId).stream()
+                .filter(entry -> TimelineKind.isDecision(entry.type)).map(this::reread).toList());
     }
 
     private void apply(Incident incident, ChainEvent event) {

@@ -1,6 +1,8 @@
 package dev.lifeguard.postmortem.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.postmortem.ChainScenario;
 import dev.lifeguard.postmortem.TimelineKind;
 import dev.lifeguard.support.event.CloudEventReader;
@@ -33,6 +35,9 @@ class ChainEventTest {
             "dev.cdeventsx.lifeguard-rollback.failed.0.1.0, ROLLBACK_FAILED",
             "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0, ROLLBACK_SKIPPED",
             "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0, ROLLBACK_ACCEPTED",
+            "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0, APPROVAL_REQUESTED",
+            "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0, ESCALATED",
+            "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0, STORM_GUARD_TRIPPED",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0, NOTIFICATION"})
     void goldenExamplesAreChainEventsOfTheirKind(String type, TimelineKind kind) {
         ChainEvent event = read(example(type)).orElseThrow();
@@ -55,6 +60,9 @@ class ChainEventTest {
             "dev.cdeventsx.lifeguard-rollback.failed.0.1.0",
             "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0",
             "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0",
+            "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0",
             "dev.cdeventsx.lifeguard-notification.published.0.1.0"})
     void goldenExamplesReadHereMeetTheirSchema(String type) {
         assertThat(EventContract.violations(example(type))).isEmpty();
@@ -277,6 +285,143 @@ class ChainEventTest {
 
         assertThatThrownBy(() -> read(anomaly)).isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining("observedValues");
+    }
+
+    // --- rollback-service's decisions ---
+
+    @ParameterizedTest
+    @CsvSource({
+            "'', AWAITING_APPROVAL, ROLLBACK_DECIDED, mode-approval, 2026-11-26T10:01:22Z",
+            "'.approved', APPROVED, ROLLBACK_DECISION_CHANGED, approved, 2026-11-26T10:04:10Z",
+            "'.held', HELD, ROLLBACK_DECIDED, mode-notify-only, 2026-11-26T10:01:22Z"})
+    void everyDecidedGoldenExampleMeetsItsSchemaAndIsADecisionOfItsKind(String variant, String decision,
+                                                                         TimelineKind kind, String rule, String time) {
+        String json = decided(variant);
+        assertThat(EventContract.violations(json)).isEmpty();
+        ChainEvent event = read(json).orElseThrow();
+
+        RollbackDecided decided = (RollbackDecided) event.details();
+        assertThat(decided.kind()).isEqualTo(kind);
+        assertThat(event.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
+        assertThat(List.of(event.service(), event.environment())).containsExactly("checkout", "production");
+        assertThat(event.time()).isEqualTo(OffsetDateTime.parse(time));
+        DecisionSubject subject = decided.subject();
+        assertThat(subject.decisionId()).isEqualTo("rollback-0004");
+        assertThat(subject.decision()).isEqualTo(decision);
+        assertThat(List.of(subject.deploymentId(), subject.fromVersion(), subject.toVersion()))
+                .containsExactly("d-0002", "2.0.0", "1.0.0");
+        assertThat(subject.anomalyId()).isEqualTo("5a7e9c10-0003-4d2b-8f31-000000000003");
+        assertThat(subject.explanation().rule()).isEqualTo(rule);
+        assertThat(subject.explanation().sources()).containsExactly(
+                new DecisionExplanation.PolicySource("environment", "production", null, 3));
+        assertThat(subject.explanation().policyText()).startsWith("environment production v3 (mode ");
+        assertThat(subject.explanation().stormGuard())
+                .isEqualTo(new DecisionExplanation.StormGuard(1, 5, "PT1H", "2026-11-26T09:01:22Z"));
+        assertThat(subject.explanation().trigger()).isEqualTo("anomaly");
+        assertThat(subject.explanation().depth()).isEqualTo(1);
+        assertThat(subject.explanation().document().path("inputs").path("stableVersion").asText()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void approvedExampleSaysWhoSettledItWhyAndWhatItWas() {
+        RollbackDecided approved = (RollbackDecided) read(decided(".approved")).orElseThrow().details();
+
+        assertThat(approved.previousDecision()).isEqualTo("AWAITING_APPROVAL");
+        assertThat(approved.settledBy()).isEqualTo("alice");
+        assertThat(approved.settleReason()).isEqualTo("error rate is real, go");
+        assertThat(approved.settledByPerson()).isTrue();
+        assertThat(approved.subject().explanation().reason())
+                .isEqualTo("approved by alice (\"error rate is real, go\"): roll checkout 2.0.0 back to 1.0.0");
+    }
+
+    @Test
+    void decisionsToRollBackAreRecordedWithoutAnEntryOfTheirOwn() {
+        String rollBack = decided(".held").replace("\"decision\": \"HELD\"", "\"decision\": \"ROLL_BACK\"");
+        String manual = decided(".held").replace("\"decision\": \"HELD\"", "\"decision\": \"MANUAL\"");
+
+        assertThat(EventContract.violations(rollBack)).isEmpty();
+        assertThat(read(rollBack).orElseThrow().details().kind()).isEqualTo(TimelineKind.DECIDED_TO_ROLL_BACK);
+        assertThat(read(manual).orElseThrow().details().kind()).isEqualTo(TimelineKind.DECIDED_TO_ROLL_BACK);
+        assertThat(TimelineKind.isShown(TimelineKind.DECIDED_TO_ROLL_BACK.label())).isFalse();
+        assertThat(TimelineKind.isShown(TimelineKind.ROLLBACK_DECIDED.label())).isTrue();
+    }
+
+    @Test
+    void approvalRequestCarriesItsDeadlineAndWhatHappensOnTimeout() {
+        ApprovalRequested approval = (ApprovalRequested) read(example(
+                "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0")).orElseThrow().details();
+
+        assertThat(approval.subject().decision()).isEqualTo("AWAITING_APPROVAL");
+        assertThat(approval.deadline()).isEqualTo(OffsetDateTime.parse("2026-11-26T10:16:22Z"));
+        assertThat(List.of(approval.timeout(), approval.onTimeout(), approval.escalationTeam()))
+                .containsExactly("PT15M", "hold", "sre-leads");
+        assertThat(approval.approveUrl()).isEqualTo("/api/v1/rollbacks/rollback-0004/approve");
+        assertThat(approval.rejectUrl()).isEqualTo("/api/v1/rollbacks/rollback-0004/reject");
+    }
+
+    @Test
+    void escalationAndGuardTripSayToWhomWhyAndHowMany() {
+        RollbackEscalated escalated = (RollbackEscalated) read(example(
+                "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0")).orElseThrow().details();
+        StormGuardTripped tripped = (StormGuardTripped) read(example(
+                "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0")).orElseThrow().details();
+
+        assertThat(List.of(escalated.escalationTeam(), escalated.because(), escalated.then()))
+                .containsExactly("sre-leads", "approval-timeout", "hold");
+        assertThat(escalated.subject().explanation().rule()).isEqualTo("approval-timeout");
+        assertThat(List.of(tripped.count(), tripped.limit())).containsExactly(5, 5);
+        assertThat(List.of(tripped.window(), tripped.since())).containsExactly("PT1H", "2026-11-26T09:01:22Z");
+        assertThat(tripped.subject().explanation().rule()).isEqualTo("storm-guard");
+    }
+
+    @Test
+    void rollbackRequestCarriesItsDecisionAndExplanationAndDefaultsWithoutThem() {
+        RollbackRequested explained = (RollbackRequested) read(example(
+                "dev.cdeventsx.lifeguard-rollback.requested.0.1.0")).orElseThrow().details();
+        JsonNode request = EventContract.parse(example("dev.cdeventsx.lifeguard-rollback.requested.0.1.0"));
+        ((ObjectNode) request.at("/data/subject/content")).remove(List.of("decision", "explanation"));
+        String bare = request.toString();
+        RollbackRequested unexplained = (RollbackRequested) read(bare).orElseThrow().details();
+        RollbackRequested manual = (RollbackRequested) read(example(
+                "dev.cdeventsx.lifeguard-rollback.requested.0.1.0.manual")).orElseThrow().details();
+
+        assertThat(explained.decisionOrDefault()).isEqualTo("ROLL_BACK");
+        assertThat(explained.explanation().rule()).isEqualTo("mode-auto");
+        assertThat(explained.explanation().sources()).isEmpty();
+        assertThat(explained.explanation().policyText()).isEqualTo("no stored policy (defaults, mode auto)");
+        assertThat(unexplained.explanation()).isNull();
+        assertThat(unexplained.decision()).isNull();
+        assertThat(unexplained.decisionOrDefault()).isEqualTo("ROLL_BACK");
+        assertThat(manual.decisionOrDefault()).isEqualTo("MANUAL");
+    }
+
+    @Test
+    void decisionEventsMissingWhatTheTimelineTellsAreMalformedAndNamed() {
+        String unknownDecision = decided("").replace("\"decision\": \"AWAITING_APPROVAL\"", "\"decision\": \"MAYBE\"");
+        String noReason = decided("").replaceFirst("\"reason\": \"policy production v3[^\n]*\n", "");
+        String badDeadline = example("dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0")
+                .replace("\"deadline\": \"2026-11-26T10:16:22Z\"", "\"deadline\": \"in 15 minutes\"");
+        String tripped = example("dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0");
+        int count = tripped.lastIndexOf("\"count\": 5,");
+        String noCount = tripped.substring(0, count) + tripped.substring(count + "\"count\": 5,".length());
+        String noThen = example("dev.cdeventsx.lifeguard-rollback.escalated.0.1.0").replace("\"then\": \"hold\"",
+                "\"next\": \"hold\"");
+
+        assertThatThrownBy(() -> read(unknownDecision)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/decision").hasMessageContaining("'MAYBE'");
+        assertThatThrownBy(() -> read(noReason)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/explanation/reason");
+        assertThatThrownBy(() -> read(badDeadline)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/approval/deadline");
+        assertThatThrownBy(() -> read(noCount)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/count");
+        assertThatThrownBy(() -> read(noThen)).isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("/subject/content/then");
+    }
+
+    static String decided(String variant) {
+        return EventContract.read(EventContract.contractsDirectory().resolve("examples")
+                .resolve("dev.cdeventsx.lifeguard-rollback.decided.0.1.0" + variant + ".json"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lifeguard.postmortem.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.postmortem.ChainScenario;
+import dev.lifeguard.postmortem.DecisionEvents;
 import dev.lifeguard.postmortem.FixRollout;
 import dev.lifeguard.postmortem.ReadModelTestClient;
 import dev.lifeguard.testsupport.Concurrently;
@@ -41,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The failure-mode checklist for {@link ChainEventConsumer} on each of its channels (deployments, anomalies,
  * analyses, rollbacks, notifications): an event arriving twice, out of order, after a topic reset, while the database is
- * down, handled by two instances at once, and across a broker restart. Effects are counted exactly: timeline
+ * down, handled by two instances at once, and across a broker restart; for rollback-service's decision events too
+ * (redelivered, out of order, two instances). Effects are counted exactly: timeline
  * entries, incidents per chain, incident.resolved events and fixes linked. Channel names double as topic names in the
  * configuration ({@code lifeguard.topics.<channel>}).
  */
@@ -186,6 +188,8 @@ class ChainEventFailureModesTest {
             "deployments, dev.cdevents.service.rolledback.0.3.0",
             "anomalies, dev.cdevents.incident.detected.0.3.0",
             "rollbacks, dev.cdeventsx.lifeguard-rollback.requested.0.1.0",
+            "rollbacks, dev.cdeventsx.lifeguard-rollback.decided.0.1.0",
+            "rollbacks, dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0",
             "analyses, dev.cdeventsx.lifeguard-analysis.finished.0.1.0",
             "notifications, dev.cdeventsx.lifeguard-notification.published.0.1.0"})
     void sameRecordHandledByTwoInstancesAtOnceIsRecordedOnce(String channel, String type) throws Exception {
@@ -385,6 +389,102 @@ class ChainEventFailureModesTest {
         assertThat(resolvedEvents(chain)).isZero();
     }
 
+    // --- rollback-service's decisions: decided, approval requested, escalated, storm guard tripped ---
+
+    /** An approved decision's chain in event-time order: step name, channel, event. */
+    private static List<DecisionStep> approvalChain(ChainScenario chain) {
+        return List.of(
+                new DecisionStep("upgraded", Channels.DEPLOYMENTS, chain.event(ChainScenario.UPGRADED)),
+                new DecisionStep("anomaly", Channels.ANOMALIES, chain.event(ChainScenario.ANOMALY)),
+                new DecisionStep("awaiting", Channels.ROLLBACKS, DecisionEvents.awaitingApproval(chain)),
+                new DecisionStep("approval-requested", Channels.ROLLBACKS, DecisionEvents.approvalRequested(chain)),
+                new DecisionStep("approved", Channels.ROLLBACKS, DecisionEvents.approved(chain)),
+                new DecisionStep("requested", Channels.ROLLBACKS, DecisionEvents.approvedRollbackRequested(chain)),
+                new DecisionStep("rolledback", Channels.DEPLOYMENTS, DecisionEvents.rolledBackAfterApproval(chain)));
+    }
+
+    @Test
+    void decisionEventsRedeliveredAreRecordedOnceAndTellTheSameStory() {
+        ChainScenario chain = new ChainScenario();
+        List<DecisionStep> steps = new ArrayList<>(approvalChain(chain).subList(1, 5));
+        steps.add(new DecisionStep("guard", Channels.ROLLBACKS, DecisionEvents.guardTripped(chain)));
+        steps.add(new DecisionStep("escalated", Channels.ROLLBACKS, DecisionEvents.escalated(chain)));
+        steps.add(new DecisionStep("held", Channels.ROLLBACKS, DecisionEvents.heldAfterTimeout(chain)));
+        steps.add(new DecisionStep("roll-back", Channels.ROLLBACKS, DecisionEvents.rollBack(chain)));
+        steps.forEach(step -> kafka.send(topic(step.channel()), chain.key(), step.event()));
+        String incidentId = awaitIncident(chain, "OPEN");
+        awaitEntries(chain, steps.size());
+        String before = given().get("/api/v1/incidents/{id}", incidentId).then().statusCode(200).extract().asString();
+
+        steps.forEach(step -> kafka.send(topic(step.channel()), chain.key(), step.event()));
+        awaitRedeliveriesHandled(chain);
+
+        for (DecisionStep step : steps) {
+            assertThat(count("SELECT count(*) FROM timeline_entry WHERE event_id = :id", Map.of("id", step.id())))
+                    .as("timeline entries of %s", step.name()).isEqualTo(1);
+        }
+        assertThat(entries(chain)).isEqualTo(steps.size());
+        String after = given().get("/api/v1/incidents/{id}", incidentId).then().statusCode(200).extract().asString();
+        assertThat(after).isEqualTo(before);
+        JsonPath incident = JsonPath.from(after);
+        assertThat(incident.getList("decision.escalations")).hasSize(1);
+        assertThat(incident.getString("decision.approval.outcome")).isEqualTo("approved");
+        assertThat(incident.getList("timeline.type")).doesNotContain("decided-to-roll-back");
+    }
+
+    @Test
+    void approvedDecisionIsTheSameWhateverOrderItsEventsArriveIn() {
+        // Among the orders: the approval before its request, every decision before the anomaly.
+        List<List<Integer>> orders = rotationsBothWays(List.of(0, 1, 2, 3, 4, 5, 6));
+        List<ChainScenario> chains = orders.stream().map(order -> new ChainScenario()).toList();
+        List<List<DecisionStep>> steps = chains.stream().map(ChainEventFailureModesTest::approvalChain).toList();
+        for (int round = 0; round < 7; round++) {
+            List<String> eventIds = new ArrayList<>();
+            for (int i = 0; i < chains.size(); i++) {
+                DecisionStep step = steps.get(i).get(orders.get(i).get(round));
+                kafka.send(topic(step.channel()), chains.get(i).key(), step.event());
+                eventIds.add(step.id());
+            }
+            await().atMost(WAIT).until(() -> count("SELECT count(*) FROM timeline_entry WHERE event_id IN (:ids)",
+                    Map.of("ids", eventIds)) == eventIds.size());
+        }
+
+        String expected = null;
+        for (int i = 0; i < chains.size(); i++) {
+            ChainScenario chain = chains.get(i);
+            String incidentId = awaitIncident(chain, "RESOLVED");
+            assertThat(resolvedEvents(chain)).as("incident.resolved of order %s", orders.get(i)).isEqualTo(1);
+            String outcome = String.join("\n---\n",
+                    given().get("/api/v1/incidents/{id}", incidentId).then().statusCode(200).extract().asString(),
+                    given().get("/api/v1/incidents/{id}/postmortem", incidentId).then().statusCode(200).extract()
+                            .asString());
+            outcome = outcome.replace(chain.service(), "<service>").replace(chain.chainId(), "<chain>")
+                    .replace(incidentId, "<incident>");
+            for (DecisionStep step : steps.get(i)) {
+                outcome = outcome.replace(step.id(), "<" + step.name() + ">");
+            }
+            if (expected == null) {
+                expected = outcome;
+                JsonPath incident = JsonPath.from(outcome.substring(0, outcome.indexOf("\n---\n")));
+                assertThat(incident.getList("timeline.type")).containsExactly("deployment", "anomaly",
+                        "rollback-decided", "approval-requested", "rollback-decision-changed", "rollback-requested",
+                        "rollback");
+                assertThat(incident.getString("decision.decision")).isEqualTo("APPROVED");
+                assertThat(incident.getString("decision.originalDecision")).isEqualTo("AWAITING_APPROVAL");
+                assertThat(incident.getString("decision.approval.settledBy")).isEqualTo("alice");
+                assertThat(outcome).contains("- Approved: by alice at 2026-11-26 10:04:10 UTC: error rate is real, go");
+            }
+            assertThat(outcome).as("incident of order %s", orders.get(i)).isEqualTo(expected);
+        }
+    }
+
+    private record DecisionStep(String name, String channel, String event) {
+
+        String id() {
+            return ChainScenario.json(event).path("id").asText();
+        }
+    }
+
     // --- driving the consumer ---
 
     private Consumer<ConsumerRecord<String, String>> handler(String channel) {
@@ -513,13 +613,13 @@ class ChainEventFailureModesTest {
      * Every rotation of the items and of their reverse: each item arrives in each position, and each pair of items
      * arrives in both orders, at a sixtieth of the cost of all 720 orders.
      */
-    private static List<List<String>> rotationsBothWays(List<String> items) {
-        List<String> reversed = new ArrayList<>(items);
+    private static <T> List<List<T>> rotationsBothWays(List<T> items) {
+        List<T> reversed = new ArrayList<>(items);
         Collections.reverse(reversed);
-        List<List<String>> orders = new ArrayList<>();
-        for (List<String> base : List.of(items, reversed)) {
+        List<List<T>> orders = new ArrayList<>();
+        for (List<T> base : List.of(items, reversed)) {
             for (int start = 0; start < base.size(); start++) {
-                List<String> order = new ArrayList<>(base.subList(start, base.size()));
+                List<T> order = new ArrayList<>(base.subList(start, base.size()));
                 order.addAll(base.subList(0, start));
                 orders.add(order);
             }

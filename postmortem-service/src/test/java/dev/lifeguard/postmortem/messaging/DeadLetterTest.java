@@ -104,6 +104,30 @@ class DeadLetterTest {
         awaitTimelineEntry(nextEventId);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "decided | \"decision\": \"AWAITING_APPROVAL\" | \"decision\": \"MAYBE\" | /subject/content/decision",
+            "decided | \"rule\": \"mode-approval\" | \"rules\": \"mode-approval\" | /subject/content/explanation/rule",
+            "approval-requested | \"deadline\": \"2026-11-26T10:16:22Z\" | \"deadline\": \"in 15 minutes\" | /subject/content/approval/deadline",
+            "escalated | \"then\": \"hold\" | \"next\": \"hold\" | /subject/content/then",
+            "guard-tripped | \"window\": \"PT1H\", | '' | /subject/content/window"})
+    void decisionEventMissingWhatTheTimelineTellsIsDeadLetteredWithTheReasonAndTheNextOneRecorded(
+            String typeName, String field, String broken, String path) {
+        ChainScenario chain = new ChainScenario();
+        String type = "dev.cdeventsx.lifeguard-rollback." + typeName + ".0.1.0";
+        String good = chain.event(type, "");
+        String bad = good.replace(field, broken);
+        assertThat(bad).isNotEqualTo(good);
+        KafkaTestClient.forTestBroker().send(topic("rollbacks"), chain.key(), bad);
+        ChainScenario next = new ChainScenario();
+        String nextEventId = publish(next, "rollbacks", next.event(type, ""));
+
+        ConsumerRecord<String, String> deadLetter = KafkaTestClient.forTestBroker()
+                .awaitRecord(topic("rollbacks") + ".dlq", record -> bad.equals(record.value()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains(path);
+        awaitTimelineEntry(nextEventId);
+    }
+
     @Test
     void everyRollbackOutcomeAndARetiredTargetPassWithoutADeadLetter() {
         ChainScenario chain = new ChainScenario();

@@ -20,7 +20,7 @@ class TimelineSummarizerTest {
             "dev.cdevents.service.upgraded.0.3.0 | checkout upgraded from 1.0.0 to 2.0.0 in production (commit e4f5a6b, team payments)",
             "dev.cdevents.incident.detected.0.3.0 | Anomaly on checkout 2.0.0 in production: error_rate > 0.05 for 3 consecutive samples; observed 0.21, 0.34, 0.4",
             "dev.cdeventsx.lifeguard-analysis.finished.0.1.0 | Analysis of checkout 2.0.0 in production failed: error_rate above 0.05 for 3 consecutive samples (threshold, statistic 0.4)",
-            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 requested: error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
+            "dev.cdeventsx.lifeguard-rollback.requested.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 requested (ROLL_BACK, rule mode-auto): no policy for checkout/production: roll back automatically (mode auto) to 1.0.0; error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
             "dev.cdevents.service.rolledback.0.3.0 | checkout rolled back from 2.0.0 to 1.0.0 in production (executor record)",
             "dev.cdeventsx.lifeguard-rollback.failed.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 FAILED after 3 attempts (executor webhook): webhook https://deploy.example.com/rollback answered 503 Service Unavailable (3 attempts over 1m10s); 2.0.0 still runs",
             "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0 | Rollback of checkout in production from 2.0.0 to 1.0.0 not carried out: deployment d-0002 is no longer current: 2.1.0 replaced it",
@@ -40,6 +40,45 @@ class TimelineSummarizerTest {
             "dev.cdeventsx.lifeguard-rollout.aborted.0.1.0 | checkout 2.0.1 canary ABORTED in production at step 2 of 5 (10% of traffic) by analysis: analysis of step 2 failed: error_rate: canary 0.21 above stable 0.01 (Mann-Whitney U p=0.002); all traffic back to 1.0.0 (rollback abort-d-0003)"})
     void summarisesEachRolloutExampleInOneSentence(String type, String expected) {
         assertThat(TimelineSummarizer.summarize(event(example(type)))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dev.cdeventsx.lifeguard-rollback.decided.0.1.0.json | Decision on checkout 2.0.0 in production: AWAITING_APPROVAL (rule mode-approval): policy production v3 asks for approval: roll checkout 2.0.0 back to 1.0.0? error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
+            "dev.cdeventsx.lifeguard-rollback.decided.0.1.0.approved | Decision on checkout 2.0.0 in production changed from AWAITING_APPROVAL to APPROVED by alice (rule approved): approved by alice (\"error rate is real, go\"): roll checkout 2.0.0 back to 1.0.0",
+            "dev.cdeventsx.lifeguard-rollback.decided.0.1.0.held | Decision on checkout 2.0.0 in production: HELD (rule mode-notify-only): policy production v3 is notify-only: checkout 2.0.0 is failing (error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0); nothing executed, 1.0.0 is the version to go back to",
+            "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0 | Approval requested for the rollback of checkout from 2.0.0 to 1.0.0 in production (rule mode-approval): answer by 2026-11-26 10:16:22 UTC (15m); on timeout: escalate to sre-leads, then hold",
+            "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0 | Escalated to team sre-leads: nobody approved the rollback of checkout from 2.0.0 to 1.0.0 in production in time; then hold: nobody answered the approval within PT15M: escalated to sre-leads; held (onApprovalTimeout hold), approve or reject it by hand",
+            "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0 | Storm guard tripped in production: 5 automatic rollbacks within 1h (limit 5); automatic rollbacks there need approval, starting with checkout 2.0.0 (AWAITING_APPROVAL)"})
+    void summarisesEachDecisionExampleInOneSentenceWithItsRuleAndReason(String example, String expected) {
+        assertThat(TimelineSummarizer.summarize(event(example(example)))).isEqualTo(expected);
+    }
+
+    @Test
+    void decisionVariantsSayTheDryRunTheTimeoutTheRejectionAndTheDepthGuard() {
+        String held = example("dev.cdeventsx.lifeguard-rollback.decided.0.1.0.held");
+        String dryRun = held.replace("\"decision\": \"HELD\"", "\"decision\": \"DRY_RUN\"")
+                .replace("\"rule\": \"mode-notify-only\"", "\"rule\": \"dry-run\"")
+                .replace("\"wouldBe\": null", "\"wouldBe\": \"ROLL_BACK\"");
+        String timedOut = held.replace("\"previousDecision\": null", "\"previousDecision\": \"AWAITING_APPROVAL\"")
+                .replace("\"settledBy\": null", "\"settledBy\": \"timeout\"")
+                .replace("\"rule\": \"mode-notify-only\"", "\"rule\": \"approval-timeout\"");
+        String rejected = example("dev.cdeventsx.lifeguard-rollback.decided.0.1.0.approved")
+                .replace("\"decision\": \"APPROVED\"", "\"decision\": \"REJECTED\"")
+                .replace("\"settledBy\": \"alice\"", "\"settledBy\": \"bob\"")
+                .replace("\"settleReason\": \"error rate is real, go\"", "\"settleReason\": \"a load test\"")
+                .replace("\"rule\": \"approved\"", "\"rule\": \"rejected\"");
+        String depthGuard = example("dev.cdeventsx.lifeguard-rollback.escalated.0.1.0")
+                .replace("\"escalatedBecause\": \"approval-timeout\"", "\"escalatedBecause\": \"depth-guard\"");
+
+        assertThat(TimelineSummarizer.summarize(event(dryRun))).startsWith("Decision on checkout 2.0.0 in production:"
+                + " DRY_RUN, would have been ROLL_BACK (rule dry-run): policy production v3");
+        assertThat(TimelineSummarizer.summarize(event(timedOut))).startsWith("Decision on checkout 2.0.0 in production"
+                + " changed from AWAITING_APPROVAL to HELD when its approval timed out (rule approval-timeout): ");
+        assertThat(TimelineSummarizer.summarize(event(rejected))).startsWith("Decision on checkout 2.0.0 in production"
+                + " changed from AWAITING_APPROVAL to REJECTED by bob (\"a load test\") (rule rejected): ");
+        assertThat(TimelineSummarizer.summarize(event(depthGuard))).startsWith("Escalated to team sre-leads: the"
+                + " version a rollback of checkout in production restored failed too (depth guard); then hold: ");
     }
 
     @Test
