@@ -23,8 +23,17 @@ public final class Scenario {
 
     public final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
     public final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
-    public final String environment = "production";
+    public final String environment;
     public final String chainId = "chain-" + UUID.randomUUID();
+
+    public Scenario() {
+        this("production");
+    }
+
+    /** A scenario in an environment of its own choosing: policies and the storm guard are per environment. */
+    public Scenario(String environment) {
+        this.environment = environment;
+    }
 
     public String key() {
         return service + "/" + environment;
@@ -64,6 +73,7 @@ public final class Scenario {
         ObjectNode custom = event.withObject("/data/customData");
         custom.put("anomalyId", anomalyId);
         custom.put("deploymentId", deploymentId);
+        custom.put("analysisId", deploymentId);
         custom.put("service", service);
         custom.put("environment", environment);
         custom.put("version", version);
@@ -154,12 +164,53 @@ public final class Scenario {
         return new ConsumerRecord<>(topic, 0, 1_000_000L, key(), event.toString());
     }
 
+    public static final String REQUESTED = "dev.cdeventsx.lifeguard-rollback.requested.0.1.0";
+    public static final String DECIDED = "dev.cdeventsx.lifeguard-rollback.decided.0.1.0";
+    public static final String APPROVAL_REQUESTED = "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0";
+    public static final String ESCALATED = "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0";
+    public static final String GUARD_TRIPPED = "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0";
+
+    /** The first rollback request (lifeguard-rollback.requested) of the scenario's target. */
     public ConsumerRecord<String, String> awaitRollbackRequest() {
-        return kafka.awaitRecord(ROLLBACKS, record -> key().equals(record.key()));
+        return kafka.awaitRecord(ROLLBACKS, record -> key().equals(record.key()) && REQUESTED.equals(type(record)));
     }
 
+    /** The rollback requests (lifeguard-rollback.requested) published for the scenario's target. */
     public List<ConsumerRecord<String, String>> publishedRollbackRequests() {
-        return kafka.readAll(ROLLBACKS).stream().filter(record -> key().equals(record.key())).toList();
+        return published(REQUESTED);
+    }
+
+    /** Every event of {@code type} rollback-service published for the scenario's target, in order. */
+    public List<ConsumerRecord<String, String>> published(String type) {
+        return kafka.readAll(ROLLBACKS).stream()
+                .filter(record -> key().equals(record.key()) && type.equals(type(record)))
+                .toList();
+    }
+
+    /** The events of {@code type} published about one decision. */
+    public List<com.fasterxml.jackson.databind.JsonNode> publishedAbout(String type, String decisionId) {
+        return published(type).stream().map(record -> EventContract.parse(record.value()))
+                .filter(event -> decisionId.equals(event.at("/data/subject/id").asText()))
+                .toList();
+    }
+
+    /** monitor-service's lifeguard-analysis.finished for the full-traffic analysis of a deployment, with {@code outcome}. */
+    public ObjectNode verdict(String deploymentId, String version, String outcome) {
+        ObjectNode event = example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0");
+        identify(event);
+        event.withObject("/data/subject").put("id", deploymentId);
+        ObjectNode content = event.withObject("/data/subject/content");
+        content.put("service", service).put("environment", environment).put("deploymentId", deploymentId)
+                .put("analysisId", deploymentId).put("version", version).put("outcome", outcome)
+                .put("reason", "latency_p99: 2 intervals so far, the canary detector needs 3");
+        if (!"failed".equals(outcome)) {
+            content.putNull("anomalyId");
+        }
+        return event;
+    }
+
+    private static String type(ConsumerRecord<String, String> record) {
+        return record.value() == null ? null : EventContract.parse(record.value()).path("type").asText();
     }
 
     /** The rollback requests published for one deployment of this scenario. */

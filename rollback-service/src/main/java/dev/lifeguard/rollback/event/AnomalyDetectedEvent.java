@@ -1,6 +1,7 @@
 package dev.lifeguard.rollback.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.rollback.policy.Failure;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.MalformedEventException;
 
@@ -13,10 +14,18 @@ import java.util.stream.Collectors;
 public record AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId,
                                    String service, String environment, String version, String metric,
                                    double threshold, List<Double> observedValues, String detector, String rule,
-                                   String rollbackId, Integer rolloutStep) {
+                                   String rollbackId, Integer rolloutStep, String analysisId) {
 
     /** Enough samples to show the pattern; the rest would only make the reason unreadable. */
     private static final int SHOWN_VALUES = 10;
+
+    public AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId, String service,
+                                String environment, String version, String metric, double threshold,
+                                List<Double> observedValues, String detector, String rule, String rollbackId,
+                                Integer rolloutStep) {
+        this(eventId, chainId, anomalyId, deploymentId, service, environment, version, metric, threshold, observedValues,
+                detector, rule, rollbackId, rolloutStep, null);
+    }
 
     /** An anomaly of a deployment's full-traffic analysis (or one from a monitor-service older than rollouts). */
     public AnomalyDetectedEvent(String eventId, String chainId, String anomalyId, String deploymentId, String service,
@@ -40,7 +49,13 @@ public record AnomalyDetectedEvent(String eventId, String chainId, String anomal
                 EventFields.optionalText(document, "/customData/detector", 50),
                 EventFields.optionalText(document, "/customData/rule", 500),
                 EventFields.optionalText(document, "/customData/rollbackId", 200),
-                rolloutStep(document.at("/customData/rolloutStep")));
+                rolloutStep(document.at("/customData/rolloutStep")),
+                EventFields.optionalText(document, "/customData/analysisId", 200));
+    }
+
+    /** What the decision rules and the rollback policy look at. */
+    public Failure failure() {
+        return new Failure("anomaly", deploymentId, version, evidence(), rolloutStep);
     }
 
     /** The failing analysis was a rollout step's (a canary beside the stable version): the step's index. */

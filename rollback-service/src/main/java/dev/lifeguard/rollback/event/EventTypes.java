@@ -29,6 +29,11 @@ public final class EventTypes {
                 || type.startsWith("dev.cdeventsx.lifeguard-rollback.skipped.");
     }
 
+    /** monitor-service's verdict of one analysis (passed, failed, inconclusive). */
+    public static boolean isAnalysisFinished(String type) {
+        return type.startsWith("dev.cdeventsx.lifeguard-analysis.finished.");
+    }
+
     public static boolean isIncidentDetected(String type) {
         return type.startsWith("dev.cdevents.incident.detected.");
     }

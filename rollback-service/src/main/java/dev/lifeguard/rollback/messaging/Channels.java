@@ -7,6 +7,8 @@ public final class Channels {
     public static final String DEPLOYMENTS = "deployments";
     /** monitor-service's anomalies (lifeguard.anomalies). */
     public static final String ANOMALIES = "anomalies";
+    /** monitor-service's analysis verdicts (lifeguard.analyses): inconclusive full-traffic ones are decided on. */
+    public static final String ANALYSES = "analyses";
 
     private Channels() {
     }

@@ -36,4 +36,15 @@ public class TargetLock {
                 .setParameter("key", "idempotency-key:" + idempotencyKey)
                 .getSingleResult();
     }
+
+    /**
+     * Serialises the decisions of one environment, so two instances count the same automatic rollbacks for the storm
+     * guard. Take it after the target lock: always in that order.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockEnvironment(String environment) {
+        entityManager.createNativeQuery("SELECT true FROM pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .setParameter("key", "environment:" + environment)
+                .getSingleResult();
+    }
 }

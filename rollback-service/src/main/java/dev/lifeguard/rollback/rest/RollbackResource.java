@@ -1,7 +1,10 @@
 package dev.lifeguard.rollback.rest;
 
+import dev.lifeguard.rollback.rest.dto.ApprovalBody;
 import dev.lifeguard.rollback.rest.dto.ManualRollbackBody;
 import dev.lifeguard.rollback.rest.dto.RollbackDecisionView;
+import dev.lifeguard.rollback.service.ApprovalRefusedException;
+import dev.lifeguard.rollback.service.Approvals;
 import dev.lifeguard.rollback.service.ManualRollbackRefusedException;
 import dev.lifeguard.rollback.service.ManualRollbackRequest;
 import dev.lifeguard.rollback.service.ManualRollbacks;
@@ -29,16 +32,19 @@ public class RollbackResource {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String USER = "X-Lifeguard-User";
     static final int MAX_REASON_LENGTH = 2000;
     static final int MAX_VERSION_LENGTH = 200;
     static final int MAX_REQUESTED_BY_LENGTH = 200;
 
     private final RollbackService rollbacks;
     private final ManualRollbacks manualRollbacks;
+    private final Approvals approvals;
 
-    public RollbackResource(RollbackService rollbacks, ManualRollbacks manualRollbacks) {
+    public RollbackResource(RollbackService rollbacks, ManualRollbacks manualRollbacks, Approvals approvals) {
         this.rollbacks = rollbacks;
         this.manualRollbacks = manualRollbacks;
+        this.approvals = approvals;
     }
 
     /** Decisions, newest first, optionally for one service and/or environment. */
@@ -87,6 +93,50 @@ public class RollbackResource {
         return Response.created(URI.create("/api/v1/rollbacks/" + outcome.decision().id))
                 .entity(RollbackDecisionView.of(outcome.decision()))
                 .build();
+    }
+
+    /** Approves a decision waiting for a person (AWAITING_APPROVAL or HELD): its rollback is requested. */
+    @POST
+    @Path("/{id}/approve")
+    @Consumes(MediaType.WILDCARD)
+    public RollbackDecisionView approve(@PathParam("id") String id, @HeaderParam(USER) String user, ApprovalBody body) {
+        String by = by(body, user);
+        String reason = optionalText("reason", body != null ? body.reason() : null, MAX_REASON_LENGTH);
+        try {
+            return RollbackDecisionView.of(approvals.approve(id, by, reason));
+        } catch (ApprovalRefusedException e) {
+            throw problem(e);
+        }
+    }
+
+    /** Rejects a decision waiting for a person (AWAITING_APPROVAL or HELD), for a reason: nothing is executed. */
+    @POST
+    @Path("/{id}/reject")
+    @Consumes(MediaType.WILDCARD)
+    public RollbackDecisionView reject(@PathParam("id") String id, @HeaderParam(USER) String user, ApprovalBody body) {
+        String by = by(body, user);
+        String reason = limited("reason", Fields.requireText("reason", body != null ? body.reason() : null),
+                MAX_REASON_LENGTH);
+        try {
+            return RollbackDecisionView.of(approvals.reject(id, by, reason));
+        } catch (ApprovalRefusedException e) {
+            throw problem(e);
+        }
+    }
+
+    private static String by(ApprovalBody body, String user) {
+        String by = optionalText("by", body != null ? body.by() : null, MAX_REQUESTED_BY_LENGTH);
+        if (by == null) {
+            by = optionalText(USER, user, MAX_REQUESTED_BY_LENGTH);
+        }
+        return by != null ? by : "anonymous";
+    }
+
+    private static ProblemException problem(ApprovalRefusedException refused) {
+        return switch (refused.refusal()) {
+            case UNKNOWN_DECISION -> ProblemException.notFound(refused.getMessage());
+            case CONFLICT -> new ProblemException(409, "Conflict", refused.getMessage(), refused.field());
+        };
     }
 
     private static ProblemException problem(ManualRollbackRefusedException refused) {

@@ -1,18 +1,18 @@
 package dev.lifeguard.rollback.service;
 
 import dev.lifeguard.rollback.Decision;
+import dev.lifeguard.rollback.EffectivePolicy;
+import dev.lifeguard.rollback.TriggerKind;
 import dev.lifeguard.rollback.DeploymentStatus;
 import dev.lifeguard.rollback.PendingAnomaly;
 import dev.lifeguard.rollback.RollbackDecision;
 import dev.lifeguard.rollback.TrackedDeployment;
 import dev.lifeguard.rollback.config.RollbackConfig;
-import dev.lifeguard.rollback.event.RollbackEvents;
 import dev.lifeguard.rollback.repository.PendingAnomalyRepository;
 import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
 import dev.lifeguard.rollback.repository.TargetLock;
 import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
 import dev.lifeguard.rollback.service.ManualRollbackRefusedException.Refusal;
-import dev.lifeguard.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -48,19 +48,19 @@ public class ManualRollbacks {
     private final PendingAnomalyRepository pendingAnomalies;
     private final RollbackDecisionRepository decisions;
     private final TargetLock locks;
-    private final RollbackEvents events;
-    private final Outbox outbox;
+    private final DecisionEvents decisionEvents;
+    private final DecisionPolicies policies;
     private final RollbackConfig config;
 
     public ManualRollbacks(TrackedDeploymentRepository deployments, PendingAnomalyRepository pendingAnomalies,
-                           RollbackDecisionRepository decisions, TargetLock locks, RollbackEvents events,
-                           Outbox outbox, RollbackConfig config) {
+                           RollbackDecisionRepository decisions, TargetLock locks, DecisionEvents decisionEvents,
+                           DecisionPolicies policies, RollbackConfig config) {
         this.deployments = deployments;
         this.pendingAnomalies = pendingAnomalies;
         this.decisions = decisions;
         this.locks = locks;
-        this.events = events;
-        this.outbox = outbox;
+        this.decisionEvents = decisionEvents;
+        this.policies = policies;
         this.config = config;
     }
 
@@ -108,8 +108,18 @@ public class ManualRollbacks {
         decision.requestedBy = request.requestedBy();
         decision.idempotencyKey = request.idempotencyKey();
         decision.requestFingerprint = fingerprint;
+        decision.triggerKind = TriggerKind.MANUAL;
+        decision.rule = "manual";
+        decision.initialRule = "manual";
+        // policies do not block a person: the effective one is recorded for information
+        EffectivePolicy effective = policies.effective(decision.service, decision.environment);
+        decision.policyVersion = effective.describeSources();
+        decision.escalationTeam = effective.escalationTeam();
+        decision.explanation = DecisionRules.manual(decision.reason, effective, request.requestedBy(), running.status,
+                running.stableVersion).toString();
         decisions.persist(decision);
-        outbox.enqueue(config.rollbacksTopic(), decision.key(), events.rollbackRequested(decision));
+        decisionEvents.decided(decision, null, null);
+        decisionEvents.requested(decision, null);
         LOG.infof("Decision %s for %s deployment %s: MANUAL %s -> %s (%s)", decision.id, decision.key(),
                 decision.deploymentId, decision.fromVersion, decision.toVersion, decision.reason);
         return new Outcome(decision, false);

@@ -10,8 +10,12 @@ import dev.lifeguard.rollback.PendingAnomaly;
 import dev.lifeguard.rollback.RollbackDecision;
 import dev.lifeguard.rollback.TrackedDeployment;
 import dev.lifeguard.rollback.config.RollbackConfig;
+import dev.lifeguard.rollback.EffectivePolicy;
+import dev.lifeguard.rollback.FreezeWindow;
+import dev.lifeguard.rollback.TriggerKind;
+import dev.lifeguard.rollback.event.AnalysisFinishedEvent;
 import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
-import dev.lifeguard.rollback.event.RollbackEvents;
+import dev.lifeguard.rollback.policy.Failure;
 import dev.lifeguard.rollback.event.RollbackExecutionReport;
 import dev.lifeguard.rollback.event.RolloutStepStartedEvent;
 import dev.lifeguard.rollback.event.ServiceDeployedEvent;
@@ -23,7 +27,6 @@ import dev.lifeguard.rollback.repository.PendingAnomalyRepository;
 import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
 import dev.lifeguard.rollback.repository.TargetLock;
 import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
-import dev.lifeguard.support.outbox.Outbox;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -31,6 +34,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -48,33 +52,33 @@ import java.util.UUID;
 public class RollbackService {
 
     private static final Logger LOG = Logger.getLogger(RollbackService.class);
-    private static final int MAX_REASON_LENGTH = 2000;
 
     private final TrackedDeploymentRepository deployments;
     private final PendingAnomalyRepository pendingAnomalies;
     private final EarlyRollbackRepository earlyRollbacks;
     private final RollbackDecisionRepository decisions;
     private final TargetLock targetLock;
-    private final RollbackEvents events;
-    private final Outbox outbox;
     private final RollbackConfig config;
     private final ObjectMapper mapper;
     private final RollbackPolicy policy;
+    private final DecisionPolicies policies;
+    private final DecisionEvents decisionEvents;
 
     public RollbackService(TrackedDeploymentRepository deployments, PendingAnomalyRepository pendingAnomalies,
                            EarlyRollbackRepository earlyRollbacks, RollbackDecisionRepository decisions,
-                           TargetLock targetLock, RollbackEvents events, Outbox outbox, RollbackConfig config,
-                           ObjectMapper mapper, @Any Instance<RollbackPolicy> policies) {
+                           TargetLock targetLock, RollbackConfig config,
+                           ObjectMapper mapper, @Any Instance<RollbackPolicy> rollbackPolicies,
+                           DecisionPolicies policies, DecisionEvents decisionEvents) {
+        this.policies = policies;
+        this.decisionEvents = decisionEvents;
         this.deployments = deployments;
         this.pendingAnomalies = pendingAnomalies;
         this.earlyRollbacks = earlyRollbacks;
         this.decisions = decisions;
         this.targetLock = targetLock;
-        this.events = events;
-        this.outbox = outbox;
         this.config = config;
         this.mapper = mapper;
-        Instance<RollbackPolicy> selected = policies.select(Identifier.Literal.of(config.policy()));
+        Instance<RollbackPolicy> selected = rollbackPolicies.select(Identifier.Literal.of(config.policy()));
         if (!selected.isResolvable()) {
             throw new IllegalStateException("No RollbackPolicy named '" + config.policy() + "' (lifeguard.rollback.policy)");
         }
@@ -268,13 +272,15 @@ public class RollbackService {
     @Transactional
     public void anomalyDetected(AnomalyDetectedEvent anomaly) {
         targetLock.lock(anomaly.service(), anomaly.environment());
-        if (decisions.existsForDeployment(anomaly.deploymentId())) {
+        // an inconclusive verdict's decision does not keep the deployment from being decided on its anomaly
+        if (decisions.existsForDeployment(anomaly.deploymentId(), List.of(TriggerKind.ANOMALY, TriggerKind.MANUAL))) {
             LOG.infof("Anomaly %s: deployment %s has been decided already", anomaly.anomalyId(), anomaly.deploymentId());
             return;
         }
         Optional<TrackedDeployment> deployment = deployments.findByIdOptional(anomaly.deploymentId());
-        if (deployment.isPresent()) {
-            decide(anomaly, deployment.get());
+        if (deployment.isPresent() || anomaly.afterRollback()) {
+            // a restored version that fails again is decided at once: its deployment is old news or never named
+            decide(anomaly, deployment.orElse(null));
         } else if (pendingAnomalies.findByIdOptional(anomaly.deploymentId()).isEmpty()) {
             PendingAnomaly pending = new PendingAnomaly();
             pending.deploymentId = anomaly.deploymentId();
@@ -315,30 +321,156 @@ public class RollbackService {
         return decisions.findByIdOptional(id);
     }
 
+    /**
+     * An inconclusive verdict of a deployment's full-traffic analysis: decided once per deployment (unless the
+     * deployment was decided on otherwise already), at once, with whatever is known of the deployment: by the time its
+     * analysis ended its deployment event has long been handled.
+     */
+    @Transactional
+    public void inconclusiveVerdict(AnalysisFinishedEvent verdict) {
+        targetLock.lock(verdict.service(), verdict.environment());
+        if (decisions.existsForDeployment(verdict.deploymentId())) {
+            LOG.infof("Inconclusive verdict %s: deployment %s has been decided already", verdict.eventId(),
+                    verdict.deploymentId());
+            return;
+        }
+        TrackedDeployment deployment = deployments.findByIdOptional(verdict.deploymentId()).orElse(null);
+        decide(new Trigger(TriggerKind.VERDICT, verdict.eventId(), verdict.chainId(), verdict.failure(),
+                verdict.service(), verdict.environment(), null, verdict.analysisId(), verdict.outcome(), null),
+                deployment);
+    }
+
+    /** What a decision is taken on: an anomaly or an inconclusive verdict. */
+    private record Trigger(TriggerKind kind, String eventId, String chainId, Failure failure, String service,
+                           String environment, String anomalyId, String analysisId, String verdict,
+                           String restoredBy) {
+    }
+
     private void decide(AnomalyDetectedEvent anomaly, TrackedDeployment deployment) {
-        Verdict verdict = policy.decide(anomaly, deployment);
+        decide(new Trigger(TriggerKind.ANOMALY, anomaly.eventId(), anomaly.chainId(), anomaly.failure(),
+                anomaly.service(), anomaly.environment(), anomaly.anomalyId(), anomaly.analysisId(), null,
+                anomaly.rollbackId()), deployment);
+    }
+
+    /** Gathers the inputs of the decision rules under the target lock, records the outcome and queues its events. */
+    private void decide(Trigger trigger, TrackedDeployment deployment) {
+        OffsetDateTime now = now();
+        EffectivePolicy effective = policies.effective(trigger.service(), trigger.environment());
+        Failure failure = trigger.failure();
+        Verdict selection = policy.decide(failure, deployment);
+
+        int depth = 1;
+        if (trigger.restoredBy() != null) {
+            // the restored version failed its re-analysis: one deeper than the rollback that restored it
+            depth = decisions.findByIdOptional(trigger.restoredBy()).map(restoring -> restoring.depth).orElse(1) + 1;
+        }
+        DecisionRules.OpenExecution open = decisions.openExecutions(trigger.service(), trigger.environment()).stream()
+                .filter(requested -> requested.deploymentId.equals(failure.deploymentId())
+                        || deployments.findByIdOptional(requested.deploymentId).map(this::stillOnTraffic).orElse(false))
+                .findFirst()
+                .map(requested -> new DecisionRules.OpenExecution(requested.id, requested.decision,
+                        requested.fromVersion, requested.toVersion))
+                .orElse(null);
+        DecisionRules.StormGuard storm = null;
+        if (effective.maxRollbacksPerHour() != null) {
+            targetLock.lockEnvironment(trigger.environment());
+            OffsetDateTime since = now.minus(DecisionRules.STORM_WINDOW);
+            storm = new DecisionRules.StormGuard(
+                    (int) decisions.countAutomaticRollbacksSince(trigger.environment(), since),
+                    effective.maxRollbacksPerHour(), since.toInstant(),
+                    decisions.existsFirstDecidedBySince(trigger.environment(), "storm-guard", since));
+        }
+        FreezeWindow frozen = null;
+        FreezeWindow.Occurrence occurrence = null;
+        for (FreezeWindow window : effective.freezeWindows()) {
+            Optional<FreezeWindow.Occurrence> active = window.activeAt(now.toInstant());
+            if (active.isPresent()) {
+                frozen = window;
+                occurrence = active.get();
+                break;
+            }
+        }
+        Instant cooldownUntil = null;
+        String lastRollbackId = null;
+        if (effective.cooldown() != null) {
+            Optional<RollbackDecision> last = decisions.findLastAutomaticRollback(trigger.service(), trigger.environment());
+            if (last.isPresent()) {
+                OffsetDateTime at = last.get().settledAt != null ? last.get().settledAt : last.get().decidedAt;
+                Instant until = at.toInstant().plus(effective.cooldown());
+                lastRollbackId = last.get().id;
+                if (now.toInstant().isBefore(until)) {
+                    cooldownUntil = until;
+                }
+            }
+        }
+
+        String fromVersion = deployment != null ? deployment.version : failure.version();
+        DecisionRules.Outcome outcome = DecisionRules.decide(new DecisionRules.Inputs(trigger.kind(),
+                trigger.anomalyId(), trigger.analysisId(), trigger.verdict(), failure.evidence(), failure.rolloutStep(),
+                trigger.service(), trigger.environment(), fromVersion,
+                deployment != null ? deployment.status : null, deployment != null ? deployment.stableVersion : null,
+                selection, effective, now.toInstant(), depth, trigger.restoredBy(), open, storm, frozen, occurrence,
+                cooldownUntil, lastRollbackId));
+
         RollbackDecision decision = new RollbackDecision();
         decision.id = UUID.randomUUID().toString();
-        decision.service = anomaly.service();
-        decision.environment = anomaly.environment();
-        decision.deploymentId = anomaly.deploymentId();
-        decision.fromVersion = deployment != null ? deployment.version : anomaly.version();
-        decision.toVersion = verdict.toVersion();
-        decision.decision = verdict.decision();
-        decision.reason = verdict.reason().length() > MAX_REASON_LENGTH
-                ? verdict.reason().substring(0, MAX_REASON_LENGTH - 3) + "..."
-                : verdict.reason();
-        decision.anomalyId = anomaly.anomalyId();
-        decision.anomalyEventId = anomaly.eventId();
-        decision.chainId = anomaly.chainId() != null ? anomaly.chainId()
-                : deployment != null && deployment.chainId != null ? deployment.chainId : decision.id;
-        decision.decidedAt = now();
-        decisions.persist(decision);
-        if (decision.decision.requestsRollback()) {
-            outbox.enqueue(config.rollbacksTopic(), decision.key(), events.rollbackRequested(decision));
+        decision.service = trigger.service();
+        decision.environment = trigger.environment();
+        decision.deploymentId = failure.deploymentId();
+        decision.fromVersion = fromVersion;
+        decision.toVersion = outcome.toVersion();
+        decision.decision = outcome.decision();
+        // what a rollback request says (the evidence, as before policies); otherwise the outcome's own reason
+        decision.reason = DecisionRules.oneLine(outcome.decision().requestsRollback() ? selection.reason()
+                : outcome.reason());
+        decision.anomalyId = trigger.anomalyId();
+        if (trigger.kind() == TriggerKind.ANOMALY) {
+            decision.anomalyEventId = trigger.eventId();
+        } else {
+            decision.verdictEventId = trigger.eventId();
         }
-        LOG.infof("Decision %s for %s deployment %s: %s %s -> %s (%s)", decision.id, decision.key(),
-                decision.deploymentId, decision.decision, decision.fromVersion, decision.toVersion, decision.reason);
+        decision.analysisId = trigger.analysisId();
+        decision.triggerKind = trigger.kind();
+        decision.chainId = trigger.chainId() != null ? trigger.chainId()
+                : deployment != null && deployment.chainId != null ? deployment.chainId : decision.id;
+        decision.decidedAt = now;
+        decision.rule = outcome.rule();
+        decision.initialRule = outcome.rule();
+        decision.explanation = outcome.explanation().toString();
+        decision.policyVersion = effective.describeSources();
+        decision.depth = depth;
+        decision.escalationTeam = effective.escalationTeam();
+        decision.onApprovalTimeout = effective.onApprovalTimeout();
+        if (decision.decision == Decision.AWAITING_APPROVAL) {
+            decision.approvalDeadline = now.plus(effective.approvalTimeout());
+        }
+        if (outcome.escalate()) {
+            decision.escalatedAt = now;
+        }
+        decisions.persist(decision);
+
+        String link = trigger.eventId();
+        decisionEvents.decided(decision, null, link);
+        if (decision.decision.requestsRollback()) {
+            decisionEvents.requested(decision, link);
+        }
+        if (decision.decision == Decision.AWAITING_APPROVAL) {
+            decisionEvents.approvalRequested(decision, effective.approvalTimeout(), link);
+        }
+        if (outcome.guardTripped()) {
+            decisionEvents.guardTripped(decision, storm, link);
+        }
+        if (outcome.escalate()) {
+            decisionEvents.escalated(decision, "depth-guard", "hold", link);
+        }
+        LOG.infof("Decision %s for %s deployment %s: %s (%s) %s -> %s: %s", decision.id, decision.key(),
+                decision.deploymentId, decision.decision, decision.rule, decision.fromVersion, decision.toVersion,
+                outcome.reason());
+    }
+
+    /** A requested rollback of this deployment still matters: it runs, or rolls out beside the stable one. */
+    private boolean stillOnTraffic(TrackedDeployment deployment) {
+        return deployment.status == DeploymentStatus.RUNNING || deployment.status == DeploymentStatus.ROLLING_OUT;
     }
 
     /** A final report is never replaced: an accepted rollback may end, an ended one stays as it ended. */

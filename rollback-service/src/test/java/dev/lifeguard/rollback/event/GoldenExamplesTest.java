@@ -107,7 +107,8 @@ class GoldenExamplesTest {
 
         assertThat(anomaly).isEqualTo(new AnomalyDetectedEvent("5a7e9c10-0003-4d2b-8f31-000000000003",
                 "0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c", "anomaly-0003", "d-0002", "checkout", "production", "2.0.0",
-                "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, "error_rate > 0.05 for 3 consecutive samples", null));
+                "error_rate", 0.05, List.of(0.21, 0.34, 0.4), null, "error_rate > 0.05 for 3 consecutive samples", null,
+                null, "d-0002"));
         // the same words as the golden rollback request's reason
         assertThat(anomaly.evidence()).isEqualTo(EventContract.parse(EventContract.read(
                         EventContract.examples("dev.cdeventsx.lifeguard-rollback.requested.0.1.0").get(0)))
@@ -126,6 +127,44 @@ class GoldenExamplesTest {
         assertThat(manual.at("/data/subject/content/manual").asBoolean()).isTrue();
         assertThat(manual.at("/data/subject/content/anomalyId").isNull()).isTrue();
         assertThat(manual.at("/data/context/links").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void analysisVerdictsAreDecidedOnOnlyWhenInconclusiveForFullTraffic() {
+        CloudEvent failed = read("dev.cdeventsx.lifeguard-analysis.finished.0.1.0");
+        assertThat(AnalysisFinishedEvent.decidable(failed)).as("failed verdicts come as anomalies").isFalse();
+        java.nio.file.Path stepExample = EventContract.examples("dev.cdeventsx.lifeguard-analysis.finished.0.1.0").stream()
+                .filter(path -> path.getFileName().toString().endsWith(".step.json")).findFirst().orElseThrow();
+        ObjectNode step = (ObjectNode) EventContract.parse(EventContract.read(stepExample));
+        step.withObject("/data/subject/content").put("outcome", "inconclusive");
+        assertThat(AnalysisFinishedEvent.decidable(READER.read(step.toString(), new RecordHeaders())))
+                .as("step verdicts are deploy-service's").isFalse();
+
+        ObjectNode inconclusive = Scenario.example("dev.cdeventsx.lifeguard-analysis.finished.0.1.0");
+        inconclusive.withObject("/data/subject/content").put("outcome", "inconclusive").putNull("anomalyId");
+        assertThat(EventContract.violations(inconclusive.toString())).isEmpty();
+        CloudEvent event = READER.read(inconclusive.toString(), new RecordHeaders());
+        assertThat(AnalysisFinishedEvent.decidable(event)).isTrue();
+        AnalysisFinishedEvent verdict = AnalysisFinishedEvent.from(event);
+        assertThat(verdict.deploymentId()).isEqualTo("d-0002");
+        assertThat(verdict.analysisId()).isEqualTo("d-0002");
+        assertThat(verdict.version()).isEqualTo("2.0.0");
+        assertThat(verdict.chainId()).isEqualTo("0f5e3c1a-7b9d-4e2f-8a6c-1d2e3f4a5b6c");
+        assertThat(verdict.evidence()).isEqualTo("analysis d-0002 of 2.0.0 was inconclusive: error_rate above 0.05 for"
+                + " 3 consecutive samples on checkout 2.0.0 in production");
+
+        inconclusive.withObject("/data/subject/content").remove("deploymentId");
+        assertThatThrownBy(() -> AnalysisFinishedEvent.from(READER.read(inconclusive.toString(), new RecordHeaders())))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("deploymentId");
+    }
+
+    @Test
+    void theExamplesOfTheDecisionEventsFollowTheirSchemas() {
+        for (String type : List.of("decided", "approval-requested", "escalated", "guard-tripped")) {
+            List<java.nio.file.Path> examples = EventContract.examples("dev.cdeventsx.lifeguard-rollback." + type + ".0.1.0");
+            assertThat(examples).as(type).isNotEmpty();
+            examples.forEach(example -> assertThat(EventContract.violations(EventContract.read(example))).isEmpty());
+        }
     }
 
     @Test

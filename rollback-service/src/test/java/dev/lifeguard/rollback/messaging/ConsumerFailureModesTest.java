@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The failure-mode checklist for rollback-service's two consumers, deployment events ({@code deployments}) and
- * anomalies ({@code anomalies}): twice, out of order, after a topic reset, with the database down, by two
- * instances at once, across a broker restart.
+ * The failure-mode checklist for rollback-service's three consumers, deployment events ({@code deployments}),
+ * anomalies ({@code anomalies}) and analysis verdicts ({@code analyses}), and for approving a decision: twice, out of
+ * order, after a topic reset, with the database down, by two instances at once, across a broker restart.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -48,12 +48,16 @@ class ConsumerFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final String GROUP = "lifeguard-rollback-service";
+    private static final String ANALYSES = "lifeguard.analyses";
 
     @Inject
     DeploymentEventConsumer deploymentConsumer;
 
     @Inject
     AnomalyConsumer anomalyConsumer;
+
+    @Inject
+    AnalysisVerdictConsumer verdictConsumer;
 
     @Inject
     TrackedDeploymentRepository trackedDeployments;
@@ -165,7 +169,46 @@ class ConsumerFailureModesTest {
         assertThat(decisionsFor(committedV2)).extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
     }
 
+    @Test
+    void aRedeliveredVerdictMakesNoSecondDecision() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ObjectNode verdict = scenario.verdict(v2, "2.0.0", "inconclusive");
+        scenario.send(ANALYSES, verdict);
+        awaitDecision(v2);
+
+        handle(() -> verdictConsumer.consume(scenario.record(ANALYSES, verdict)));
+        // another verdict of the same deployment (a re-run analysis) is no second decision either
+        handle(() -> verdictConsumer.consume(scenario.record(ANALYSES, scenario.verdict(v2, "2.0.0", "inconclusive"))));
+
+        assertThat(decisionsFor(v2)).extracting(decision -> decision.decision).containsExactly(Decision.SKIPPED);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.published(Scenario.DECIDED)).hasSize(1);
+    }
+
     // --- out of order -----------------------------------------------------------------------------------------
+
+    @Test
+    void aVerdictBeforeItsDeploymentIsSkippedAndTheDeploymentsAnomalyIsStillDecided() {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = "d-" + UUID.randomUUID();
+        scenario.send(ANALYSES, scenario.verdict(v2, "2.0.0", "inconclusive"));
+        RollbackDecision skipped = awaitDecision(v2);
+        assertThat(skipped.decision).isEqualTo(Decision.SKIPPED);
+        assertThat(skipped.rule).isEqualTo("target-selection");
+        assertThat(skipped.reason).startsWith("inconclusive verdict for unknown deployment " + v2);
+
+        scenario.send(Scenario.DEPLOYMENTS, scenario.deployment(v2, "2.0.0", "1.0.0"));
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+
+        scenario.awaitRollbackRequest();
+        assertThat(decisionsFor(v2)).extracting(decision -> decision.decision)
+                .containsExactlyInAnyOrder(Decision.SKIPPED, Decision.ROLL_BACK);
+    }
 
     @Test
     void rollbackThatArrivesBeforeItsDeploymentIsAppliedWhenTheDeploymentArrives() {
@@ -336,7 +379,59 @@ class ConsumerFailureModesTest {
         assertThat(scenario.publishedRollbackRequestsFor(v3)).hasSize(1);
     }
 
+    @Test
+    void afterTheAnalysesTopicIsRecreatedOldVerdictsAreNotDecidedAgainAndNewOnesAre() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ObjectNode old = scenario.verdict(v2, "2.0.0", "inconclusive");
+        scenario.send(ANALYSES, old);
+        awaitDecision(v2);
+        String v3 = scenario.deploy("3.0.0", "1.0.0");
+        awaitStatus(v3, DeploymentStatus.RUNNING);
+
+        TopicReset.recreate(GROUP, ANALYSES);
+        scenario.send(ANALYSES, old);
+        scenario.send(ANALYSES, scenario.verdict(v3, "3.0.0", "inconclusive"));
+
+        assertThat(awaitDecision(v3).rule).isEqualTo("on-inconclusive");
+        assertThat(decisionsFor(v2)).as("the old verdict is not decided twice").hasSize(1);
+    }
+
     // --- database down -------------------------------------------------------------------------------------------
+
+    @Test
+    void verdictsDuringADatabaseOutageAreRetriedInPlaceAndDecidedOnceAfterIt() {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ObjectNode verdict = scenario.verdict(v2, "2.0.0", "inconclusive");
+        try (PostgresResource.Outage outage = PostgresResource.outage()) {
+            scenario.send(ANALYSES, verdict);
+            await().atMost(BOUND).untilAsserted(() -> assertThat(stuckChannel(Channels.ANALYSES))
+                    .contains("retrying " + ANALYSES));
+        }
+
+        assertThat(awaitDecision(v2).decision).isEqualTo(Decision.SKIPPED);
+        await().atMost(BOUND).until(() -> stuckChannel(Channels.ANALYSES) == null);
+        assertThat(decisionsFor(v2)).hasSize(1);
+        assertThat(scenario.deadLettered(ANALYSES, verdict)).isFalse();
+    }
+
+    @Test
+    void withTheDatabaseDownAnApprovalIsAServiceUnavailableProblemAndSettlesNothing() {
+        Scenario scenario = new Scenario();
+        String held = heldDecision(scenario);
+        try (PostgresResource.Outage outage = PostgresResource.outage()) {
+            given().contentType("application/json").body(Map.of("by", "alice"))
+                    .post("/api/v1/rollbacks/{id}/approve", held).then()
+                    .statusCode(503).contentType("application/problem+json").header("Retry-After", "5");
+        }
+        assertThat(await().atMost(BOUND).ignoreExceptions().until(() -> QuarkusTransaction.requiringNew().call(() ->
+                decisions.findById(held).decision), decision -> decision != null)).isEqualTo(Decision.HELD);
+    }
 
     @Test
     void deploymentEventsDuringADatabaseOutageAreRetriedInPlaceAndAppliedInOrderAfterIt() {
@@ -452,7 +547,87 @@ class ConsumerFailureModesTest {
         assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
     }
 
+    @Test
+    void theSameVerdictHandledByTwoInstancesAtOnceIsDecidedOnce() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ConsumerRecord<String, String> record = scenario.record(ANALYSES, scenario.verdict(v2, "2.0.0", "inconclusive"));
+
+        Concurrently.atOnce(BOUND, () -> verdictConsumer.consume(record), () -> verdictConsumer.consume(record));
+
+        assertThat(decisionsFor(v2)).hasSize(1);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.published(Scenario.DECIDED)).hasSize(1);
+    }
+
+    /**
+     * Two instances on one database and consumer group, each handed the duplicated anomalies and verdicts of one
+     * failed deployment (a rebalance, a redelivery): one anomaly decision and one rollback request.
+     */
+    @Test
+    void duplicatedAnomaliesAndVerdictsHandledByTwoInstancesAtOnceMakeOneDecisionAndOneRequest() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        ConsumerRecord<String, String> anomaly = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        ConsumerRecord<String, String> another = scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        ConsumerRecord<String, String> verdict = scenario.record(ANALYSES, scenario.verdict(v2, "2.0.0", "inconclusive"));
+        Runnable instance = () -> {
+            anomalyConsumer.consume(anomaly);
+            verdictConsumer.consume(verdict);
+            anomalyConsumer.consume(another);
+            anomalyConsumer.consume(anomaly);
+        };
+
+        Concurrently.atOnce(BOUND, instance, instance);
+
+        assertThat(decisionsFor(v2)).filteredOn(decision -> decision.triggerKind == dev.lifeguard.rollback.TriggerKind.ANOMALY)
+                .extracting(decision -> decision.decision).containsExactly(Decision.ROLL_BACK);
+        assertThat(decisionsFor(v2)).hasSizeLessThanOrEqualTo(2);
+        scenario.awaitRollbackRequest();
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedRollbackRequestsFor(v2)).hasSize(1);
+    }
+
+    @Test
+    void oneDecisionApprovedByTwoPeopleAtOnceIsApprovedOnceAndRequestedOnce() throws Exception {
+        Scenario scenario = new Scenario();
+        String held = heldDecision(scenario);
+        java.util.Queue<Integer> statuses = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable approve = () -> statuses.add(given().contentType("application/json").body(Map.of("by", "alice"))
+                .post("/api/v1/rollbacks/{id}/approve", held).then().extract().statusCode());
+
+        Concurrently.atOnce(BOUND, approve, approve);
+
+        assertThat(statuses).containsExactly(200, 200);
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.publishedAbout(Scenario.REQUESTED, held)).hasSize(1);
+        assertThat(scenario.publishedAbout(Scenario.DECIDED, held)).hasSize(2);
+    }
+
     // --- broker restart ------------------------------------------------------------------------------------------
+
+    @Test
+    void aVerdictDecidedWhileTheBrokerIsAwayIsPublishedOnceItIsBack() throws Exception {
+        Scenario scenario = new Scenario();
+        scenario.deploy("1.0.0", null);
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        awaitStatus(v2, DeploymentStatus.RUNNING);
+        KafkaBrokerResource.broker().stopBroker();
+        try {
+            handle(() -> verdictConsumer.consume(scenario.record(ANALYSES, scenario.verdict(v2, "2.0.0", "inconclusive"))));
+            assertThat(unsentOutboxRows(scenario)).hasSize(1);
+        } finally {
+            KafkaBrokerResource.broker().startBroker();
+        }
+
+        awaitOutboxDrained(scenario);
+        assertThat(scenario.published(Scenario.DECIDED)).hasSize(1);
+        assertThat(decisionsFor(v2)).hasSize(1);
+    }
 
     @Test
     void acrossABrokerRestartNothingIsLostAndTheOutboxDrains() throws Exception {
@@ -479,6 +654,21 @@ class ConsumerFailureModesTest {
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
+
+    /** A HELD decision (the depth guard: the version a rollback restored failed again) of a fresh scenario. */
+    private String heldDecision(Scenario scenario) {
+        String v1 = scenario.deploy("1.0.0", "0.9.0");
+        String v2 = scenario.deploy("2.0.0", "1.0.0");
+        await().atMost(BOUND).ignoreExceptions().until(() -> status(v2).equals(Optional.of(DeploymentStatus.RUNNING)));
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        String rollback = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/id").asText();
+        ObjectNode relapse = scenario.anomaly(v1, "1.0.0");
+        relapse.withObject("/data/customData").put("rollbackId", rollback);
+        scenario.send(Scenario.ANOMALIES, relapse);
+        RollbackDecision held = awaitDecision(v1);
+        assertThat(held.decision).isEqualTo(Decision.HELD);
+        return held.id;
+    }
 
     private Optional<DeploymentStatus> status(String deploymentId) {
         return QuarkusTransaction.requiringNew().call(() ->

@@ -84,7 +84,14 @@ class RollbackDecisionTest {
                 .body("fromVersion", equalTo("2.0.0"))
                 .body("toVersion", equalTo("1.0.0"))
                 .body("decision", equalTo("ROLL_BACK"))
-                .body("reason", equalTo(EVIDENCE))
+                .body("rule", equalTo("mode-auto"))
+                .body("trigger", equalTo("anomaly"))
+                .body("reason", equalTo("no policy for " + scenario.key() + ": roll back automatically (mode auto) to"
+                        + " 1.0.0; " + EVIDENCE))
+                .body("explanation.rule", equalTo("mode-auto"))
+                .body("explanation.policy.mode", equalTo("auto"))
+                .body("explanation.inputs.evidence", equalTo(EVIDENCE))
+                .body("explanation.inputs.deploymentStatus", equalTo("RUNNING"))
                 .body("anomalyId", equalTo(content.path("anomalyId").asText()))
                 .body("chainId", equalTo(scenario.chainId));
     }
@@ -242,9 +249,29 @@ class RollbackDecisionTest {
         kafka.send(Scenario.DEPLOYMENTS, key, golden("dev.cdevents.service.upgraded.0.3.0").toString());
         kafka.send(Scenario.ANOMALIES, key, golden("dev.cdevents.incident.detected.0.3.0").toString());
 
-        JsonNode request = EventContract.parse(kafka.awaitRecord(Scenario.ROLLBACKS, record -> key.equals(record.key())).value());
+        JsonNode request = EventContract.parse(kafka.awaitRecord(Scenario.ROLLBACKS, record -> key.equals(record.key())
+                && record.value().contains(Scenario.REQUESTED)).value());
         JsonNode expected = golden("dev.cdeventsx.lifeguard-rollback.requested.0.1.0");
-        assertThat(request.at("/data/subject/content")).isEqualTo(expected.at("/data/subject/content"));
+        ObjectNode content = request.at("/data/subject/content").deepCopy();
+        ObjectNode expectedContent = expected.at("/data/subject/content").deepCopy();
+        // the explanation: the same rule, reason and policy; the golden example leaves the escalation team of the
+        // defaults out (null) where the service names lifeguard.rollback.escalation-team, and names the anomaly by
+        // its event id in inputs where the service uses the anomaly id, as in content.anomalyId
+        JsonNode explanation = content.remove("explanation");
+        JsonNode expectedExplanation = expectedContent.remove("explanation");
+        assertThat(content).isEqualTo(expectedContent);
+        assertThat(explanation.path("rule")).isEqualTo(expectedExplanation.path("rule"));
+        assertThat(explanation.path("reason")).isEqualTo(expectedExplanation.path("reason"));
+        ObjectNode policy = explanation.path("policy").deepCopy();
+        ObjectNode expectedPolicy = expectedExplanation.path("policy").deepCopy();
+        assertThat(policy.remove("escalationTeam").asText()).isEqualTo("sre-oncall");
+        expectedPolicy.remove("escalationTeam");
+        assertThat(policy).isEqualTo(expectedPolicy);
+        ObjectNode inputs = explanation.path("inputs").deepCopy();
+        ObjectNode expectedInputs = expectedExplanation.path("inputs").deepCopy();
+        assertThat(inputs.remove("anomalyId").asText()).isEqualTo("anomaly-0003");
+        expectedInputs.remove("anomalyId");
+        assertThat(inputs).isEqualTo(expectedInputs);
         assertThat(request.path("chainid")).isEqualTo(expected.path("chainid"));
         assertThat(request.at("/data/context/links")).isEqualTo(expected.at("/data/context/links"));
 

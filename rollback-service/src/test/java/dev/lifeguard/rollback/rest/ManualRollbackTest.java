@@ -86,9 +86,27 @@ class ManualRollbackTest {
         assertThat(content.path("manual").asBoolean()).isTrue();
         assertThat(content.path("requestedBy").asText()).isEqualTo("alice");
 
-        given().get("/api/v1/rollbacks/{id}", id).then().statusCode(200).body("decision", equalTo("MANUAL"));
+        assertThat(content.path("decision").asText()).isEqualTo("MANUAL");
+        assertThat(content.at("/explanation/rule").asText()).isEqualTo("manual");
+        assertThat(content.at("/explanation/inputs/trigger").asText()).isEqualTo("manual");
+        assertThat(content.at("/explanation/inputs/requestedBy").asText()).isEqualTo("alice");
+
+        given().get("/api/v1/rollbacks/{id}", id).then().statusCode(200).body("decision", equalTo("MANUAL"))
+                .body("rule", equalTo("manual"))
+                .body("trigger", equalTo("manual"))
+                .body("reason", equalTo("manual (requested by alice): EU customers get 502 since 2.0.0"))
+                .body("explanation.inputs.trigger", equalTo("manual"))
+                .body("explanation.inputs.requestedBy", equalTo("alice"))
+                .body("explanation.inputs.deploymentStatus", equalTo("RUNNING"))
+                .body("explanation.policy.mode", equalTo("auto"));
         given().queryParam("service", scenario.service).get("/api/v1/rollbacks").then()
                 .body("", hasSize(1)).body("[0].id", equalTo(id));
+        // the decision itself, as every decision is published (notify-service does not tell it twice)
+        JsonNode decided = await().atMost(java.time.Duration.ofSeconds(30)).until(
+                () -> scenario.publishedAbout(Scenario.DECIDED, id), found -> !found.isEmpty()).get(0);
+        assertThat(EventContract.violations(decided.toString())).isEmpty();
+        assertThat(decided.at("/data/subject/content/decision").asText()).isEqualTo("MANUAL");
+        assertThat(decided.at("/data/subject/content/explanation/rule").asText()).isEqualTo("manual");
     }
 
     @Test

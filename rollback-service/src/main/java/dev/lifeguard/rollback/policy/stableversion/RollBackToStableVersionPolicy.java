@@ -2,7 +2,7 @@ package dev.lifeguard.rollback.policy.stableversion;
 
 import dev.lifeguard.rollback.DeploymentStatus;
 import dev.lifeguard.rollback.TrackedDeployment;
-import dev.lifeguard.rollback.event.AnomalyDetectedEvent;
+import dev.lifeguard.rollback.policy.Failure;
 import dev.lifeguard.rollback.policy.RollbackPolicy;
 import dev.lifeguard.rollback.policy.Verdict;
 import io.smallrye.common.annotation.Identifier;
@@ -21,15 +21,10 @@ public class RollBackToStableVersionPolicy implements RollbackPolicy {
     public static final String NAME = "stable-version";
 
     @Override
-    public Verdict decide(AnomalyDetectedEvent anomaly, TrackedDeployment deployment) {
+    public Verdict decide(Failure anomaly, TrackedDeployment deployment) {
         String evidence = anomaly.evidence();
         if (deployment == null) {
-            return Verdict.skip("anomaly for unknown deployment " + anomaly.deploymentId() + "; " + evidence);
-        }
-        if (anomaly.afterRollback()) {
-            // Never make things worse: a rollback is not rolled back again automatically; people decide.
-            return Verdict.skip("the version rollback " + anomaly.rollbackId() + " restored failed its analysis after"
-                    + " that rollback: no further automatic rollback, the team must decide; " + evidence);
+            return Verdict.skip(anomaly.what() + " for unknown deployment " + anomaly.deploymentId() + "; " + evidence);
         }
         if (deployment.status == DeploymentStatus.ROLLING_OUT) {
             // a step of the rollout failed: the stable version still runs beside it, so going back is always safe
@@ -59,7 +54,7 @@ public class RollBackToStableVersionPolicy implements RollbackPolicy {
     }
 
     /** E.g. "canary 2.0.1 failed its analysis at step 2 (10% of traffic)"; steps counted from 1 for people. */
-    static String rolloutFailure(AnomalyDetectedEvent anomaly, TrackedDeployment deployment) {
+    static String rolloutFailure(Failure anomaly, TrackedDeployment deployment) {
         Integer index = anomaly.rolloutStep() != null ? anomaly.rolloutStep() : deployment.rolloutStep;
         String step = index != null && index >= 0 ? " at step " + (index + 1) : "";
         Integer weight = deployment.rolloutWeight;

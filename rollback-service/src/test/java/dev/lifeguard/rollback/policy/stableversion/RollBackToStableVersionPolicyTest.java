@@ -43,7 +43,7 @@ class RollBackToStableVersionPolicyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void decides(String situation, TrackedDeployment deployment, Decision decision, String toVersion, String reason) {
-        Verdict verdict = new RollBackToStableVersionPolicy().decide(ANOMALY, deployment);
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(ANOMALY.failure(), deployment);
 
         assertThat(verdict.decision()).isEqualTo(decision);
         assertThat(verdict.toVersion()).isEqualTo(toVersion);
@@ -51,18 +51,19 @@ class RollBackToStableVersionPolicyTest {
     }
 
     @org.junit.jupiter.api.Test
-    void theVersionARollbackRestoredIsNeverRolledBackAgainAutomatically() {
+    void aRestoredVersionThatFailsAgainGetsItsOwnStableVersionAsTarget() {
+        // the depth guard (service/DecisionRules) decides whether it is rolled back; the target selection only
+        // names where it would go back to
         AnomalyDetectedEvent relapse = new AnomalyDetectedEvent("event-9", "chain-1", "anomaly-9", "d-1", "checkout",
                 "production", "1.0.0", "error_rate", 0.05, List.of(0.3, 0.4, 0.5), null, null, "rollback-4");
         TrackedDeployment restored = deployment(DeploymentStatus.RUNNING, "0.9.0");
         restored.deploymentId = "d-1";
         restored.version = "1.0.0";
 
-        Verdict verdict = new RollBackToStableVersionPolicy().decide(relapse, restored);
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(relapse.failure(), restored);
 
-        assertThat(verdict.decision()).isEqualTo(Decision.SKIPPED);
-        assertThat(verdict.reason()).startsWith("the version rollback rollback-4 restored failed its analysis after that"
-                + " rollback: no further automatic rollback");
+        assertThat(verdict.decision()).isEqualTo(Decision.ROLL_BACK);
+        assertThat(verdict.toVersion()).isEqualTo("0.9.0");
     }
 
     @org.junit.jupiter.api.Test
@@ -70,7 +71,7 @@ class RollBackToStableVersionPolicyTest {
         AnomalyDetectedEvent ofStep = stepAnomaly(1);
         TrackedDeployment canary = rollingOut("canary", 1, 10);
 
-        Verdict verdict = new RollBackToStableVersionPolicy().decide(ofStep, canary);
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(ofStep.failure(), canary);
 
         assertThat(verdict.decision()).isEqualTo(Decision.ROLL_BACK);
         assertThat(verdict.toVersion()).isEqualTo("1.0.0");
@@ -80,7 +81,7 @@ class RollBackToStableVersionPolicyTest {
 
     @org.junit.jupiter.api.Test
     void aBlueGreenPreviewThatFailedGoesBackSaidAsAPreviewWithoutTraffic() {
-        Verdict verdict = new RollBackToStableVersionPolicy().decide(stepAnomaly(1), rollingOut("blue-green", 1, 0));
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(stepAnomaly(1).failure(), rollingOut("blue-green", 1, 0));
 
         assertThat(verdict.decision()).isEqualTo(Decision.ROLL_BACK);
         assertThat(verdict.reason()).startsWith("blue-green 2.0.0 failed its preview analysis at step 2 (no traffic on it"
@@ -92,7 +93,7 @@ class RollBackToStableVersionPolicyTest {
         TrackedDeployment alone = rollingOut("canary", 1, 10);
         alone.stableVersion = null;
 
-        Verdict verdict = new RollBackToStableVersionPolicy().decide(stepAnomaly(1), alone);
+        Verdict verdict = new RollBackToStableVersionPolicy().decide(stepAnomaly(1).failure(), alone);
 
         assertThat(verdict.decision()).isEqualTo(Decision.SKIPPED);
         assertThat(verdict.reason()).startsWith("canary 2.0.0 failed its analysis at step 2 (10% of traffic), but no "
