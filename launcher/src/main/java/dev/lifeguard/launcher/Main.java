@@ -1,10 +1,12 @@
 package dev.lifeguard.launcher;
 
 import dev.lifeguard.launcher.build.BuildCheck;
+import dev.lifeguard.launcher.cli.PolicyCommand;
 import dev.lifeguard.launcher.cli.RollbackCommand;
 import dev.lifeguard.launcher.cli.RolloutCommand;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.demo.DemoFailure;
+import dev.lifeguard.launcher.demo.DemoOptions;
 import dev.lifeguard.launcher.deploy.DeployCommand;
 import dev.lifeguard.launcher.deploy.DeployOptions;
 import dev.lifeguard.launcher.infra.Infrastructure;
@@ -24,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point behind {@code ./lifeguard}: {@code up}, {@code down}, {@code status}, {@code demo}, {@code deploy}, {@code rollback}, {@code rollout},
+ * Entry point behind {@code ./lifeguard}: {@code up}, {@code down}, {@code status}, {@code demo}, {@code deploy}, {@code rollback}, {@code rollout}, {@code policy},
  * plus the internal {@code build-check} (exit code 10 when a build is needed) and {@code infra} (the background
  * broker + database).
  */
@@ -69,21 +71,23 @@ public final class Main {
             case "up" -> up(settings.withAllowMissingServices(true));
             case "down" -> down(settings);
             case "status" -> status(settings);
-            case "demo" -> demo(settings);
+            case "demo" -> demo(settings, DemoOptions.parse(List.of(args).subList(1, args.length)));
             case "deploy" -> new DeployCommand(System.getenv(), settings.serviceUrl(LifeguardService.DEPLOY), System.out,
                     System.err, System.console() != null).run(Arrays.copyOfRange(args, 1, args.length));
             case "build-check" -> buildCheck(settings);
             case "rollback" -> RollbackCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
                     .run(List.of(args).subList(1, args.length));
+            case "policy" -> PolicyCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
+                    .run(List.of(args).subList(1, args.length));
             case "rollout" -> RolloutCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
                     .run(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> {
-                System.out.println("usage: ./lifeguard up|down|status|demo|deploy|rollback|rollout|logs <component>|help");
+                System.out.println("usage: ./lifeguard up|down|status|demo [--approval]|deploy|rollback|rollout|policy|logs <component>|help");
                 System.out.println(DeployOptions.USAGE);
                 yield OK;
             }
             default -> {
-                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|rollback|help");
+                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|rollback|rollout|policy|help");
                 yield USAGE;
             }
         };
@@ -126,14 +130,14 @@ public final class Main {
         return OK;
     }
 
-    private static int demo(PlatformSettings settings) {
+    private static int demo(PlatformSettings settings, DemoOptions options) {
         Duration stepTimeout = Env.seconds(System.getenv(), DEMO_TIMEOUT_VARIABLE, DEFAULT_DEMO_TIMEOUT);
         if (!Platform.isRunning(settings)) {
             System.out.println("Lifeguard is not running: starting it first (state in " + settings.home() + ")");
             Platform.start(settings, System.out::println);
             System.out.println();
         }
-        new Demo(settings, System.out, stepTimeout).run();
+        new Demo(settings, System.out, stepTimeout, options).run();
         return OK;
     }
 

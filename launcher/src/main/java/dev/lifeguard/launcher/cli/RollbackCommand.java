@@ -56,6 +56,8 @@ public final class RollbackCommand {
     static final String USAGE_TEXT = """
             usage: ./lifeguard rollback --service S --env E --reason R [--to-version V] [--requested-by NAME]
                                         [--wait SECONDS] [--idempotency-key KEY]
+                   ./lifeguard rollback show|approve|reject <id> [--by NAME] [--reason R]
+                     (./lifeguard rollback show --help for those)
 
               Rolls the running deployment of S in E back: rollback-service records a MANUAL decision and
               deploy-service executes it with the target's executor, like an automatic rollback. Then waits
@@ -108,6 +110,9 @@ public final class RollbackCommand {
 
     /** @param args what follows {@code rollback} on the command line */
     public int run(List<String> args) {
+        if (!args.isEmpty() && DecisionCommand.ACTIONS.contains(args.get(0))) {
+            return new DecisionCommand(rollbackUrl, defaultRequester, out, err).run(args);
+        }
         Options options;
         try {
             options = Options.parse(args);

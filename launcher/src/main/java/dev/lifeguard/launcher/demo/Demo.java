@@ -1,6 +1,7 @@
 package dev.lifeguard.launcher.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.cli.DecisionText;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 import dev.lifeguard.launcher.webhook.WebhookReceiver;
@@ -9,6 +10,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.BufferedReader;
+import java.io.Console;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +45,10 @@ import java.util.stream.Collectors;
  * 2.0.1, deployed without tests after the rollback, is gated; CI's passing test suite releases it; it goes out as a
  * canary 10% → 50% → 100% (signed step requests to the same webhook), each pause analysed; the incident shows the fix
  * verified.
+ * With {@code --approval} the demo first gives its service a decision policy {@code mode: approval}: the anomaly leads
+ * to an approval request, which the demo shows (decision, evidence, policy, deadline, how to answer) and waits for: an
+ * answer typed in its terminal, sent with curl or {@code ./lifeguard rollback approve}, or, with no terminal, its own
+ * approval after {@code --approval-wait}. Approved, the demo goes on as above; rejected, it ends without act 2.
  * Every step is printed when it happens; a step that does not happen within the bound fails the demo.
  */
 public final class Demo {
@@ -82,6 +89,8 @@ public final class Demo {
     static final String ROLLBACK_PATH = "/rollback";
     /** How long the demo waits, after the verdict, for notify-service's chat message about it (if it sends one). */
     private static final Duration VERDICT_CHAT_GRACE = Duration.ofSeconds(5);
+    /** While waiting for an approval, a progress line this often. */
+    private static final Duration APPROVAL_PROGRESS_EVERY = Duration.ofSeconds(10);
 
     /** What the demo measured. */
     public record Result(String service, long badMetricToRollbackMillis, long totalMillis, String incidentId) {
@@ -95,6 +104,7 @@ public final class Demo {
 
     private final PlatformSettings settings;
     private final Duration stepTimeout;
+    private final DemoOptions options;
     private final String service;
     private final StepLog log;
     private final Rest rest = new Rest();
@@ -112,12 +122,21 @@ public final class Demo {
     private Instant lastSampleTime = Instant.EPOCH;
 
     public Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout) {
-        this(settings, out, stepTimeout, randomServiceName(new SecureRandom()));
+        this(settings, out, stepTimeout, DemoOptions.plain());
+    }
+
+    public Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout, DemoOptions options) {
+        this(settings, out, stepTimeout, randomServiceName(new SecureRandom()), options);
     }
 
     Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout, String service) {
+        this(settings, out, stepTimeout, service, DemoOptions.plain());
+    }
+
+    Demo(PlatformSettings settings, PrintStream out, Duration stepTimeout, String service, DemoOptions options) {
         this.settings = settings;
         this.stepTimeout = stepTimeout;
+        this.options = options;
         this.service = service;
         this.log = new StepLog(out, System::nanoTime);
     }
@@ -133,9 +152,11 @@ public final class Demo {
 
     public Result run() {
         log.plain("Lifeguard demo: " + service + " " + BAD_VERSION + " goes bad in " + ENVIRONMENT
-                + "; watch the platform roll it back.\n");
+                + (options.approval() ? "; the platform asks a person before it rolls back: you.\n"
+                : "; watch the platform roll it back.\n"));
         String subscriptionId = null;
         boolean targetConfigured = false;
+        ApprovalPolicy approvalPolicy = null;
         try (WebhookReceiver receiver = new WebhookReceiver("/hooks/" + TEAM);
              WebhookReceiver rollbackReceiver = new WebhookReceiver(ROLLBACK_PATH);
              TopicWatcher topics = new TopicWatcher(settings.kafkaBootstrapServers(), WATCHED, service, stepTimeout);
@@ -152,6 +173,12 @@ public final class Demo {
             subscriptionId = subscribe(receiver.url());
             configureTarget(rollbackReceiver.url());
             targetConfigured = true;
+            if (options.approval()) {
+                ApprovalPolicy policy = new ApprovalPolicy(rest, settings.serviceUrl(LifeguardService.ROLLBACK), service,
+                        ENVIRONMENT);
+                storeApprovalPolicy(policy);
+                approvalPolicy = policy;
+            }
             deployGoodVersionByRest();
             DemoEvent upgraded = deployBadVersionAsCi(ci);
             awaitDeploymentRead(upgraded);
@@ -160,11 +187,21 @@ public final class Demo {
 
             awaitEvent("incident.detected for " + service + " " + BAD_VERSION + " on " + ANOMALIES,
                     event -> event.topic().equals(ANOMALIES) && event.is("incident.detected"), LifeguardService.MONITOR);
+            long approvedNanos = 0;
+            if (options.approval()) {
+                ApprovalWait.Outcome outcome = awaitApproval(lastBadSampleNanos);
+                if (!outcome.rollsBack()) {
+                    return endWithoutRollback(outcome);
+                }
+                approvedNanos = System.nanoTime();
+            }
             awaitEvent("a rollback decision for " + service + " on " + ROLLBACKS,
                     event -> event.topic().equals(ROLLBACKS) && event.is("rollback.requested"), LifeguardService.ROLLBACK);
             Seen rolledBack = awaitRollbackResult();
             long rollbackMillis = TimeUnit.NANOSECONDS.toMillis(rolledBack.nanos() - lastBadSampleNanos);
-            log.step("bad metric → rollback: " + rollbackMillis + " ms (last bad sample posted → service.rolledback seen)");
+            log.step("bad metric → rollback: " + rollbackMillis + " ms (last bad sample posted → service.rolledback seen)"
+                    + (options.approval() ? ", of which approval → rollback: "
+                    + TimeUnit.NANOSECONDS.toMillis(rolledBack.nanos() - approvedNanos) + " ms" : ""));
             checkRollbackCall(rolledBack.event());
 
             checkDeployState();
@@ -186,6 +223,11 @@ public final class Demo {
             }
             return new Result(service, rollbackMillis, total, incidentId);
         } finally {
+            if (approvalPolicy != null) {
+                String problem = approvalPolicy.remove();
+                log.plain(problem == null ? "(removed the demo's approval policy: a plain ./lifeguard demo rolls back"
+                        + " automatically again)" : "(" + problem + ")");
+            }
             if (targetConfigured) {
                 forgetTarget();
             }
@@ -240,6 +282,102 @@ public final class Demo {
     static Map<String, Object> canaryStrategy() {
         return Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 10), Map.of("pause", CANARY_PAUSE),
                 Map.of("setWeight", 50), Map.of("pause", CANARY_PAUSE), Map.of("setWeight", 100)));
+    }
+
+    // --- the approval (--approval) -----------------------------------------------------------------------------
+
+    private void storeApprovalPolicy(ApprovalPolicy policy) {
+        JsonNode stored = policy.store();
+        log.step("PUT " + ApprovalPolicy.path(service, ENVIRONMENT) + " → " + ApprovalPolicy.describe(stored)
+                + ": rollback-service asks before it rolls " + service + " back in " + ENVIRONMENT);
+        log.detail("   (the service's own policy: other services in " + ENVIRONMENT + " keep theirs; removed at the end)");
+    }
+
+    /**
+     * The approval request: the decision with its evidence, policy and deadline, how to answer it, then the wait for
+     * the answer (typed here, sent with curl or ./lifeguard rollback from elsewhere, or the demo's own after the
+     * wait when nobody can be asked).
+     */
+    private ApprovalWait.Outcome awaitApproval(long lastBadSampleNanos) {
+        Seen requested = awaitEvent("the approval request for " + service + " on " + ROLLBACKS,
+                event -> event.topic().equals(ROLLBACKS) && (event.is("rollback.approval-requested")
+                        || event.is("rollback.requested") || (event.is("rollback.decided")
+                        && !"AWAITING_APPROVAL".equals(event.subjectContent().path("decision").asText()))),
+                LifeguardService.ROLLBACK);
+        if (!requested.event().is("rollback.approval-requested")) {
+            throw new DemoFailure("rollback-service decided without asking, despite the demo's approval policy: "
+                    + requested.event().summary() + "; does it run the issue 9 build? see "
+                    + settings.logFile(LifeguardService.ROLLBACK.moduleName()));
+        }
+        String id = requested.event().json().at("/data/subject/id").asText("");
+        if (id.isEmpty()) {
+            throw new DemoFailure("the approval request on " + ROLLBACKS + " names no decision (data.subject.id): "
+                    + requested.event().json());
+        }
+        log.step("bad metric → approval request: " + TimeUnit.NANOSECONDS.toMillis(requested.nanos() - lastBadSampleNanos)
+                + " ms; rollback-service asks before it rolls back (GET /api/v1/rollbacks/" + id + "):");
+        JsonNode decision = Rest.expect(rest.get(url(LifeguardService.ROLLBACK, "/api/v1/rollbacks/" + encode(id)),
+                "application/json"), 200, "rollback-service GET /api/v1/rollbacks/" + id);
+        log.detail("   " + String.join("\n   ", DecisionText.lines(decision)));
+        Console console = terminal();
+        log.detail("   " + String.join("\n   ", ApprovalWait.instructions(settings.serviceUrl(LifeguardService.ROLLBACK),
+                id, console != null, options.approvalWait())));
+        ApprovalWait.Outcome outcome = new ApprovalWait(rest, settings.serviceUrl(LifeguardService.ROLLBACK), id, log,
+                console == null ? null : new BufferedReader(console.reader()), operator(),
+                options.approvalWait(), APPROVAL_PROGRESS_EVERY, stepTimeout, this::pump, Duration.ofMillis(500)).await();
+        log.step(settledText(outcome));
+        return outcome;
+    }
+
+    static String settledText(ApprovalWait.Outcome outcome) {
+        String who = outcome.by() == null ? "?" : outcome.by();
+        String why = outcome.reason() == null ? "" : " (\"" + outcome.reason() + "\")";
+        return switch (outcome.kind()) {
+            case APPROVED -> "✓ rollback approved by " + who + (outcome.byTheDemo() ? ", the demo's operator" : "") + why
+                    + ": rollback-service publishes it, deploy-service executes it";
+            case REJECTED -> "✗ rollback rejected by " + who + why + ": nothing is rolled back";
+            case HELD -> "nobody answered before the approval deadline: rollback-service escalated and held it" + why;
+            case ROLLED_BACK_ON_TIMEOUT -> "nobody answered before the approval deadline: the policy rolls back" + why;
+        };
+    }
+
+    /** A rejected (or held) rollback: the bad version stays; the verdict still shows, the fix's act does not apply. */
+    private Result endWithoutRollback(ApprovalWait.Outcome outcome) {
+        log.detail("   " + String.join("\n   ", DecisionText.lines(outcome.decision())));
+        showVerdict();
+        long total = log.elapsedMillis();
+        log.plain("\nDemo finished in " + total + " ms: " + service + " " + BAD_VERSION + " still runs in " + ENVIRONMENT
+                + " (" + outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "). Act 2 (the fix, gated"
+                + " after a rollback) needs the rollback: run ./lifeguard demo --approval again and answer y.");
+        return new Result(service, -1, total, null);
+    }
+
+    /**
+     * The terminal a person can answer in, or null. From JDK 22 on, System.console() is there even when input and
+     * output are redirected: then Console.isTerminal() tells (looked up, as this builds for 17).
+     */
+    private static Console terminal() {
+        Console console = System.console();
+        if (console == null) {
+            return null;
+        }
+        try {
+            Object terminal = Console.class.getMethod("isTerminal").invoke(console);
+            return Boolean.TRUE.equals(terminal) ? console : null;
+        } catch (ReflectiveOperationException e) {
+            return console;
+        }
+    }
+
+    /** Who answers in the demo's terminal: $LIFEGUARD_USER, else $USER, else "demo-operator". */
+    private static String operator() {
+        for (String variable : List.of("LIFEGUARD_USER", "USER")) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return "demo-operator";
     }
 
     // --- act 2: the fix ---------------------------------------------------------------------------------------

@@ -96,6 +96,20 @@ public record DemoEvent(String topic, int partition, long offset, String key, Js
                     + text(custom, "rule") + ", observed " + values(custom.path("observedValues"));
             case "rollback.requested" -> "rollback decided " + text(content, "fromVersion") + " → "
                     + text(content, "toVersion") + ": " + text(content, "reason");
+            case "rollback.decided" -> "decided " + text(content, "decision")
+                    + (content.path("previousDecision").isTextual() ? " (was " + text(content, "previousDecision")
+                    + (content.path("settledBy").isTextual() ? ", settled by " + text(content, "settledBy") : "") + ")" : "")
+                    + ", rule " + text(content.path("explanation"), "rule") + ": " + text(content.path("explanation"), "reason");
+            case "rollback.approval-requested" -> "approval requested to roll back " + text(content, "fromVersion")
+                    + " → " + text(content, "toVersion") + " (deadline " + text(content.path("approval"), "deadline")
+                    + ", then " + text(content.path("approval"), "onTimeout") + "): "
+                    + text(content.path("explanation"), "reason");
+            case "rollback.escalated" -> "escalated to " + text(content, "escalationTeam") + " ("
+                    + text(content, "escalatedBecause") + ", then " + text(content, "then") + "): "
+                    + text(content.path("explanation"), "reason");
+            case "rollback.guard-tripped" -> "storm guard tripped in " + text(content, "environment") + ": "
+                    + text(content, "count") + " automatic rollbacks within " + text(content, "window") + " (limit "
+                    + text(content, "limit") + "); automatic rollbacks there now need approval";
             case "rollback.accepted" -> "rollback " + text(content, "fromVersion") + " → " + text(content, "toVersion")
                     + " accepted by executor " + text(content, "executor") + ", completion comes later: "
                     + text(content, "detail");

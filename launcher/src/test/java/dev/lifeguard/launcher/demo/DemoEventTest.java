@@ -21,6 +21,10 @@ class DemoEventTest {
             "dev.cdeventsx.lifeguard-rollback.failed.0.1.0 | rollback 2.0.0 → 1.0.0 FAILED with executor webhook after 3 attempt(s): webhook https://deploy.example.com/rollback answered 503 Service Unavailable (3 attempts over 1m10s)",
             "dev.cdeventsx.lifeguard-rollback.skipped.0.1.0 | rollback 2.0.0 → 1.0.0 skipped: deployment d-0002 is no longer current: 2.1.0 replaced it",
             "dev.cdeventsx.lifeguard-rollback.accepted.0.1.0 | rollback 2.0.0 → 1.0.0 accepted by executor manual, completion comes later: manual rollback: roll checkout back to 1.0.0 in production, then report it",
+            "dev.cdeventsx.lifeguard-rollback.decided.0.1.0 | decided AWAITING_APPROVAL, rule mode-approval: policy production v3 asks for approval: roll checkout 2.0.0 back to 1.0.0? error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
+            "dev.cdeventsx.lifeguard-rollback.approval-requested.0.1.0 | approval requested to roll back 2.0.0 → 1.0.0 (deadline 2026-11-26T10:16:22Z, then hold): policy production v3 asks for approval: roll checkout 2.0.0 back to 1.0.0? error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0",
+            "dev.cdeventsx.lifeguard-rollback.escalated.0.1.0 | escalated to sre-leads (approval-timeout, then hold): nobody answered the approval within PT15M: escalated to sre-leads; held (onApprovalTimeout hold), approve or reject it by hand",
+            "dev.cdeventsx.lifeguard-rollback.guard-tripped.0.1.0 | storm guard tripped in production: 5 automatic rollbacks within PT1H (limit 5); automatic rollbacks there now need approval",
     })
     void summarisesEachGoldenExampleInOneLine(String type, String summary) {
         DemoEvent event = DemoEvent.parse("topic", 0, 0, "checkout/production", Examples.read(type)).orElseThrow();
@@ -44,6 +48,16 @@ class DemoEventTest {
     })
     void shortTypeIsSubjectAndPredicate(String type, String shortType) {
         assertThat(DemoEvent.shortType(type)).isEqualTo(shortType);
+    }
+
+    @Test
+    void aSettledDecisionSaysWhatItWasAndWhoSettledIt() {
+        DemoEvent approved = DemoEvent.parse("topic", 0, 0, "checkout/production",
+                Examples.read("dev.cdeventsx.lifeguard-rollback.decided.0.1.0.approved")).orElseThrow();
+
+        assertThat(approved.is("rollback.decided")).isTrue();
+        assertThat(approved.summary()).isEqualTo("decided APPROVED (was AWAITING_APPROVAL, settled by alice), rule"
+                + " approved: approved by alice (\"error rate is real, go\"): roll checkout 2.0.0 back to 1.0.0");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.lifeguard.rollback.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.rollback.rest.dto.ApprovalBody;
 import dev.lifeguard.rollback.rest.dto.ManualRollbackBody;
 import dev.lifeguard.rollback.rest.dto.RollbackDecisionView;
@@ -40,8 +43,11 @@ public class RollbackResource {
     private final RollbackService rollbacks;
     private final ManualRollbacks manualRollbacks;
     private final Approvals approvals;
+    private final ObjectMapper mapper;
 
-    public RollbackResource(RollbackService rollbacks, ManualRollbacks manualRollbacks, Approvals approvals) {
+    public RollbackResource(RollbackService rollbacks, ManualRollbacks manualRollbacks, Approvals approvals,
+                            ObjectMapper mapper) {
+        this.mapper = mapper;
         this.rollbacks = rollbacks;
         this.manualRollbacks = manualRollbacks;
         this.approvals = approvals;
@@ -99,7 +105,8 @@ public class RollbackResource {
     @POST
     @Path("/{id}/approve")
     @Consumes(MediaType.WILDCARD)
-    public RollbackDecisionView approve(@PathParam("id") String id, @HeaderParam(USER) String user, ApprovalBody body) {
+    public RollbackDecisionView approve(@PathParam("id") String id, @HeaderParam(USER) String user, String text) {
+        ApprovalBody body = approvalBody(text);
         String by = by(body, user);
         String reason = optionalText("reason", body != null ? body.reason() : null, MAX_REASON_LENGTH);
         try {
@@ -113,7 +120,8 @@ public class RollbackResource {
     @POST
     @Path("/{id}/reject")
     @Consumes(MediaType.WILDCARD)
-    public RollbackDecisionView reject(@PathParam("id") String id, @HeaderParam(USER) String user, ApprovalBody body) {
+    public RollbackDecisionView reject(@PathParam("id") String id, @HeaderParam(USER) String user, String text) {
+        ApprovalBody body = approvalBody(text);
         String by = by(body, user);
         String reason = limited("reason", Fields.requireText("reason", body != null ? body.reason() : null),
                 MAX_REASON_LENGTH);
@@ -122,6 +130,31 @@ public class RollbackResource {
         } catch (ApprovalRefusedException e) {
             throw problem(e);
         }
+    }
+
+    /**
+     * The body read as JSON whatever its content type: {@code curl -d '{"by":"alice"}'} sends it as a form. An empty
+     * body is no body.
+     */
+    private ApprovalBody approvalBody(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        JsonNode json;
+        try {
+            json = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalidField("body", "the body must be a JSON object with by and reason");
+        }
+        if (!json.isObject()) {
+            throw ProblemException.invalidField("body", "the body must be a JSON object with by and reason");
+        }
+        for (String field : List.of("by", "reason")) {
+            if (json.has(field) && !json.get(field).isTextual() && !json.get(field).isNull()) {
+                throw ProblemException.invalidField(field, "field '" + field + "' must be text");
+            }
+        }
+        return new ApprovalBody(json.path("by").textValue(), json.path("reason").textValue());
     }
 
     private static String by(ApprovalBody body, String user) {

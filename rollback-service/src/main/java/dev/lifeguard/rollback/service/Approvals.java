@@ -53,6 +53,13 @@ public class Approvals {
             throw new ApprovalRefusedException(Refusal.CONFLICT, "toVersion", "decision " + id + " names no version to"
                     + " go back to (" + decision.reason + "): roll back by hand with POST /api/v1/rollbacks and toVersion");
         }
+        Optional<RollbackDecision> underWay = decisions.findUnderWay(decision.deploymentId);
+        if (underWay.isPresent()) {
+            throw new ApprovalRefusedException(Refusal.CONFLICT, "decision", "a rollback of deployment "
+                    + decision.deploymentId + " is under way: decision " + underWay.get().id + " ("
+                    + underWay.get().decision + ", " + underWay.get().fromVersion + " -> " + underWay.get().toVersion
+                    + "); wait until deploy-service reports its outcome, or reject this one");
+        }
         String line = "approved by " + by + (reason != null ? " (\"" + reason + "\")" : "") + ": roll "
                 + decision.service + " " + decision.fromVersion + " back to " + decision.toVersion;
         Decision previous = settle(decision, Decision.APPROVED, "approved", line, by, reason);
@@ -95,12 +102,23 @@ public class Approvals {
                 || decision.approvalDeadline.isAfter(now)) {
             return false;
         }
-        boolean rollBack = decision.onApprovalTimeout == ApprovalTimeoutAction.ROLLBACK && decision.toVersion != null;
+        boolean wantsRollback = decision.onApprovalTimeout == ApprovalTimeoutAction.ROLLBACK;
+        // a rollback of the deployment requested meanwhile (by hand) is not requested twice: then it is held
+        Optional<RollbackDecision> underWay = decisions.findUnderWay(decision.deploymentId);
+        boolean rollBack = wantsRollback && decision.toVersion != null && underWay.isEmpty();
         String timeout = java.time.Duration.between(decision.decidedAt, decision.approvalDeadline).toString();
+        String then;
+        if (rollBack) {
+            then = "; rolling back to " + decision.toVersion + " (onApprovalTimeout rollback)";
+        } else if (wantsRollback) {
+            then = "; held instead of rolled back (onApprovalTimeout rollback) because " + (decision.toVersion == null
+                    ? "there is no version to go back to" : "rollback " + underWay.get().id + " is under way")
+                    + ", approve or reject it by hand";
+        } else {
+            then = "; held (onApprovalTimeout hold), approve or reject it by hand";
+        }
         String line = "nobody answered the approval within " + timeout + ": escalated to " + decision.escalationTeam
-                + (rollBack ? "; rolling back to " + decision.toVersion + " (onApprovalTimeout rollback)"
-                : "; held (onApprovalTimeout " + (decision.onApprovalTimeout != null
-                ? decision.onApprovalTimeout.wire() : "hold") + "), approve or reject it by hand");
+                + then;
         decision.escalatedAt = now;
         Decision previous = decision.decision;
         decision.decision = rollBack ? Decision.ROLL_BACK : Decision.HELD;

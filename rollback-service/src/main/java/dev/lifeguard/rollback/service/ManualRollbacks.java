@@ -118,8 +118,8 @@ public class ManualRollbacks {
         decision.explanation = DecisionRules.manual(decision.reason, effective, request.requestedBy(), running.status,
                 running.stableVersion).toString();
         decisions.persist(decision);
-        decisionEvents.decided(decision, null, null);
         decisionEvents.requested(decision, null);
+        decisionEvents.decided(decision, null, null);
         LOG.infof("Decision %s for %s deployment %s: MANUAL %s -> %s (%s)", decision.id, decision.key(),
                 decision.deploymentId, decision.fromVersion, decision.toVersion, decision.reason);
         return new Outcome(decision, false);

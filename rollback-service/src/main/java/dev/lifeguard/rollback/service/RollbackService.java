@@ -450,10 +450,11 @@ public class RollbackService {
         decisions.persist(decision);
 
         String link = trigger.eventId();
-        decisionEvents.decided(decision, null, link);
+        // the request first: what deploy-service acts on (and the reaction benchmark times) leaves first
         if (decision.decision.requestsRollback()) {
             decisionEvents.requested(decision, link);
         }
+        decisionEvents.decided(decision, null, link);
         if (decision.decision == Decision.AWAITING_APPROVAL) {
             decisionEvents.approvalRequested(decision, effective.approvalTimeout(), link);
         }

@@ -637,9 +637,9 @@ class ConsumerFailureModesTest {
         awaitStatus(v2, DeploymentStatus.RUNNING);
         KafkaBrokerResource.broker().stopBroker();
         try {
-            // decided with the broker away: its rollback request waits in the outbox
+            // decided with the broker away: the decision and its rollback request wait in the outbox
             handle(() -> anomalyConsumer.consume(scenario.record(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"))));
-            assertThat(unsentOutboxRows(scenario)).hasSize(1);
+            assertThat(unsentOutboxRows(scenario)).hasSize(2);
         } finally {
             KafkaBrokerResource.broker().startBroker();
         }
@@ -662,6 +662,8 @@ class ConsumerFailureModesTest {
         await().atMost(BOUND).ignoreExceptions().until(() -> status(v2).equals(Optional.of(DeploymentStatus.RUNNING)));
         scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
         String rollback = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/id").asText();
+        scenario.send(Scenario.DEPLOYMENTS, scenario.rolledBack(v2, "2.0.0", "1.0.0", rollback));
+        await().atMost(BOUND).ignoreExceptions().until(() -> status(v1).equals(Optional.of(DeploymentStatus.RUNNING)));
         ObjectNode relapse = scenario.anomaly(v1, "1.0.0");
         relapse.withObject("/data/customData").put("rollbackId", rollback);
         scenario.send(Scenario.ANOMALIES, relapse);

@@ -270,7 +270,14 @@ class DecisionPipelineTest {
                 .body("detail", equalTo("decision " + rolledBack + " is ROLL_BACK: only AWAITING_APPROVAL or HELD"
                         + " decisions can be approved"));
         approve("no-such-decision", Map.of()).statusCode(404).contentType("application/problem+json");
+        // as curl -d sends it: a form content type, a JSON body; and no body at all
+        given().contentType(ContentType.URLENC).body("{\"by\":\"you\"}")
+                .post("/api/v1/rollbacks/{id}/approve", rolledBack).then().statusCode(409);
         given().post("/api/v1/rollbacks/{id}/approve", rolledBack).then().statusCode(409);
+        given().contentType(ContentType.JSON).body("[1]").post("/api/v1/rollbacks/{id}/approve", rolledBack).then()
+                .statusCode(400).body("field", equalTo("body"));
+        given().contentType(ContentType.JSON).body("{\"by\": 7}").post("/api/v1/rollbacks/{id}/approve", rolledBack)
+                .then().statusCode(400).body("field", equalTo("by"));
     }
 
     // --- open executions -----------------------------------------------------------------------------------------
