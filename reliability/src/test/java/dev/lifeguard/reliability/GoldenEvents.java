@@ -67,11 +67,13 @@ final class GoldenEvents {
     }
 
     /**
-     * monitor-service's {@code lifeguard-analysis.finished} with outcome {@code inconclusive}: the full-traffic
-     * analysis of a deployment ended with its window and no metric could judge it.
+     * monitor-service's {@code lifeguard-analysis.finished} with outcome {@code inconclusive} about the full-traffic
+     * analysis of a deployment: ended by its window with no metric able to judge it ({@code endedBy window}), or cut
+     * short by a newer deployment ({@code superseded}), as every replaced deployment's analysis ends.
      */
     String inconclusiveVerdict(String eventId, String chainId, String deploymentEventId, String service,
-                               String environment, String deploymentId, String version, String stableVersion) {
+                               String environment, String deploymentId, String version, String stableVersion,
+                               String endedBy, String reason) {
         ObjectNode event = envelope("dev.cdeventsx.lifeguard-analysis.finished.0.1.0.json", eventId, chainId, service,
                 environment, deploymentEventId);
         ObjectNode subject = (ObjectNode) event.path("data").path("subject");
@@ -84,8 +86,8 @@ final class GoldenEvents {
         content.put("version", version);
         content.put("stableVersion", stableVersion);
         content.put("outcome", "inconclusive");
-        content.put("reason", "latency_p99: 2 intervals in the window, the canary detector needs 3");
-        content.put("endedBy", "window");
+        content.put("reason", reason);
+        content.put("endedBy", endedBy);
         content.putNull("anomalyId");
         // the example's inconclusive metric only: nothing failed
         ArrayNode metrics = (ArrayNode) content.path("metrics");

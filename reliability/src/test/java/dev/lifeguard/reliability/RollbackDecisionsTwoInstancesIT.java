@@ -59,7 +59,8 @@ import static org.awaitility.Awaitility.await;
  * instance while the first is killed with kill -9 and restarted. Whatever the interleaving, each failed deployment
  * gets one decision, one {@code decided} per state of it and at most one {@code lifeguard-rollback.requested}
  * (counted by event id: the outbox relays at least once and consumers de-duplicate by id), and nothing is
- * dead-lettered. A decision whose approval deadline passes while both instances run escalates once.
+ * dead-lettered. A decision whose approval deadline passes while both instances run escalates once. The verdict that
+ * ends the analysis of every deployment a newer one replaced is no decision.
  */
 class RollbackDecisionsTwoInstancesIT {
 
@@ -73,6 +74,8 @@ class RollbackDecisionsTwoInstancesIT {
     private static final String STAGING = "staging";
     /** {@code mode: approval} with a 5 s approval timeout that rolls back. */
     private static final String DEADLINE = "deadline";
+    /** {@code onInconclusive: rollback}, for the verdicts of analyses cut short. */
+    private static final String REPLACED = "qa";
     private static final String APPROVER = "oncall-alice";
     private static final String STABLE = "1.0.0";
     private static final String NEW = "2.0.0";
@@ -95,15 +98,16 @@ class RollbackDecisionsTwoInstancesIT {
     /** Requests that must be in flight at the same time (the common pool may have one thread on a small machine). */
     private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(3);
 
-    private enum Failure { ANOMALY, VERDICT, NONE }
+    /**
+     * A service in an environment: v1 (stable, deployment {@code stableId}) then v2 ({@code newId}), whose failure
+     * (if it fails) comes as an anomaly or an inconclusive verdict with the event id {@code failureEventId}.
+     */
+    private record Target(String service, String environment, String chainId, String stableId, String newId,
+                          String newEventId, String failureEventId, String anomalyId) {
 
-    /** A service in an environment: v1 (stable) then v2, whose failure (if any) comes as an anomaly or a verdict. */
-    private record Target(String service, String environment, Failure failure, String chainId, String stableId,
-                          String newId, String newEventId, String failureEventId, String anomalyId) {
-
-        static Target of(String service, String environment, Failure failure) {
+        static Target of(String service, String environment) {
             String run = UUID.randomUUID().toString().substring(0, 8);
-            return new Target(service, environment, failure, UUID.randomUUID().toString(), "d-" + run + "-1",
+            return new Target(service, environment, UUID.randomUUID().toString(), "d-" + run + "-1",
                     "d-" + run + "-2", UUID.randomUUID().toString(), UUID.randomUUID().toString(), "anomaly-" + run);
         }
 
@@ -148,10 +152,10 @@ class RollbackDecisionsTwoInstancesIT {
     @Test
     void duplicatedAnomaliesAndVerdictsTwoInstancesAndAKill9GiveOneDecisionAndOneRequestPerFailedDeployment()
             throws Exception {
-        List<Target> auto = targets("twin-auto", AUTO, 4, Failure.ANOMALY);
-        List<Target> gated = targets("twin-gated", GATED, 4, Failure.ANOMALY);
-        List<Target> inconclusive = targets("twin-verdict", STAGING, 3, Failure.VERDICT);
-        List<Target> healthy = targets("twin-healthy", AUTO, 2, Failure.NONE);
+        List<Target> auto = targets("twin-auto", AUTO, 4);
+        List<Target> gated = targets("twin-gated", GATED, 4);
+        List<Target> inconclusive = targets("twin-verdict", STAGING, 3);
+        List<Target> healthy = targets("twin-healthy", AUTO, 2);
         List<Target> all = Stream.of(auto, gated, inconclusive, healthy).flatMap(List::stream).toList();
 
         assertThat(put(first, "/api/v1/policies/environments/" + GATED, "{\"mode\":\"approval\",\"by\":\"it\"}")
@@ -303,7 +307,7 @@ class RollbackDecisionsTwoInstancesIT {
         assertThat(put(first, "/api/v1/policies/environments/" + DEADLINE,
                 "{\"mode\":\"approval\",\"approvalTimeout\":\"5s\",\"onApprovalTimeout\":\"rollback\","
                         + "\"escalationTeam\":\"sre-oncall\",\"by\":\"it\"}").status()).isEqualTo(201);
-        Target target = Target.of("twin-deadline", DEADLINE, Failure.ANOMALY);
+        Target target = Target.of("twin-deadline", DEADLINE);
         try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers());
              KafkaProducer<String, String> producer = Kafka.producer(platform.kafkaBootstrapServers(), "twin-it")) {
             Map<String, List<Integer>> anomalyPartitions = partitionsOfBothInstances(admin, Topology.ANOMALIES);
@@ -331,10 +335,35 @@ class RollbackDecisionsTwoInstancesIT {
         assertThat(deadLetters()).as("dead letters").isEmpty();
     }
 
+    /**
+     * monitor-service ends the running analysis of every deployment a newer one replaces with an inconclusive verdict
+     * ({@code endedBy superseded}): that judges nothing that runs, so it is no decision, not even with
+     * {@code onInconclusive: rollback} (else every ordinary deployment would leave a SKIPPED decision and its
+     * {@code decided} event behind).
+     */
+    @Test
+    void theVerdictOfAnAnalysisANewerDeploymentCutShortIsNoDecision() throws Exception {
+        assertThat(put(first, "/api/v1/policies/environments/" + REPLACED,
+                "{\"onInconclusive\":\"rollback\",\"by\":\"it\"}").status()).isEqualTo(201);
+        Target target = Target.of("twin-replaced", REPLACED);
+        try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers());
+             KafkaProducer<String, String> producer = Kafka.producer(platform.kafkaBootstrapServers(), "twin-it")) {
+            Map<String, List<Integer>> verdictPartitions = partitionsOfBothInstances(admin, Topology.ANALYSES);
+            deploy(producer, target);
+            awaitConsumed(admin, List.of(Topology.DEPLOYMENTS));
+            sendToBoth(producer, Topology.ANALYSES, verdictPartitions, target.key(),
+                    supersededVerdict(target, UUID.randomUUID().toString()));
+            awaitQuiet(admin);
+        }
+        assertThat(decisionsByDeployment(second, REPLACED)).as("decisions in " + REPLACED)
+                .doesNotContainKeys(target.stableId(), target.newId());
+        assertThat(rollbackEvents().labels(target.stableId())).as("events about v1").isEmpty();
+    }
+
     // --- the inputs --------------------------------------------------------------------------------------------
 
-    private static List<Target> targets(String prefix, String environment, int count, Failure failure) {
-        return IntStream.rangeClosed(1, count).mapToObj(n -> Target.of(prefix + "-" + n, environment, failure))
+    private static List<Target> targets(String prefix, String environment, int count) {
+        return IntStream.rangeClosed(1, count).mapToObj(n -> Target.of(prefix + "-" + n, environment))
                 .toList();
     }
 
@@ -351,9 +380,21 @@ class RollbackDecisionsTwoInstancesIT {
                 target.environment(), target.newId(), NEW);
     }
 
+    /** v2's full-traffic analysis ended with its window, unable to judge: the policy's onInconclusive decides. */
     private static String verdict(Target target) {
         return golden.inconclusiveVerdict(target.failureEventId(), target.chainId(), target.newEventId(),
-                target.service(), target.environment(), target.newId(), NEW, STABLE);
+                target.service(), target.environment(), target.newId(), NEW, STABLE, "window",
+                "latency_p99: 2 intervals in the window, the canary detector needs 3");
+    }
+
+    /**
+     * v1's analysis cut short by v2, as monitor-service ends every replaced deployment's analysis: no judgement of
+     * anything that runs, so no decision.
+     */
+    private static String supersededVerdict(Target target, String eventId) {
+        return golden.inconclusiveVerdict(eventId, target.chainId(), target.newEventId(), target.service(),
+                target.environment(), target.stableId(), STABLE, null, "superseded", "superseded by deployment "
+                        + target.newId() + " (" + NEW + ") before its window closed");
     }
 
     /** The same record on a partition of each instance. */
