@@ -1,6 +1,5 @@
 package dev.lifeguard.rollback.service;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.rollback.Decision;
@@ -10,6 +9,7 @@ import dev.lifeguard.rollback.FreezeWindow;
 import dev.lifeguard.rollback.InconclusiveAction;
 import dev.lifeguard.rollback.PolicyMode;
 import dev.lifeguard.rollback.TriggerKind;
+import dev.lifeguard.rollback.event.PolicyJson;
 import dev.lifeguard.rollback.policy.Verdict;
 
 import java.time.Duration;
@@ -193,51 +193,9 @@ public final class DecisionRules {
         ObjectNode explanation = JSON.objectNode();
         explanation.put("rule", rule);
         explanation.put("reason", oneLine(reason));
-        explanation.set("policy", policy(policy));
+        explanation.set("policy", PolicyJson.effective(policy));
         explanation.set("inputs", inputs);
         return explanation;
-    }
-
-    /** The effective policy as {@code explanation.policy} (and {@code GET /api/v1/policies/effective}) shows it. */
-    public static ObjectNode policy(EffectivePolicy policy) {
-        ObjectNode json = JSON.objectNode();
-        ArrayNode sources = json.putArray("sources");
-        for (EffectivePolicy.Source source : policy.sources()) {
-            sources.addObject().put("scope", source.scope()).put("environment", source.environment())
-                    .put("service", source.service()).put("version", source.version());
-        }
-        json.put("mode", policy.mode().wire());
-        json.put("onInconclusive", policy.onInconclusive().wire());
-        json.put("cooldown", policy.cooldown() != null ? policy.cooldown().toString() : null);
-        json.put("maxRollbacksPerHour", policy.maxRollbacksPerHour());
-        ArrayNode windows = json.putArray("freezeWindows");
-        policy.freezeWindows().forEach(window -> windows.add(freezeWindow(window, null)));
-        json.put("dryRun", policy.dryRun());
-        json.put("approvalTimeout", policy.approvalTimeout() != null ? policy.approvalTimeout().toString() : null);
-        json.put("onApprovalTimeout", policy.onApprovalTimeout().wire());
-        json.put("escalationTeam", policy.escalationTeam());
-        json.put("maxDepth", policy.maxDepth());
-        return json;
-    }
-
-    static ObjectNode freezeWindow(FreezeWindow window, FreezeWindow.Occurrence occurrence) {
-        ObjectNode json = JSON.objectNode();
-        if (window.cron() != null) {
-            json.put("cron", window.cron());
-            json.put("duration", window.duration() != null ? window.duration().toString() : null);
-            json.put("zone", window.zone() != null ? window.zone().getId() : null);
-        }
-        if (occurrence != null) {
-            json.put("from", occurrence.from().toString());
-            json.put("to", occurrence.to().toString());
-        } else if (window.from() != null) {
-            json.put("from", window.from().toString());
-            json.put("to", window.to().toString());
-        }
-        if (window.reason() != null) {
-            json.put("reason", window.reason());
-        }
-        return json;
     }
 
     static ObjectNode inputs(Inputs in, Decision wouldBe) {
@@ -263,7 +221,7 @@ public final class DecisionRules {
         if (in.freezeWindow() == null) {
             json.putNull("freezeWindow");
         } else {
-            json.set("freezeWindow", freezeWindow(in.freezeWindow(), in.freezeOccurrence()));
+            json.set("freezeWindow", PolicyJson.activeWindow(in.freezeWindow(), in.freezeOccurrence()));
         }
         json.put("cooldownUntil", in.cooldownUntil() != null ? in.cooldownUntil().toString() : null);
         json.put("lastRollbackId", in.lastRollbackId());

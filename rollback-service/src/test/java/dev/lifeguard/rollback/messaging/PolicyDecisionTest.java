@@ -224,6 +224,7 @@ class PolicyDecisionTest {
     void aMaxDepthOfTwoLetsARestoredVersionBeRolledBackOnceMore() {
         Scenario scenario = scenarioWithPolicy(Map.of("maxDepth", 2));
         String v1 = scenario.deploy("1.0.0", "0.9.0");
+        awaitStatus(v1, DeploymentStatus.RUNNING);
         String v2 = runningV2(scenario);
         scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
         String rollback = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/id").asText();
@@ -295,6 +296,20 @@ class PolicyDecisionTest {
 
         approve(id, Map.of("by", "dave")).statusCode(200).body("decision", equalTo("APPROVED"));
         assertThat(await().atMost(BOUND).until(() -> requestsFor(scenario, v2), found -> !found.isEmpty())).hasSize(1);
+    }
+
+    @Test
+    void theScheduledCheckTimesOutAnApprovalOnItsOwn() {
+        Scenario scenario = scenarioWithPolicy(Map.of("mode", "approval", "approvalTimeout", "PT1S"));
+        String v2 = runningV2(scenario);
+        scenario.send(Scenario.ANOMALIES, scenario.anomaly(v2, "2.0.0"));
+        String id = awaitDecisionOf(scenario, v2).extract().path("id");
+
+        // lifeguard.rollback.approval-check-interval is 10s
+        await().atMost(BOUND).untilAsserted(() -> given().get("/api/v1/rollbacks/{id}", id).then()
+                .body("decision", equalTo("HELD")).body("approval.settledBy", equalTo("timeout")));
+        assertThat(awaitOne(scenario, Scenario.ESCALATED, id).at("/data/subject/content/escalatedBecause").asText())
+                .isEqualTo("approval-timeout");
     }
 
     @Test
