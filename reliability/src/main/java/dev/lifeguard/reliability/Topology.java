@@ -42,7 +42,8 @@ public final class Topology {
         readers.put(METRICS, List.of(MONITOR));
         readers.put(DEPLOYMENTS, List.of(MONITOR, ROLLBACK, NOTIFY, POSTMORTEM));
         readers.put(ANOMALIES, List.of(DEPLOY, ROLLBACK, NOTIFY, POSTMORTEM));
-        readers.put(ANALYSES, List.of(DEPLOY, NOTIFY, POSTMORTEM));
+        // rollback-service decides on inconclusive full-traffic verdicts (its policy's onInconclusive)
+        readers.put(ANALYSES, List.of(DEPLOY, ROLLBACK, NOTIFY, POSTMORTEM));
         readers.put(ROLLBACKS, List.of(DEPLOY, NOTIFY, POSTMORTEM));
         readers.put(NOTIFICATIONS, List.of(POSTMORTEM));
         return Collections.unmodifiableMap(readers);

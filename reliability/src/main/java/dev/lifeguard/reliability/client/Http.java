@@ -52,6 +52,13 @@ public final class Http {
         return send(postRequest(url, json).header("Idempotency-Key", idempotencyKey).build());
     }
 
+    /** A PUT of a JSON body (a whole resource, e.g. a decision policy): safe to repeat. */
+    public Optional<Response> put(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
     private HttpRequest.Builder postRequest(String url, String json) {
         return HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
