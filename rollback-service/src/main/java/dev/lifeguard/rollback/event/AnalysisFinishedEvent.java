@@ -6,17 +6,22 @@ import dev.lifeguard.support.event.CdEvent;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.event.MalformedEventException;
 
+import java.util.Set;
+
 /**
  * Tolerant read of monitor-service's {@code lifeguard-analysis.finished}: the verdict of one analysis of a deployment.
  * rollback-service decides only on inconclusive verdicts of full-traffic analyses ({@link #decidable()}): failed ones
  * come as anomalies, step verdicts are deploy-service's, and a restored version's re-analysis is not rolled back on
- * an inconclusive verdict.
+ * an inconclusive verdict. An analysis cut short because a newer deployment replaced it or a rollback removed it
+ * ({@code endedBy} superseded / rollback) judged nothing that still runs: it is no decision either.
  */
 public record AnalysisFinishedEvent(String eventId, String chainId, String outcome, String deploymentId,
                                     String analysisId, String service, String environment, String version,
                                     String stableVersion, String reason, Integer rolloutStep, String rollbackId) {
 
     private static final String CONTENT = "/subject/content/";
+    /** How an analysis ends when what it judged stopped running before its window was over. */
+    private static final Set<String> CUT_SHORT = Set.of("superseded", "rollback");
 
     /**
      * Whether the verdict is one to decide on, read leniently: the other verdicts are none of rollback-service's
@@ -27,7 +32,8 @@ public record AnalysisFinishedEvent(String eventId, String chainId, String outco
         JsonNode step = content.path("rolloutStep");
         JsonNode rollbackId = content.path("rollbackId");
         return "inconclusive".equals(content.path("outcome").asText(null))
-                && (step.isMissingNode() || step.isNull()) && (rollbackId.isMissingNode() || rollbackId.isNull());
+                && (step.isMissingNode() || step.isNull()) && (rollbackId.isMissingNode() || rollbackId.isNull())
+                && !CUT_SHORT.contains(content.path("endedBy").asText(""));
     }
 
     public static AnalysisFinishedEvent from(CloudEvent event) {

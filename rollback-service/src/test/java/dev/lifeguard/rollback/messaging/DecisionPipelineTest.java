@@ -127,9 +127,9 @@ class DecisionPipelineTest {
     }
 
     @Test
-    void passedFailedAndStepVerdictsAreNotDecidedOnAndMalformedOnesAreDeadLettered() {
+    void passedFailedStepAndCutShortVerdictsAreNotDecidedOnAndMalformedOnesAreDeadLettered() {
         Scenario scenario = new Scenario();
-        scenario.deploy("1.0.0", null);
+        String v1 = scenario.deploy("1.0.0", null);
         String v2 = scenario.deploy("2.0.0", "1.0.0");
         awaitStatus(v2, DeploymentStatus.RUNNING);
         scenario.send(ANALYSES, scenario.verdict(v2, "2.0.0", "passed"));
@@ -140,6 +140,12 @@ class DecisionPipelineTest {
         ObjectNode restored = scenario.verdict(v2, "2.0.0", "inconclusive");
         restored.withObject("/data/subject/content").put("rollbackId", "rollback-x");
         scenario.send(ANALYSES, restored);
+        // monitor-service ends the analysis of every replaced (or rolled back) deployment inconclusive: no decision for v1
+        for (String endedBy : List.of("superseded", "rollback")) {
+            ObjectNode cutShort = scenario.verdict(v1, "1.0.0", "inconclusive");
+            cutShort.withObject("/data/subject/content").put("endedBy", endedBy);
+            scenario.send(ANALYSES, cutShort);
+        }
         ObjectNode withoutDeployment = scenario.verdict(v2, "2.0.0", "inconclusive");
         withoutDeployment.withObject("/data/subject/content").remove("deploymentId");
         scenario.send(ANALYSES, withoutDeployment);
