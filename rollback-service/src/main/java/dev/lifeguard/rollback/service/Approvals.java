@@ -63,6 +63,7 @@ public class Approvals {
         String line = "approved by " + by + (reason != null ? " (\"" + reason + "\")" : "") + ": roll "
                 + decision.service + " " + decision.fromVersion + " back to " + decision.toVersion;
         Decision previous = settle(decision, Decision.APPROVED, "approved", line, by, reason);
+        decision.reason = requestReason(decision, line);
         String link = events.link(decision);
         events.decided(decision, previous, link);
         events.requested(decision, decision.lastEventId);
@@ -127,6 +128,9 @@ public class Approvals {
         decision.settledBy = TIMEOUT;
         decision.settledAt = now;
         decision.settleReason = "no answer within " + timeout;
+        if (rollBack) {
+            decision.reason = requestReason(decision, line);
+        }
         String link = events.link(decision);
         events.escalated(decision, "approval-timeout", rollBack ? "rollback" : "hold", link);
         events.decided(decision, previous, link);
@@ -168,6 +172,19 @@ public class Approvals {
         decision.settleReason = reason;
         LOG.infof("Decision %s for %s: %s", decision.id, decision.key(), line);
         return previous;
+    }
+
+    /**
+     * What the rollback request tells deploy-service and the target's tooling once a person (or the timeout) let it
+     * go: who let it go, then the evidence, not the question the decision asked while it waited.
+     */
+    private String requestReason(RollbackDecision decision, String line) {
+        try {
+            String evidence = mapper.readTree(decision.explanation).path("inputs").path("evidence").asText("");
+            return DecisionRules.oneLine(evidence.isEmpty() ? line : line + "; " + evidence);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Decision " + decision.id + " has an unreadable explanation", e);
+        }
     }
 
     /** The explanation with a new rule and reason; the policy and the inputs stay what the decision was taken on. */

@@ -90,6 +90,10 @@ class PolicyDecisionTest {
         JsonNode request = await().atMost(BOUND).until(() -> requestsFor(scenario, v2), found -> !found.isEmpty()).get(0);
         assertThat(EventContract.violations(request.toString())).isEmpty();
         assertThat(request.at("/data/subject/content/decision").asText()).isEqualTo("APPROVED");
+        // the request tells the executor who let it go and the evidence, not the question asked while it waited
+        assertThat(request.at("/data/subject/content/reason").asText())
+                .startsWith("approved by carol: roll " + scenario.service + " 2.0.0 back to 1.0.0; ")
+                .contains("error_rate above").doesNotContain("asks for approval");
     }
 
     @Test
