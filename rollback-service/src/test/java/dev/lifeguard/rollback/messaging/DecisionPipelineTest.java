@@ -158,8 +158,10 @@ class DecisionPipelineTest {
         List<String> reasons = scenario.kafka.awaitRecords(ANALYSES + ".dlq",
                 record -> scenario.key().equals(record.key()), 2).stream()
                 .map(record -> KafkaTestClient.header(record, "dead-letter-reason")).toList();
-        assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains("not JSON"))
-                .anySatisfy(reason -> assertThat(reason).contains("/subject/content/deploymentId"));
+        // each malformed verdict dead-lettered once, in the order it was sent (one key, one partition)
+        assertThat(reasons).satisfiesExactly(
+                reason -> assertThat(reason).contains("/subject/content/deploymentId"),
+                reason -> assertThat(reason).contains("not JSON"));
     }
 
     // --- the depth guard -----------------------------------------------------------------------------------------
