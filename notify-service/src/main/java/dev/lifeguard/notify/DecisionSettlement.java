@@ -10,9 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-import java.io.Serializable;
 import java.time.OffsetDateTime;
-import java.util.Objects;
 
 /**
  * How a rollback decision that waited for a person was last settled: approved or rejected by someone, or held or
@@ -21,7 +19,8 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "decision_settlement")
-@IdClass(DecisionSettlement.Key.class)
+// keyed like the rollback outcomes: a rollback id is only trusted to be unique within its target
+@IdClass(RollbackOutcome.Key.class)
 public class DecisionSettlement extends PanacheEntityBase {
 
     @Id
@@ -60,32 +59,5 @@ public class DecisionSettlement extends PanacheEntityBase {
     /** Settled by a person (approved or rejected) rather than by the approval timeout. */
     public boolean byAPerson() {
         return decision.settlesAnApproval();
-    }
-
-    public static class Key implements Serializable {
-
-        public String service;
-        public String environment;
-        public String rollbackId;
-
-        public Key() {
-        }
-
-        public Key(String service, String environment, String rollbackId) {
-            this.service = service;
-            this.environment = environment;
-            this.rollbackId = rollbackId;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(service, key.service)
-                    && Objects.equals(environment, key.environment) && Objects.equals(rollbackId, key.rollbackId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(service, environment, rollbackId);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.lifeguard.notify.repository;
 
 import dev.lifeguard.notify.DecisionSettlement;
+import dev.lifeguard.notify.RollbackOutcome;
 import dev.lifeguard.notify.event.Decision;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 
 @ApplicationScoped
-public class DecisionSettlementRepository implements PanacheRepositoryBase<DecisionSettlement, DecisionSettlement.Key> {
+public class DecisionSettlementRepository implements PanacheRepositoryBase<DecisionSettlement, RollbackOutcome.Key> {
 
     /**
      * Records a settlement; a later one (by rollback-service's clock) replaces an earlier one, so a held-by-timeout
@@ -42,6 +43,6 @@ public class DecisionSettlementRepository implements PanacheRepositoryBase<Decis
     }
 
     public Optional<DecisionSettlement> of(String service, String environment, String rollbackId) {
-        return findByIdOptional(new DecisionSettlement.Key(service, environment, rollbackId));
+        return findByIdOptional(new RollbackOutcome.Key(service, environment, rollbackId));
     }
 }
