@@ -1,5 +1,8 @@
 package dev.lifeguard.postmortem.rest;
 
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+
 import dev.lifeguard.postmortem.Incident;
 import dev.lifeguard.postmortem.report.DecisionStory;
 import dev.lifeguard.postmortem.report.PostmortemRenderer;
@@ -21,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 @Path("/api/v1/incidents")
+@RolesAllowed(Roles.VIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public class IncidentResource {
 

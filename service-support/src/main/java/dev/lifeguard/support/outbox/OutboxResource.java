@@ -2,6 +2,8 @@ package dev.lifeguard.support.outbox;
 
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,6 +47,7 @@ public class OutboxResource {
 
     /** Oldest first; without {@code status}, every row not sent yet. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<OutboxRowView> list(@QueryParam("status") String status, @QueryParam("limit") String limit) {
         return outbox.list(status(status), Fields.limit("limit", limit, 100, MAX_LIMIT)).stream()
                 .map(OutboxRowView::of).toList();
@@ -52,6 +55,7 @@ public class OutboxResource {
 
     @POST
     @Path("/{id}/retry")
+    @RolesAllowed(Roles.OPERATOR)
     public OutboxRowView retry(@PathParam("id") String id) {
         long rowId = id(id);
         if (outbox.find(rowId).isEmpty()) {

@@ -3,6 +3,7 @@ package dev.lifeguard.support.rest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -28,11 +29,22 @@ public class ProblemExceptionMappers {
         return invalidJson(e);
     }
 
+    /** A field the API does not offer (see {@code StrictRequestJson}): named, with the fields there are. */
+    @ServerExceptionMapper(priority = 1)
+    public Response unknownField(UnrecognizedPropertyException e) {
+        String field = path(e);
+        String known = e.getKnownPropertyIds() == null ? "" : "; known fields: " + e.getKnownPropertyIds().stream()
+                .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        return respond(new Problem("about:blank", "Invalid request", 400,
+                "field '" + field + "' is not known" + known, field));
+    }
+
     @ServerExceptionMapper(priority = 1)
     public Response invalidJson(JsonMappingException e) {
-        String field = e.getPath().stream()
-                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(unknown);
+        }
+        String field = path(e);
         return respond(new Problem("about:blank", "Invalid request", 400,
                 "field '" + field + "': " + e.getOriginalMessage(), field.isEmpty() ? null : field));
     }
@@ -51,6 +63,12 @@ public class ProblemExceptionMappers {
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return respond(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), e.getMessage(), null));
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     private static Response respond(Problem problem) {
