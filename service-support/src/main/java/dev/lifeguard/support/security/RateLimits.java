@@ -4,6 +4,7 @@ import dev.lifeguard.support.rest.Problem;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -31,10 +32,15 @@ public class RateLimits {
     private final Clock clock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+    @Inject
     public RateLimits(SecurityConfig config, CurrentIdentityAssociation identities) {
+        this(config, identities, Clock.systemUTC());
+    }
+
+    RateLimits(SecurityConfig config, CurrentIdentityAssociation identities, Clock clock) {
         this.config = config.rateLimit();
         this.identities = identities;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     @ServerRequestFilter
