@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,10 +48,40 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * SASL/PLAIN users of a broker whose client listener requires authentication: {@code admin} is the broker's own
+     * (inter-broker) identity, {@code users} the others (name → password).
+     */
+    public record SaslUsers(String admin, String adminPassword, Map<String, String> users) {
+
+        /** The client settings ({@code security.protocol}, {@code sasl.*}) of {@code user}. */
+        public Map<String, String> clientSettings(String user, String password) {
+            return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", plainLogin(user, password));
+        }
+
+        static String plainLogin(String user, String password) {
+            return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
+    }
+
     /** Wipes and formats the log directory, then starts the broker. */
     public static KafkaBroker start(Path logDirectory, int port, PrintStream out) {
+        return start(logDirectory, port, out, null);
+    }
+
+    /**
+     * Like {@link #start(Path, int, PrintStream)}, with a client listener that requires SASL/PLAIN of
+     * {@code sasl}'s users when it is not null (the controller listener stays local and plain).
+     */
+    public static KafkaBroker start(Path logDirectory, int port, PrintStream out, SaslUsers sasl) {
         deleteRecursively(logDirectory);
-        KafkaConfig config = KafkaConfig.fromProps(configuration(logDirectory, port, freePort()), false);
+        Properties properties = configuration(logDirectory, port, freePort());
+        if (sasl != null) {
+            requireSasl(properties, port, sasl);
+        }
+        KafkaConfig config = KafkaConfig.fromProps(properties, false);
         try {
             Files.createDirectories(logDirectory);
             new Formatter()
@@ -95,6 +126,22 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("share.coordinator.state.topic.min.isr", "1");
         properties.put("group.initial.rebalance.delay.ms", "0");
         return properties;
+    }
+
+    private static void requireSasl(Properties properties, int port, SaslUsers sasl) {
+        String controller = properties.getProperty("listeners").replaceFirst("^PLAINTEXT://[^,]+,", "");
+        properties.put("listeners", "SASL_PLAINTEXT://localhost:" + port + "," + controller);
+        properties.put("advertised.listeners", "SASL_PLAINTEXT://localhost:" + port);
+        properties.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        properties.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("sasl.enabled.mechanisms", "PLAIN");
+        properties.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        StringBuilder login = new StringBuilder(SaslUsers.plainLogin(sasl.admin(), sasl.adminPassword()));
+        login.setLength(login.length() - 1);
+        login.append(" user_").append(sasl.admin()).append("=\"").append(sasl.adminPassword()).append('"');
+        sasl.users().forEach((user, password) -> login.append(" user_").append(user).append("=\"").append(password)
+                .append('"'));
+        properties.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", login.append(';').toString());
     }
 
     public String bootstrapServers() {
