@@ -159,12 +159,19 @@ public final class Credentials {
                     : "The launcher signed it with " + keysDirectory + "; does the service run with that key"
                     + " (./lifeguard down && ./lifeguard up), or set " + TOKEN_VARIABLE + ": " + howToGet + ".");
         }
+        String scope = teams.length == 0 ? "" : " for team " + String.join(", ", teams);
+        if (status == 403 && givenToken()) {
+            return service + " refused (" + refusal + "): this needs the role " + neededRole + scope + " ("
+                    + Roles.describe(neededRole) + "); " + TOKEN_VARIABLE + " is " + describe(givenToken)
+                    + ". Get one with " + howToGet + ".";
+        }
         if (status == 403) {
-            return service + " refused (" + refusal + "): this needs the role " + neededRole
-                    + (teams.length == 0 ? "" : " for team " + String.join(", ", teams)) + " ("
-                    + Roles.describe(neededRole) + ")" + (givenToken()
-                    ? "; " + TOKEN_VARIABLE + " is " + describe(givenToken) + ". Get one with " + howToGet + "."
-                    : ". Get a token with " + howToGet + ", and export " + TOKEN_VARIABLE + "=<it>.");
+            // the launcher signed exactly the role the call needs: the refusal is about the object, or the build
+            return service + " refused (" + refusal + ") the launcher's token with the role " + neededRole + scope
+                    + " (" + Roles.describe(neededRole) + "): a team's object needs that role for its team (--team),"
+                    + " the platform's own objects (no team) need admin, and a service built without this endpoint's"
+                    + " role refuses everyone. To act with another token: " + howToGet + ", and export "
+                    + TOKEN_VARIABLE + "=<it>.";
         }
         return null;
     }

@@ -93,8 +93,11 @@ class CredentialsTest {
 
         assertThat(credentials.explainRefusal(404, "s", "404", Roles.VIEWER)).isNull();
         assertThat(credentials.explainRefusal(403, "deploy-service POST /x", "403 Forbidden", Roles.OPERATOR,
-                "payments")).contains("this needs the role operator for team payments",
-                "./lifeguard token --role operator --team payments");
+                "payments")).contains("refused (403 Forbidden) the launcher's token with the role operator for team payments",
+                "the platform's own objects (no team) need admin", "./lifeguard token --role operator --team payments");
+        assertThat(Credentials.given(credentials.token("erin", Roles.VIEWER)).explainRefusal(403, "deploy-service POST /x",
+                "403 Forbidden", Roles.OPERATOR)).contains("this needs the role operator (roll back",
+                "LIFEGUARD_TOKEN is subject erin, groups [viewer], teams []", "./lifeguard token --role operator");
         assertThat(credentials.explainRefusal(401, "deploy-service GET /x", "401", Roles.VIEWER))
                 .contains("missing, expired, or not signed by a key the service trusts");
     }
