@@ -120,6 +120,8 @@ public final class Main {
                 .filter(instance -> !platform.skippedServices().contains(instance.service())).toList();
         System.out.print(Console.urls(settings, started));
         System.out.println("\n  logs: " + settings.logsDirectory() + "   stop: ./lifeguard down   try: ./lifeguard demo");
+        System.out.println("  tokens: every /api/v1 call needs one: ./lifeguard token --role viewer|ci|operator|admin"
+                + " (signed with the key in " + settings.keysDirectory() + "; the CLI signs its own)");
         if (!platform.skippedServices().isEmpty()) {
             System.err.println("\n✗ not started because not built: " + platform.skippedServices().stream()
                     .map(service -> service.moduleName() + " (" + settings.serviceApp(service) + " missing)").toList()
