@@ -1,9 +1,11 @@
 package dev.lifeguard.launcher;
 
+import dev.lifeguard.launcher.auth.Credentials;
 import dev.lifeguard.launcher.build.BuildCheck;
 import dev.lifeguard.launcher.cli.PolicyCommand;
 import dev.lifeguard.launcher.cli.RollbackCommand;
 import dev.lifeguard.launcher.cli.RolloutCommand;
+import dev.lifeguard.launcher.cli.TokenCommand;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.demo.DemoFailure;
 import dev.lifeguard.launcher.demo.DemoOptions;
@@ -53,6 +55,9 @@ public final class Main {
             System.err.println();
             System.err.println("✗ " + e.getMessage());
             code = FAILED;
+        } catch (Credentials.NoCredentials e) {
+            System.err.println("✗ " + e.getMessage());
+            code = FAILED;
         } catch (IllegalArgumentException e) {
             System.err.println("✗ " + e.getMessage());
             code = USAGE;
@@ -72,8 +77,10 @@ public final class Main {
             case "down" -> down(settings);
             case "status" -> status(settings);
             case "demo" -> demo(settings, DemoOptions.parse(List.of(args).subList(1, args.length)));
-            case "deploy" -> new DeployCommand(System.getenv(), settings.serviceUrl(LifeguardService.DEPLOY), System.out,
-                    System.err, System.console() != null).run(Arrays.copyOfRange(args, 1, args.length));
+            case "deploy" -> new DeployCommand(System.getenv(),
+                    Credentials.fromEnvironment(System.getenv(), settings.keysDirectory()),
+                    settings.serviceUrl(LifeguardService.DEPLOY), System.out, System.err, System.console() != null)
+                    .run(Arrays.copyOfRange(args, 1, args.length));
             case "build-check" -> buildCheck(settings);
             case "rollback" -> RollbackCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
                     .run(List.of(args).subList(1, args.length));
@@ -81,13 +88,16 @@ public final class Main {
                     .run(List.of(args).subList(1, args.length));
             case "rollout" -> RolloutCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
                     .run(List.of(args).subList(1, args.length));
+            case "token" -> TokenCommand.fromEnvironment(System.getenv(), settings, System.out, System.err)
+                    .run(List.of(args).subList(1, args.length));
+            case "keys" -> TokenCommand.fromEnvironment(System.getenv(), settings, System.out, System.err).keys();
             case "help", "-h", "--help" -> {
-                System.out.println("usage: ./lifeguard up|down|status|demo [--approval]|deploy|rollback|rollout|policy|logs <component>|help");
+                System.out.println("usage: ./lifeguard up|down|status|demo [--approval]|deploy|rollback|rollout|policy|token|keys|logs <component>|help");
                 System.out.println(DeployOptions.USAGE);
                 yield OK;
             }
             default -> {
-                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|rollback|rollout|policy|help");
+                System.err.println("unknown command '" + command + "'; usage: ./lifeguard up|down|status|demo|deploy|rollback|rollout|policy|token|keys|help");
                 yield USAGE;
             }
         };
@@ -110,6 +120,8 @@ public final class Main {
                 .filter(instance -> !platform.skippedServices().contains(instance.service())).toList();
         System.out.print(Console.urls(settings, started));
         System.out.println("\n  logs: " + settings.logsDirectory() + "   stop: ./lifeguard down   try: ./lifeguard demo");
+        System.out.println("  tokens: every /api/v1 call needs one: ./lifeguard token --role viewer|ci|operator|admin"
+                + " (signed with the key in " + settings.keysDirectory() + "; the CLI signs its own)");
         if (!platform.skippedServices().isEmpty()) {
             System.err.println("\n✗ not started because not built: " + platform.skippedServices().stream()
                     .map(service -> service.moduleName() + " (" + settings.serviceApp(service) + " missing)").toList()

@@ -1,5 +1,7 @@
 package dev.lifeguard.reliability;
 
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.Platform;
 import dev.lifeguard.reliability.client.Http;
@@ -50,6 +52,9 @@ public final class ChaosRun {
     private final PrintStream out;
     private final String runId;
     private final long startNanos = System.nanoTime();
+    /** Who the run acts as: the subject of its tokens, recorded by the services as the actor. */
+    static final String ACTOR = "lifeguard-chaos";
+
     private final Http http = new Http(Duration.ofSeconds(10));
 
     public ChaosRun(Platform platform, ChaosOptions options, PrintStream out) {
@@ -79,21 +84,27 @@ public final class ChaosRun {
                 options.killEvery().toSeconds(), options.freezeFor().toSeconds(), (int) (ChaosOptions.FREEZE_AT * 100),
                 (int) (ChaosOptions.KAFKA_RESTART_AT * 100), options.malformedRounds()));
         Inputs inputs = new Inputs();
+        // tokens signed with the run's platform key, each of the least role: CI reports, everybody reads, the
+        // subscription (to every service) is the platform's admin's
+        Credentials credentials = platform.credentials();
+        Http ci = http.as(credentials.supplier(ACTOR, Roles.CI));
+        Http viewer = http.as(credentials.supplier(ACTOR, Roles.VIEWER));
+        Http admin = http.as(credentials.supplier(ACTOR, Roles.ADMIN));
         // the fault injector's platform handle prints nothing: the run prints its own, shorter lines
         Platform faultTarget = Platform.attach(platform.settings(), line -> { });
         try (WebhookRecorder webhook = new WebhookRecorder("/hooks/" + Target.TEAM);
              KafkaProducer<String, String> producer = Kafka.producer(platform.kafkaBootstrapServers(),
                      "lifeguard-chaos-" + runId)) {
-            String subscription = subscribe(webhook.url());
+            String subscription = subscribe(admin, webhook.url());
             FaultLog faults = new FaultLog(System.nanoTime());
             Instant windowEnd = Instant.now().plus(options.faultWindow());
             Verifier.Verification verification;
             try (Workload workload = new Workload(runId, options.targets(),
                     platform.serviceUrls(LifeguardService.DEPLOY), platform.serviceUrls(LifeguardService.MONITOR),
-                    producer, http, inputs);
+                    producer, ci, inputs);
                  FaultInjector injector = new FaultInjector(faultTarget, options, faults,
                          new MalformedRecords(runId, producer, inputs), this::say);
-                 Verifier verifier = new Verifier(platform, http, runId, inputs, faults, webhook)) {
+                 Verifier verifier = new Verifier(platform, viewer, runId, inputs, faults, webhook)) {
                 say("fault window opens: workload and faults start");
                 workload.start(Duration.ofMillis((long) (options.faultWindow().toMillis() * ChaosOptions.WORKLOAD_SHARE)),
                         windowEnd.plus(options.drainBound()));
@@ -116,7 +127,7 @@ public final class ChaosRun {
                 say(verification.converged() ? "converged after " + verification.waited().toSeconds() + " s"
                         : "! not converged within " + options.convergenceBound().toSeconds() + " s: judging as it is");
             } finally {
-                unsubscribe(subscription);
+                unsubscribe(admin, subscription);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             String text = "\nResults of chaos run " + runId + " (" + elapsed.toSeconds() + " s)\n\n"
@@ -129,7 +140,7 @@ public final class ChaosRun {
         }
     }
 
-    private String subscribe(String webhookUrl) {
+    private String subscribe(Http http, String webhookUrl) {
         String body = Json.write(Map.of("team", Target.TEAM, "services", List.of("*"),
                 "channel", Map.of("type", "webhook", "url", webhookUrl)));
         Instant until = Instant.now().plus(SUBSCRIBE_BOUND);
@@ -149,7 +160,7 @@ public final class ChaosRun {
                 + response.body()).orElse("no answer"));
     }
 
-    private void unsubscribe(String id) {
+    private void unsubscribe(Http http, String id) {
         http.delete(platform.serviceUrl(LifeguardService.NOTIFY) + "/api/v1/subscriptions/" + Http.encode(id));
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeguard.reliability;
 
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.platform.ComponentStatus;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.Platform;
@@ -70,7 +71,7 @@ class CrashRecoveryIT {
     @Test
     void aServiceKilledWithKill9ConsumesAgainWithinTenSecondsOfBeingBack() throws Exception {
         ServiceInstance deploy = platform.instances().get(0);
-        Http http = new Http(Duration.ofSeconds(5));
+        Http http = new Http(Duration.ofSeconds(5)).as(platform.credentials().supplier("it", Roles.VIEWER));
         String service = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers());
              KafkaProducer<String, String> ci = Kafka.producer(platform.kafkaBootstrapServers(), "crash-recovery-ci")) {

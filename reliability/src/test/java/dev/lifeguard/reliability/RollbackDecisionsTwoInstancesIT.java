@@ -1,6 +1,8 @@
 package dev.lifeguard.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.platform.ComponentStatus;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.Platform;
@@ -95,6 +97,10 @@ class RollbackDecisionsTwoInstancesIT {
     private static ServiceInstance first;
     private static ServiceInstance second;
     private static final Http HTTP = new Http(Duration.ofSeconds(10));
+    /** Tokens signed with the platform's key: reads as a viewer, the policies as the platform's admin, answers as the approver. */
+    private static Http viewer;
+    private static Http admin;
+    private static Http approver;
     /** Requests that must be in flight at the same time (the common pool may have one thread on a small machine). */
     private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(3);
 
@@ -127,6 +133,10 @@ class RollbackDecisionsTwoInstancesIT {
                 .withServiceEnvironment(Map.of("LIFEGUARD_ROLLBACK_APPROVAL_CHECK_INTERVAL", "1s"))
                 .withEphemeralPorts();
         platform = Platform.start(settings, System.out::println).stopOnJvmExit();
+        Credentials credentials = platform.credentials();
+        viewer = HTTP.as(credentials.supplier("it", Roles.VIEWER));
+        admin = HTTP.as(credentials.supplier("it", Roles.ADMIN));
+        approver = HTTP.as(credentials.supplier(APPROVER, Roles.OPERATOR));
         first = platform.instances().get(0);
         second = platform.instances().get(1);
     }
@@ -158,10 +168,10 @@ class RollbackDecisionsTwoInstancesIT {
         List<Target> healthy = targets("twin-healthy", AUTO, 2);
         List<Target> all = Stream.of(auto, gated, inconclusive, healthy).flatMap(List::stream).toList();
 
-        assertThat(put(first, "/api/v1/policies/environments/" + GATED, "{\"mode\":\"approval\",\"by\":\"it\"}")
+        assertThat(put(first, "/api/v1/policies/environments/" + GATED, "{\"mode\":\"approval\"}")
                 .status()).isEqualTo(201);
         assertThat(put(first, "/api/v1/policies/environments/" + STAGING,
-                "{\"onInconclusive\":\"rollback\",\"by\":\"it\"}").status()).isEqualTo(201);
+                "{\"onInconclusive\":\"rollback\"}").status()).isEqualTo(201);
         assertThat(get(second, "/api/v1/policies/effective?service=twin-gated-1&environment=" + GATED).json()
                 .path("mode").asText()).as("a policy PUT on one instance is the other's too").isEqualTo("approval");
 
@@ -231,7 +241,7 @@ class RollbackDecisionsTwoInstancesIT {
             assertThat(approved.json().path("decision").asText()).isEqualTo("APPROVED");
             String rejectedId = gatedIds.get(gated.get(3).newId());
             Http.Response rejected = post(second, "/api/v1/rollbacks/" + rejectedId + "/reject",
-                    "{\"by\":\"" + APPROVER + "\",\"reason\":\"the error rate is the load test's\"}");
+                    "{\"reason\":\"the error rate is the load test's\"}");
             assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
             assertThat(rejected.json().path("decision").asText()).isEqualTo("REJECTED");
 
@@ -306,7 +316,7 @@ class RollbackDecisionsTwoInstancesIT {
     void anApprovalDeadlinePassingWithTwoInstancesRunningEscalatesOnce() throws Exception {
         assertThat(put(first, "/api/v1/policies/environments/" + DEADLINE,
                 "{\"mode\":\"approval\",\"approvalTimeout\":\"5s\",\"onApprovalTimeout\":\"rollback\","
-                        + "\"escalationTeam\":\"sre-oncall\",\"by\":\"it\"}").status()).isEqualTo(201);
+                        + "\"escalationTeam\":\"sre-oncall\"}").status()).isEqualTo(201);
         Target target = Target.of("twin-deadline", DEADLINE);
         try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers());
              KafkaProducer<String, String> producer = Kafka.producer(platform.kafkaBootstrapServers(), "twin-it")) {
@@ -344,7 +354,7 @@ class RollbackDecisionsTwoInstancesIT {
     @Test
     void theVerdictOfAnAnalysisANewerDeploymentCutShortIsNoDecision() throws Exception {
         assertThat(put(first, "/api/v1/policies/environments/" + REPLACED,
-                "{\"onInconclusive\":\"rollback\",\"by\":\"it\"}").status()).isEqualTo(201);
+                "{\"onInconclusive\":\"rollback\"}").status()).isEqualTo(201);
         Target target = Target.of("twin-replaced", REPLACED);
         try (Admin admin = Kafka.admin(platform.kafkaBootstrapServers());
              KafkaProducer<String, String> producer = Kafka.producer(platform.kafkaBootstrapServers(), "twin-it")) {
@@ -471,26 +481,27 @@ class RollbackDecisionsTwoInstancesIT {
     // --- what the instances say --------------------------------------------------------------------------------
 
     private static Http.Response get(ServiceInstance instance, String path) {
-        return HTTP.get(instance.url() + path).orElseThrow(() -> new AssertionError(instance.componentName()
+        return viewer.get(instance.url() + path).orElseThrow(() -> new AssertionError(instance.componentName()
                 + " did not answer GET " + path));
     }
 
     private static Http.Response put(ServiceInstance instance, String path, String body) {
-        return HTTP.put(instance.url() + path, body).orElseThrow(() -> new AssertionError(instance.componentName()
+        return admin.put(instance.url() + path, body).orElseThrow(() -> new AssertionError(instance.componentName()
                 + " did not answer PUT " + path));
     }
 
     private static Http.Response post(ServiceInstance instance, String path, String body) {
-        return HTTP.post(instance.url() + path, body).orElseThrow(() -> new AssertionError(instance.componentName()
+        return approver.post(instance.url() + path, body).orElseThrow(() -> new AssertionError(instance.componentName()
                 + " did not answer POST " + path));
     }
 
     private static String approval() {
-        return "{\"by\":\"" + APPROVER + "\",\"reason\":\"the error rate is real\"}";
+        // who approves is the token's subject (APPROVER): the body names no actor
+        return "{\"reason\":\"the error rate is real\"}";
     }
 
     private static CompletableFuture<Optional<Http.Response>> approveAsync(ServiceInstance instance, String id) {
-        return CompletableFuture.supplyAsync(() -> HTTP.post(instance.url() + "/api/v1/rollbacks/" + id + "/approve",
+        return CompletableFuture.supplyAsync(() -> approver.post(instance.url() + "/api/v1/rollbacks/" + id + "/approve",
                 approval()), CLIENTS);
     }
 

@@ -1,12 +1,13 @@
 package dev.lifeguard.launcher.cli;
 
-import static dev.lifeguard.launcher.cli.CliSupport.firstSet;
 import static dev.lifeguard.launcher.cli.CliSupport.problem;
 import static dev.lifeguard.launcher.cli.RollbackServiceClient.encode;
 import static dev.lifeguard.launcher.cli.RollbackServiceClient.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -34,18 +35,22 @@ final class DecisionCommand {
               approve  answers an approval request (AWAITING_APPROVAL, or HELD): the rollback is executed
               reject   answers it no; --reason is required and told to the team
 
-              --by NAME  who answers, for the record and the team's chat (default: $LIFEGUARD_USER, else $USER)
+              --by NAME  who answers, for the record and the team's chat (default: $LIFEGUARD_USER, else $USER):
+                         the subject of the operator token the CLI signs; with LIFEGUARD_TOKEN set, its subject
+              show needs the role viewer, approve and reject operator (not team-scoped: on-call crosses teams)
               exit 0: done (approving an approved decision again is fine); 1: refused (unknown id, settled the other
               way) or rollback-service unreachable; 2: bad usage
             """;
 
     private final RollbackServiceClient rollbackService;
+    private final Credentials credentials;
     private final String defaultActor;
     private final PrintStream out;
     private final PrintStream err;
 
-    DecisionCommand(String rollbackUrl, String defaultActor, PrintStream out, PrintStream err) {
-        this.rollbackService = new RollbackServiceClient(rollbackUrl);
+    DecisionCommand(String rollbackUrl, Credentials credentials, String defaultActor, PrintStream out, PrintStream err) {
+        this.rollbackService = new RollbackServiceClient(rollbackUrl, credentials);
+        this.credentials = credentials;
         this.defaultActor = defaultActor;
         this.out = out;
         this.err = err;
@@ -54,8 +59,10 @@ final class DecisionCommand {
     /** @param args {@code show|approve|reject <id> [flags]} */
     int run(List<String> args) {
         CliArgs parsed;
+        String actor;
         try {
             parsed = parse(args);
+            actor = parsed.help() ? null : credentials.actor("--by", parsed.get("--by"), defaultActor);
         } catch (IllegalArgumentException e) {
             err.println("✗ " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -69,30 +76,29 @@ final class DecisionCommand {
         String id = parsed.positional().get(1);
         try {
             if (action.equals("show")) {
-                HttpResponse<String> response = rollbackService.get("/api/v1/rollbacks/" + encode(id));
+                HttpResponse<String> response = rollbackService.get("/api/v1/rollbacks/" + encode(id),
+                        new RollbackServiceClient.As(actor, Roles.VIEWER));
                 if (response.statusCode() != 200) {
                     throw new CommandFailed("rollback-service GET /api/v1/rollbacks/" + id + ": " + problem(response));
                 }
                 DecisionText.lines(json(response)).forEach(out::println);
                 return RollbackCommand.OK;
             }
-            return answer(action, id, parsed);
+            return answer(action, id, parsed, actor);
         } catch (CommandFailed failed) {
             err.println("✗ " + failed.getMessage());
             return RollbackCommand.FAILED;
         }
     }
 
-    private int answer(String action, String id, CliArgs args) {
-        String by = firstSet(args.get("--by"), defaultActor);
+    /** The actor is the token's subject: the body no longer names one. */
+    private int answer(String action, String id, CliArgs args, String by) {
         ObjectNode body = CliSupport.JSON.createObjectNode();
-        if (by != null) {
-            body.put("by", by);
-        }
         if (args.has("--reason")) {
             body.put("reason", args.get("--reason"));
         }
-        HttpResponse<String> response = rollbackService.post("/api/v1/rollbacks/" + encode(id) + "/" + action, body, by);
+        HttpResponse<String> response = rollbackService.post("/api/v1/rollbacks/" + encode(id) + "/" + action, body,
+                new RollbackServiceClient.As(by, Roles.OPERATOR));
         if (response.statusCode() != 200) {
             throw new CommandFailed("rollback-service refused to " + action + " " + id + ": " + problem(response));
         }

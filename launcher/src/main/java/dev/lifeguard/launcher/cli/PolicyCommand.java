@@ -9,6 +9,8 @@ import static dev.lifeguard.launcher.cli.RollbackServiceClient.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 
@@ -62,18 +64,24 @@ public final class PolicyCommand {
               delete     removes it: the service inherits from the environment again, the environment the defaults
               effective  the policy that decides for S in E, each value with where it comes from
 
-              --by NAME  who changes it, for the record (default: $LIFEGUARD_USER, else $USER)
+              --team T   set / delete a policy of team T as its operator (the token the CLI signs: role operator,
+                         team T); set stores team T in the policy. Without --team (and no "team" in --file) the
+                         policy is the platform's: set and delete need the role admin. get and effective: viewer
+              --by NAME  who changes it, for the record (default: $LIFEGUARD_USER, else $USER): the token's subject;
+                         with LIFEGUARD_TOKEN set, that token's subject
               exit 0: done; 1: refused by rollback-service (the field and why are printed) or unreachable; 2: bad usage
               LIFEGUARD_ROLLBACK_URL (default http://localhost:$LIFEGUARD_ROLLBACK_PORT, 8083) names rollback-service.
             """;
 
     private final RollbackServiceClient rollbackService;
+    private final Credentials credentials;
     private final String defaultActor;
     private final PrintStream out;
     private final PrintStream err;
 
-    PolicyCommand(String rollbackUrl, String defaultActor, PrintStream out, PrintStream err) {
-        this.rollbackService = new RollbackServiceClient(rollbackUrl);
+    PolicyCommand(String rollbackUrl, Credentials credentials, String defaultActor, PrintStream out, PrintStream err) {
+        this.rollbackService = new RollbackServiceClient(rollbackUrl, credentials);
+        this.credentials = credentials;
         this.defaultActor = defaultActor;
         this.out = out;
         this.err = err;
@@ -83,6 +91,7 @@ public final class PolicyCommand {
                                                 PrintStream out, PrintStream err) {
         return new PolicyCommand(
                 firstSet(environment.get(RollbackCommand.ROLLBACK_URL_VARIABLE), settings.serviceUrl(LifeguardService.ROLLBACK)),
+                Credentials.fromEnvironment(environment, settings.keysDirectory()),
                 firstSet(environment.get(RollbackCommand.USER_VARIABLE), environment.get("USER")), out, err);
     }
 
@@ -117,7 +126,7 @@ public final class PolicyCommand {
     }
 
     private int get(Request request) {
-        HttpResponse<String> response = rollbackService.get(request.path());
+        HttpResponse<String> response = rollbackService.get(request.path(), reader(request));
         if (response.statusCode() != 200) {
             throw new CommandFailed("rollback-service has no policy for " + request.scopeName() + ": " + problem(response));
         }
@@ -132,8 +141,8 @@ public final class PolicyCommand {
 
     private int set(Request request) {
         ObjectNode body = request.body();
-        String by = firstSet(request.args().get("--by"), defaultActor);
-        HttpResponse<String> response = rollbackService.put(request.path(), body, by);
+        String team = body.path("team").isTextual() ? body.path("team").asText() : null;
+        HttpResponse<String> response = rollbackService.put(request.path(), body, writer(request, team));
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             throw new CommandFailed("rollback-service refused the policy of " + request.scopeName() + ": "
                     + problem(response));
@@ -149,7 +158,7 @@ public final class PolicyCommand {
     }
 
     private int delete(Request request) {
-        HttpResponse<String> response = rollbackService.delete(request.path(), firstSet(request.args().get("--by"), defaultActor));
+        HttpResponse<String> response = rollbackService.delete(request.path(), writer(request, request.args().get("--team")));
         if (response.statusCode() != 204 && response.statusCode() != 200) {
             throw new CommandFailed("rollback-service did not delete the policy of " + request.scopeName() + ": "
                     + problem(response));
@@ -166,7 +175,7 @@ public final class PolicyCommand {
      */
     private int effective(Request request) {
         HttpResponse<String> response = rollbackService.get("/api/v1/policies/effective?service="
-                + encode(request.service()) + "&environment=" + encode(request.environment()));
+                + encode(request.service()) + "&environment=" + encode(request.environment()), reader(request));
         if (response.statusCode() != 200) {
             throw new CommandFailed("rollback-service did not give the effective policy of " + request.scopeName()
                     + ": " + problem(response));
@@ -176,9 +185,9 @@ public final class PolicyCommand {
             out.println(effective.toPrettyString());
             return OK;
         }
-        JsonNode environmentRow = storedOrNull("/api/v1/policies/environments/" + encode(request.environment()));
+        JsonNode environmentRow = storedOrNull("/api/v1/policies/environments/" + encode(request.environment()), request);
         JsonNode serviceRow = storedOrNull("/api/v1/policies/services/" + encode(request.service()) + "/environments/"
-                + encode(request.environment()));
+                + encode(request.environment()), request);
         out.println("effective policy of " + request.scopeName() + ": " + DecisionText.sources(effective.path("sources")));
         for (Map.Entry<String, String> field : EFFECTIVE_FIELDS.entrySet()) {
             String name = field.getKey();
@@ -192,6 +201,24 @@ public final class PolicyCommand {
             }
         }
         return OK;
+    }
+
+    /** Reading needs the role viewer; a team's policy is visible to its members only (--team). */
+    private RollbackServiceClient.As reader(Request request) {
+        String actor = credentials.actor("--by", request.args().get("--by"), defaultActor);
+        return request.args().has("--team")
+                ? new RollbackServiceClient.As(actor, Roles.VIEWER, request.args().get("--team"))
+                : new RollbackServiceClient.As(actor, Roles.VIEWER);
+    }
+
+    /**
+     * Changing a team's policy needs the role operator of that team, the platform's (no team) admin: the token the
+     * CLI signs says exactly that.
+     */
+    private RollbackServiceClient.As writer(Request request, String team) {
+        String actor = credentials.actor("--by", request.args().get("--by"), defaultActor);
+        return team == null ? new RollbackServiceClient.As(actor, Roles.ADMIN)
+                : new RollbackServiceClient.As(actor, Roles.OPERATOR, team);
     }
 
     private static String origin(String field, String fallback, Request request, JsonNode environmentRow,
@@ -219,8 +246,8 @@ public final class PolicyCommand {
     }
 
     /** A stored policy, or null when there is none (404). */
-    private JsonNode storedOrNull(String path) {
-        HttpResponse<String> response = rollbackService.get(path);
+    private JsonNode storedOrNull(String path, Request request) {
+        HttpResponse<String> response = rollbackService.get(path, reader(request));
         if (response.statusCode() == 404) {
             return null;
         }
@@ -357,10 +384,10 @@ public final class PolicyCommand {
                     default -> body.put(field, args.get(flag.getKey()));
                 }
             }
-            if (args.has("--by")) {
-                body.put("by", args.get("--by"));
+            if (args.has("--team")) {
+                body.put("team", args.get("--team"));
             }
-            if (body.isEmpty() || (body.size() == 1 && body.has("by"))) {
+            if (body.isEmpty() || (body.size() == 1 && body.has("team"))) {
                 throw new IllegalArgumentException("nothing to set: give --mode, another field flag or --file"
                         + " (./lifeguard policy delete removes a policy)");
             }
@@ -384,7 +411,7 @@ public final class PolicyCommand {
 
         private static Set<String> flags() {
             Set<String> flags = new java.util.HashSet<>(FIELD_FLAGS.keySet());
-            flags.addAll(Set.of("--environment", "--service", "--file", "--by", "--json"));
+            flags.addAll(Set.of("--environment", "--service", "--file", "--by", "--team", "--json"));
             return Set.copyOf(flags);
         }
     }

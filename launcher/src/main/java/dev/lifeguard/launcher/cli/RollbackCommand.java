@@ -10,6 +10,8 @@ import static dev.lifeguard.launcher.cli.CliSupport.seconds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 
@@ -47,6 +49,8 @@ public final class RollbackCommand {
     static final int USAGE = 2;
 
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
+    /** For the curl lines printed: every /api/v1 call needs a token. */
+    static final String VIEWER_HEADER = "-H \"Authorization: Bearer $(./lifeguard token --role viewer)\"";
     private static final int POST_ATTEMPTS = 3;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** Outside a terminal, a progress line every this often, besides one per change. */
@@ -64,7 +68,8 @@ public final class RollbackCommand {
               (--wait, default 60 s; 0: do not wait) for deploy-service's outcome.
 
               --to-version V       an earlier version that was not rolled back or flagged (default: the stable version)
-              --requested-by NAME  who asks, for the record and the team's chat (default: $LIFEGUARD_USER, else $USER)
+              --requested-by NAME  who asks, for the record and the team's chat (default: $LIFEGUARD_USER, else $USER):
+                                   the subject of the operator token the CLI signs (LIFEGUARD_TOKEN: its subject)
               --idempotency-key K  sent as Idempotency-Key (default: a new one per run); a CI job that may run the
                                    same step twice passes one of its own, e.g. "$GITHUB_RUN_ID-rollback"
 
@@ -77,6 +82,7 @@ public final class RollbackCommand {
     private final String rollbackUrl;
     private final String deployUrl;
     private final String defaultRequester;
+    private final Credentials credentials;
     private final PrintStream out;
     private final PrintStream err;
     private final Duration pollInterval;
@@ -87,11 +93,13 @@ public final class RollbackCommand {
      * @param pollInterval how often deploy-service is asked, and the base of the delay between attempts of the POST
      * @param interactive  whether {@code out} is a terminal: then the progress line is rewritten in place
      */
-    RollbackCommand(String rollbackUrl, String deployUrl, String defaultRequester, PrintStream out, PrintStream err,
+    RollbackCommand(String rollbackUrl, String deployUrl, Credentials credentials, String defaultRequester,
+                    PrintStream out, PrintStream err,
                     Duration pollInterval, boolean interactive) {
         this.rollbackUrl = baseUrl(ROLLBACK_URL_VARIABLE, rollbackUrl);
         this.deployUrl = baseUrl(DEPLOY_URL_VARIABLE, deployUrl);
         this.defaultRequester = defaultRequester;
+        this.credentials = credentials;
         this.out = out;
         this.err = err;
         this.pollInterval = pollInterval;
@@ -105,13 +113,14 @@ public final class RollbackCommand {
         return new RollbackCommand(
                 firstSet(environment.get(ROLLBACK_URL_VARIABLE), settings.serviceUrl(LifeguardService.ROLLBACK)),
                 firstSet(environment.get(DEPLOY_URL_VARIABLE), settings.serviceUrl(LifeguardService.DEPLOY)),
-                requester, out, err, Duration.ofSeconds(1), System.console() != null);
+                Credentials.fromEnvironment(environment, settings.keysDirectory()), requester, out, err,
+                Duration.ofSeconds(1), System.console() != null);
     }
 
     /** @param args what follows {@code rollback} on the command line */
     public int run(List<String> args) {
         if (!args.isEmpty() && DecisionCommand.ACTIONS.contains(args.get(0))) {
-            return new DecisionCommand(rollbackUrl, defaultRequester, out, err).run(args);
+            return new DecisionCommand(rollbackUrl, credentials, defaultRequester, out, err).run(args);
         }
         Options options;
         try {
@@ -125,9 +134,15 @@ public final class RollbackCommand {
             out.print(USAGE_TEXT);
             return OK;
         }
-        String requestedBy = options.requestedBy() != null ? options.requestedBy() : defaultRequester;
         String idempotencyKey = options.idempotencyKey() != null ? options.idempotencyKey() : UUID.randomUUID().toString();
 
+        String requestedBy;
+        try {
+            requestedBy = credentials.actor("--requested-by", options.requestedBy(), defaultRequester);
+        } catch (IllegalArgumentException e) {
+            err.println("✗ " + e.getMessage());
+            return USAGE;
+        }
         JsonNode decision;
         try {
             decision = requestRollback(options, requestedBy, idempotencyKey);
@@ -142,10 +157,17 @@ public final class RollbackCommand {
                 + " (deployment " + decision.path("deploymentId").asText() + ")");
         out.println("  reason: " + decision.path("reason").asText());
         if (options.waitFor().isZero()) {
-            out.println("  not waiting for the outcome; follow it with: curl '" + rollbacksQuery(options) + "'");
+            out.println("  not waiting for the outcome; follow it with: curl " + VIEWER_HEADER + " '"
+                    + rollbacksQuery(options) + "'");
             return OK;
         }
-        return awaitOutcome(id, options);
+        try {
+            return awaitOutcome(id, options, requestedBy);
+        } catch (Refused refused) {
+            endProgressLine();
+            err.println("✗ " + refused.getMessage());
+            return FAILED;
+        }
     }
 
     // --- the request -----------------------------------------------------------------------------------------
@@ -159,14 +181,13 @@ public final class RollbackCommand {
         if (options.toVersion() != null) {
             body.put("toVersion", options.toVersion());
         }
-        if (requestedBy != null) {
-            body.put("requestedBy", requestedBy);
-        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(rollbackUrl + "/api/v1/rollbacks"))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
+                // who asks is the token's subject: the body no longer names one
+                .header("Authorization", credentials.authorization(requestedBy, Roles.OPERATOR))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
         for (int attempt = 1; ; attempt++) {
@@ -175,6 +196,11 @@ public final class RollbackCommand {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201 || response.statusCode() == 200) {
                     return json(response.body());
+                }
+                String unauthorized = credentials.explainRefusal(response.statusCode(),
+                        "rollback-service POST /api/v1/rollbacks", problem(response), Roles.OPERATOR);
+                if (unauthorized != null) {
+                    throw new Refused(unauthorized);
                 }
                 if (!retriable(response.statusCode())) {
                     throw new Refused("rollback-service refused the rollback: " + problem(response));
@@ -207,7 +233,7 @@ public final class RollbackCommand {
     // --- the wait ----------------------------------------------------------------------------------------------
 
     /** Polls deploy-service until the rollback has a final outcome or the wait is over. */
-    private int awaitOutcome(String id, Options options) {
+    private int awaitOutcome(String id, Options options, String reader) {
         long start = System.nanoTime();
         long deadline = start + options.waitFor().toNanos();
         String shown = null;
@@ -216,7 +242,7 @@ public final class RollbackCommand {
         JsonNode rollback = null;
         while (true) {
             try {
-                rollback = findRollback(id, options);
+                rollback = findRollback(id, options, reader);
                 lastError = null;
             } catch (PollFailed e) {
                 lastError = e.getMessage();
@@ -247,9 +273,11 @@ public final class RollbackCommand {
         }
     }
 
-    private JsonNode findRollback(String id, Options options) {
+    /** @throws Refused when deploy-service refuses the token: asking again would not help */
+    private JsonNode findRollback(String id, Options options, String reader) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(rollbacksQuery(options) + "&limit=100"))
-                .timeout(REQUEST_TIMEOUT).header("Accept", "application/json").GET().build();
+                .timeout(REQUEST_TIMEOUT).header("Accept", "application/json")
+                .header("Authorization", credentials.authorization(reader, Roles.VIEWER)).GET().build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -258,6 +286,11 @@ public final class RollbackCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PollFailed("interrupted");
+        }
+        String unauthorized = credentials.explainRefusal(response.statusCode(), "deploy-service GET /api/v1/rollbacks",
+                problem(response), Roles.VIEWER);
+        if (unauthorized != null) {
+            throw new Refused(unauthorized);
         }
         if (response.statusCode() != 200) {
             throw new PollFailed("it answered " + problem(response));
@@ -297,7 +330,8 @@ public final class RollbackCommand {
                 out.println("✓ Accepted" + executorOf(rollback) + (detail.isEmpty() ? "" : ": " + detail));
                 out.println("  Waiting for your CD tool: the rollback is complete when CI reports service.rolledback"
                         + " for it, or when it is confirmed with");
-                out.println("    curl -X POST " + deployUrl + "/api/v1/rollbacks/" + id + "/complete");
+                out.println("    curl -X POST -H \"Authorization: Bearer $(./lifeguard token --role operator)\" "
+                        + deployUrl + "/api/v1/rollbacks/" + id + "/complete");
                 return OK;
             }
             case "FAILED" -> {
@@ -321,9 +355,10 @@ public final class RollbackCommand {
         if (lastError != null) {
             err.println("  - deploy-service at " + deployUrl + " (" + DEPLOY_URL_VARIABLE + "): " + lastError);
         }
-        err.println("  - curl '" + rollbacksQuery(options) + "'");
-        err.println("  - curl '" + rollbackUrl + "/api/v1/rollbacks/" + id + "' (rollback-service's decision)");
-        err.println("  - that rollback-service published it (curl " + rollbackUrl + "/api/v1/outbox lists what waits)"
+        err.println("  - curl " + VIEWER_HEADER + " '" + rollbacksQuery(options) + "'");
+        err.println("  - curl " + VIEWER_HEADER + " '" + rollbackUrl + "/api/v1/rollbacks/" + id + "' (rollback-service's decision)");
+        err.println("  - that rollback-service published it (curl " + VIEWER_HEADER + " " + rollbackUrl
+                + "/api/v1/outbox lists what waits)"
                 + " and deploy-service consumes lifeguard.rollbacks (./lifeguard logs deploy)");
         return NO_OUTCOME;
     }

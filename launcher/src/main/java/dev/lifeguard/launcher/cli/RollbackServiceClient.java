@@ -4,6 +4,7 @@ import static dev.lifeguard.launcher.cli.CliSupport.abbreviate;
 import static dev.lifeguard.launcher.cli.CliSupport.describe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.auth.Credentials;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,40 +15,47 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** JSON calls to rollback-service for the policy and decision commands; an unreachable service is a clear error. */
+/**
+ * JSON calls to rollback-service for the policy and decision commands, each with a bearer token for the role it
+ * needs; an unreachable service, and a refused token (401 / 403: what is needed, how to get it), are clear errors.
+ */
 final class RollbackServiceClient {
 
-    /** Who acts, for rollback-service's record when the body does not say ({@code by}). */
-    static final String USER_HEADER = "X-Lifeguard-User";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
+    /** Who calls, with which role and for which teams: what the token says. */
+    record As(String subject, String role, String... teams) {
+    }
+
     private final String baseUrl;
+    private final Credentials credentials;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    RollbackServiceClient(String baseUrl) {
+    RollbackServiceClient(String baseUrl, Credentials credentials) {
         this.baseUrl = CliSupport.baseUrl(RollbackCommand.ROLLBACK_URL_VARIABLE, baseUrl);
+        this.credentials = credentials;
     }
 
     String baseUrl() {
         return baseUrl;
     }
 
-    HttpResponse<String> get(String path) {
-        return send(request(path).GET().build());
+    HttpResponse<String> get(String path, As as) {
+        return send(request(path, as).GET().build(), as);
     }
 
-    HttpResponse<String> delete(String path, String user) {
-        return send(withUser(request(path), user).DELETE().build());
+    HttpResponse<String> delete(String path, As as) {
+        return send(request(path, as).DELETE().build(), as);
     }
 
-    HttpResponse<String> put(String path, JsonNode body, String user) {
-        return send(withUser(request(path), user).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    HttpResponse<String> put(String path, JsonNode body, As as) {
+        return send(request(path, as).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(), as);
     }
 
-    HttpResponse<String> post(String path, JsonNode body, String user) {
-        return send(withUser(request(path), user).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    HttpResponse<String> post(String path, JsonNode body, As as) {
+        return send(request(path, as).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), as);
     }
 
     /** The body as JSON; anything else is a failure naming what was asked. */
@@ -64,18 +72,16 @@ final class RollbackServiceClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(String path, As as) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json, application/problem+json");
+                .header("Accept", "application/json, application/problem+json")
+                .header("Authorization", credentials.authorization(as.subject(), as.role(), as.teams()));
     }
 
-    private static HttpRequest.Builder withUser(HttpRequest.Builder request, String user) {
-        return user == null || user.isBlank() ? request : request.header(USER_HEADER, user);
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
+    private HttpResponse<String> send(HttpRequest request, As as) {
+        HttpResponse<String> response;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new CommandFailed("cannot reach rollback-service at " + baseUrl + " (" + describe(e)
                     + "). Is Lifeguard running (./lifeguard status)? Set " + RollbackCommand.ROLLBACK_URL_VARIABLE
@@ -84,5 +90,11 @@ final class RollbackServiceClient {
             Thread.currentThread().interrupt();
             throw new CommandFailed("interrupted while asking rollback-service");
         }
+        String refused = credentials.explainRefusal(response.statusCode(), "rollback-service " + request.method() + " "
+                + request.uri().getRawPath(), CliSupport.problem(response), as.role(), as.teams());
+        if (refused != null) {
+            throw new CommandFailed(refused);
+        }
+        return response;
     }
 }

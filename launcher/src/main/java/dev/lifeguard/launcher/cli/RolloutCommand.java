@@ -2,6 +2,8 @@ package dev.lifeguard.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 
@@ -55,19 +57,24 @@ public final class RolloutCommand {
               abort     all traffic back to the stable version; --reason is required
               override  releases a deployment GATED for lack of test evidence; --reason is required and recorded
 
-              --by NAME      who acts, for the record and the team's chat (default: $LIFEGUARD_USER, else $USER)
+              --by NAME      who acts, for the record and the team's chat (default: $LIFEGUARD_USER, else $USER):
+                             the subject of the token the CLI signs (LIFEGUARD_TOKEN: its subject)
+              status and watch need the role viewer; the other actions operator (not team-scoped)
               --wait SECONDS how long watch follows the rollout (default 1800)
               LIFEGUARD_DEPLOY_URL (default http://localhost:$LIFEGUARD_DEPLOY_PORT, 8081) names deploy-service.
             """;
 
     private final String deployUrl;
     private final String defaultActor;
+    private final Credentials credentials;
     private final PrintStream out;
     private final PrintStream err;
     private final Duration pollInterval;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    RolloutCommand(String deployUrl, String defaultActor, PrintStream out, PrintStream err, Duration pollInterval) {
+    RolloutCommand(String deployUrl, Credentials credentials, String defaultActor, PrintStream out, PrintStream err,
+                   Duration pollInterval) {
+        this.credentials = credentials;
         this.deployUrl = baseUrl(RollbackCommand.DEPLOY_URL_VARIABLE, deployUrl);
         this.defaultActor = defaultActor;
         this.out = out;
@@ -79,6 +86,7 @@ public final class RolloutCommand {
                                                  PrintStream out, PrintStream err) {
         return new RolloutCommand(
                 firstSet(environment.get(RollbackCommand.DEPLOY_URL_VARIABLE), settings.serviceUrl(LifeguardService.DEPLOY)),
+                Credentials.fromEnvironment(environment, settings.keysDirectory()),
                 firstSet(environment.get(RollbackCommand.USER_VARIABLE), environment.get("USER")), out, err,
                 Duration.ofSeconds(1));
     }
@@ -86,8 +94,10 @@ public final class RolloutCommand {
     /** @param args what follows {@code rollout} on the command line */
     public int run(List<String> args) {
         Options options;
+        String actor;
         try {
             options = Options.parse(args);
+            actor = options.help() ? null : credentials.actor("--by", options.by(), defaultActor);
         } catch (IllegalArgumentException e) {
             err.println("✗ " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -100,11 +110,11 @@ public final class RolloutCommand {
         try {
             return switch (options.action()) {
                 case "status" -> {
-                    print(get(options.deploymentId()));
+                    print(get(options.deploymentId(), actor));
                     yield OK;
                 }
-                case "watch" -> watch(options);
-                default -> act(options);
+                case "watch" -> watch(options, actor);
+                default -> act(options, actor);
             };
         } catch (Refused refused) {
             err.println("✗ " + refused.getMessage());
@@ -112,14 +122,11 @@ public final class RolloutCommand {
         }
     }
 
-    private int act(Options options) {
+    /** The actor is the token's subject: the body no longer names one. */
+    private int act(Options options, String by) {
         ObjectNode body = JSON.createObjectNode();
         if (options.reason() != null) {
             body.put("reason", options.reason());
-        }
-        String by = options.by() != null ? options.by() : defaultActor;
-        if (by != null) {
-            body.put("by", by);
         }
         if (options.full()) {
             body.put("full", true);
@@ -128,24 +135,25 @@ public final class RolloutCommand {
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
+                .header("Authorization", credentials.authorization(by, Roles.OPERATOR))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
-        HttpResponse<String> response = send(request);
+        HttpResponse<String> response = send(request, Roles.OPERATOR);
         if (response.statusCode() / 100 != 2) {
             throw new Refused("deploy-service refused " + options.action() + " of " + options.deploymentId() + ": "
                     + problem(response));
         }
         out.println("✓ " + options.action() + " " + options.deploymentId() + (by != null ? " (by " + by + ")" : ""));
-        print(get(options.deploymentId()));
+        print(get(options.deploymentId(), by));
         return OK;
     }
 
     /** Prints one line per change of phase, step or weight until the rollout ends, pauses or the wait is over. */
-    private int watch(Options options) {
+    private int watch(Options options, String reader) {
         long deadline = System.nanoTime() + options.waitFor().toNanos();
         String shown = null;
         while (true) {
-            JsonNode deployment = get(options.deploymentId());
+            JsonNode deployment = get(options.deploymentId(), reader);
             String line = progressLine(deployment);
             if (!line.equals(shown)) {
                 out.println("  " + line);
@@ -221,10 +229,11 @@ public final class RolloutCommand {
         };
     }
 
-    private JsonNode get(String deploymentId) {
+    private JsonNode get(String deploymentId, String reader) {
         HttpRequest request = HttpRequest.newBuilder(deploymentUri(deploymentId, "")).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = send(request);
+                .header("Accept", "application/json")
+                .header("Authorization", credentials.authorization(reader, Roles.VIEWER)).GET().build();
+        HttpResponse<String> response = send(request, Roles.VIEWER);
         if (response.statusCode() != 200) {
             throw new Refused("deploy-service GET /api/v1/deployments/" + deploymentId + ": " + problem(response));
         }
@@ -235,9 +244,11 @@ public final class RolloutCommand {
         }
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    /** @throws Refused also when deploy-service refuses the token (401 / 403): what it needs, how to get it */
+    private HttpResponse<String> send(HttpRequest request, String role) {
+        HttpResponse<String> response;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Refused("cannot reach deploy-service at " + deployUrl + " (" + describe(e)
                     + "). Is Lifeguard running (./lifeguard status)? Set " + RollbackCommand.DEPLOY_URL_VARIABLE
@@ -246,6 +257,12 @@ public final class RolloutCommand {
             Thread.currentThread().interrupt();
             throw new Refused("interrupted while asking deploy-service");
         }
+        String refused = credentials.explainRefusal(response.statusCode(), "deploy-service " + request.method() + " "
+                + request.uri().getRawPath(), problem(response), role);
+        if (refused != null) {
+            throw new Refused(refused);
+        }
+        return response;
     }
 
     private URI deploymentUri(String deploymentId, String suffix) {

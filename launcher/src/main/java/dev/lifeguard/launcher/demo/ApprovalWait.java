@@ -1,6 +1,8 @@
 package dev.lifeguard.launcher.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.cli.DecisionText;
 
 import java.io.BufferedReader;
@@ -52,6 +54,7 @@ final class ApprovalWait {
     }
 
     private final Rest rest;
+    private final Credentials credentials;
     private final String rollbackServiceUrl;
     private final String decisionId;
     private final StepLog log;
@@ -71,10 +74,12 @@ final class ApprovalWait {
      * @param bound            how long past the approval deadline rollback-service may take to settle it
      * @param idle             waits between polls (the demo reads its topics meanwhile)
      */
-    ApprovalWait(Rest rest, String rollbackServiceUrl, String decisionId, StepLog log, BufferedReader terminal,
+    ApprovalWait(Rest rest, Credentials credentials, String rollbackServiceUrl, String decisionId, StepLog log,
+                 BufferedReader terminal,
                  String person, Duration selfApproveAfter, Duration progressEvery, Duration bound,
                  Consumer<Duration> idle, Duration poll) {
-        this.rest = rest;
+        this.rest = rest.as(credentials, person, Roles.VIEWER);
+        this.credentials = credentials;
         this.rollbackServiceUrl = rollbackServiceUrl;
         this.decisionId = decisionId;
         this.log = log;
@@ -92,9 +97,10 @@ final class ApprovalWait {
         String base = rollbackServiceUrl + "/api/v1/rollbacks/" + encode(id);
         List<String> lines = new ArrayList<>();
         lines.add("answer it from another terminal:");
-        lines.add("  curl -X POST " + base + "/approve -H 'Content-Type: application/json' -d '{\"by\":\"you\"}'");
-        lines.add("  curl -X POST " + base + "/reject -H 'Content-Type: application/json'"
-                + " -d '{\"by\":\"you\",\"reason\":\"why\"}'");
+        String token = "-H \"Authorization: Bearer $(./lifeguard token --role operator --subject you)\"";
+        lines.add("  curl -X POST " + base + "/approve " + token + " -H 'Content-Type: application/json' -d '{}'");
+        lines.add("  curl -X POST " + base + "/reject " + token + " -H 'Content-Type: application/json'"
+                + " -d '{\"reason\":\"why\"}'");
         lines.add("  ./lifeguard rollback approve " + id + " --by you");
         lines.add("  ./lifeguard rollback reject " + id + " --by you --reason \"why\"");
         if (interactive) {
@@ -241,17 +247,17 @@ final class ApprovalWait {
      * the other way first: 409) is shown and the wait goes on: the next poll tells how it was settled.
      */
     private Outcome answer(String action, String by, String reason) {
+        // who answers is the operator token's subject: the body no longer names one
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("by", by);
         body.put("reason", reason);
         String url = decisionUrl() + "/" + action;
-        Rest.Response response = rest.post(url, Rest.toJson(body), Map.of("Content-Type", "application/json",
-                "X-Lifeguard-User", by));
+        Rest.Response response = rest.as(credentials, by, Roles.OPERATOR).post(url, Rest.toJson(body),
+                Map.of("Content-Type", "application/json"));
         if (response.status() != 200) {
             log.step("POST " + url + " → " + response.status() + ": " + problem(response.body()));
             return null;
         }
-        log.step("POST " + url + " {by: " + by + ", reason: \"" + reason + "\"} → 200");
+        log.step("POST " + url + " as " + by + " (operator token) {reason: \"" + reason + "\"} → 200");
         return settled(Rest.json(response.body()), DEMO_OPERATOR.equals(by));
     }
 

@@ -1,6 +1,9 @@
 package dev.lifeguard.launcher.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.LocalKeys;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.cli.DecisionText;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
@@ -107,7 +110,12 @@ public final class Demo {
     private final DemoOptions options;
     private final String service;
     private final StepLog log;
-    private final Rest rest = new Rest();
+    /** Who the demo acts as: the platform's admin sets up and tears down, CI reports, everybody reads. */
+    static final String DEMO_SUBJECT = "lifeguard-demo";
+    private Credentials credentials;
+    private Rest admin;
+    private Rest ci;
+    private Rest viewer;
     private final List<Seen> seen = new ArrayList<>();
     private final Map<String, JsonNode> notificationsByAbout = new HashMap<>();
     private final List<PendingChat> pendingChats = new ArrayList<>();
@@ -141,6 +149,19 @@ public final class Demo {
         this.log = new StepLog(out, System::nanoTime);
     }
 
+    /**
+     * The demo's tokens, signed with the platform's local key: admin for the target, the subscription and the
+     * approval policy (the demo's objects belong to no team, so they are the platform's), ci for what CI reports,
+     * viewer for every read; each with the subject {@value #DEMO_SUBJECT}, the actor the services record.
+     */
+    private void signTokens() {
+        credentials = Credentials.signedWith(LocalKeys.ensure(settings.keysDirectory()));
+        Rest plain = new Rest();
+        admin = plain.as(credentials, DEMO_SUBJECT, Roles.ADMIN);
+        ci = plain.as(credentials, DEMO_SUBJECT, Roles.CI);
+        viewer = plain.as(credentials, DEMO_SUBJECT, Roles.VIEWER);
+    }
+
     /** {@code checkout-} and four random letters or digits, so that every run has its own history. */
     public static String randomServiceName(Random random) {
         StringBuilder name = new StringBuilder("checkout-");
@@ -151,6 +172,7 @@ public final class Demo {
     }
 
     public Result run() {
+        signTokens();
         log.plain("Lifeguard demo: " + service + " " + BAD_VERSION + " goes bad in " + ENVIRONMENT
                 + (options.approval() ? "; the platform asks a person before it rolls back: you.\n"
                 : "; watch the platform roll it back.\n"));
@@ -174,7 +196,7 @@ public final class Demo {
             configureTarget(rollbackReceiver.url());
             targetConfigured = true;
             if (options.approval()) {
-                ApprovalPolicy policy = new ApprovalPolicy(rest, settings.serviceUrl(LifeguardService.ROLLBACK), service,
+                ApprovalPolicy policy = new ApprovalPolicy(admin, settings.serviceUrl(LifeguardService.ROLLBACK), service,
                         ENVIRONMENT);
                 storeApprovalPolicy(policy);
                 approvalPolicy = policy;
@@ -244,7 +266,7 @@ public final class Demo {
         body.put("team", TEAM);
         body.put("services", List.of(service));
         body.put("channel", Map.of("type", "webhook", "url", webhookUrl));
-        JsonNode subscription = Rest.expect(rest.post(url(LifeguardService.NOTIFY, "/api/v1/subscriptions"), body), 201,
+        JsonNode subscription = Rest.expect(admin.post(url(LifeguardService.NOTIFY, "/api/v1/subscriptions"), body), 201,
                 "notify-service POST /api/v1/subscriptions");
         String id = subscription.path("id").asText();
         log.step("subscribed team " + TEAM + " to " + service + " with a webhook channel (subscription " + id + ")");
@@ -253,7 +275,7 @@ public final class Demo {
 
     private void unsubscribe(String subscriptionId) {
         try {
-            rest.delete(url(LifeguardService.NOTIFY, "/api/v1/subscriptions/" + encode(subscriptionId)));
+            admin.delete(url(LifeguardService.NOTIFY, "/api/v1/subscriptions/" + encode(subscriptionId)));
         } catch (DemoFailure e) {
             log.plain("(could not delete the demo's subscription " + subscriptionId + ": " + e.getMessage() + ")");
         }
@@ -265,7 +287,7 @@ public final class Demo {
         body.put("executor", "webhook");
         body.put("webhook", Map.of("url", rollbackUrl, "secret", rollbackSecret));
         body.put("redeployStrategy", canaryStrategy());
-        Rest.Response response = rest.put(url(LifeguardService.DEPLOY, targetPath()), body);
+        Rest.Response response = admin.put(url(LifeguardService.DEPLOY, targetPath()), body);
         if (response.status() == 400 && response.body().contains("allow-private-network")) {
             throw new DemoFailure("deploy-service refuses the demo's rollback webhook on 127.0.0.1: it was started"
                     + " without LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK=true, which ./lifeguard up sets; restart it"
@@ -316,13 +338,13 @@ public final class Demo {
         }
         log.step("bad metric → approval request: " + TimeUnit.NANOSECONDS.toMillis(requested.nanos() - lastBadSampleNanos)
                 + " ms; rollback-service asks before it rolls back (GET /api/v1/rollbacks/" + id + "):");
-        JsonNode decision = Rest.expect(rest.get(url(LifeguardService.ROLLBACK, "/api/v1/rollbacks/" + encode(id)),
+        JsonNode decision = Rest.expect(viewer.get(url(LifeguardService.ROLLBACK, "/api/v1/rollbacks/" + encode(id)),
                 "application/json"), 200, "rollback-service GET /api/v1/rollbacks/" + id);
         log.detail("   " + String.join("\n   ", DecisionText.lines(decision)));
         Console console = terminal();
         log.detail("   " + String.join("\n   ", ApprovalWait.instructions(settings.serviceUrl(LifeguardService.ROLLBACK),
                 id, console != null, options.approvalWait())));
-        ApprovalWait.Outcome outcome = new ApprovalWait(rest, settings.serviceUrl(LifeguardService.ROLLBACK), id, log,
+        ApprovalWait.Outcome outcome = new ApprovalWait(new Rest(), credentials, settings.serviceUrl(LifeguardService.ROLLBACK), id, log,
                 console == null ? null : new BufferedReader(console.reader()), operator(),
                 options.approvalWait(), APPROVAL_PROGRESS_EVERY, stepTimeout, this::pump, Duration.ofMillis(500)).await();
         log.step(settledText(outcome));
@@ -410,7 +432,7 @@ public final class Demo {
     private String deployFixWithoutTests(String incidentId) {
         Map<String, Object> body = deploymentBody(FIX_VERSION);
         body.put("fixes", List.of(incidentId));
-        JsonNode deployment = Rest.expect(rest.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 202,
+        JsonNode deployment = Rest.expect(ci.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 202,
                 "deploy-service POST /api/v1/deployments (the fix, without test evidence)");
         String id = deployment.path("id").asText();
         log.step("POST /api/v1/deployments " + service + " " + FIX_VERSION + " fixes " + incidentId + ", no tests → 202, "
@@ -514,7 +536,7 @@ public final class Demo {
 
     /** deploy-service's view of the rollout: every step with its analysis verdict. */
     private void showRollout(String deploymentId) {
-        JsonNode deployment = Rest.expect(rest.get(url(LifeguardService.DEPLOY, "/api/v1/deployments/"
+        JsonNode deployment = Rest.expect(viewer.get(url(LifeguardService.DEPLOY, "/api/v1/deployments/"
                 + encode(deploymentId)), "application/json"), 200, "deploy-service GET /api/v1/deployments/" + deploymentId);
         JsonNode rollout = deployment.path("rollout");
         log.step("GET /api/v1/deployments/" + deploymentId + ": " + FIX_VERSION + " " + deployment.path("status").asText("?")
@@ -533,7 +555,7 @@ public final class Demo {
         long deadline = System.nanoTime() + stepTimeout.toNanos();
         String lastAnswer = "";
         while (System.nanoTime() < deadline) {
-            Rest.Response response = rest.get(url, "application/json");
+            Rest.Response response = viewer.get(url, "application/json");
             lastAnswer = response.status() + " " + response.body();
             if (response.status() == 200) {
                 for (JsonNode fix : Rest.json(response.body()).path("fixes")) {
@@ -555,7 +577,7 @@ public final class Demo {
 
     private void forgetTarget() {
         try {
-            Rest.Response response = rest.delete(url(LifeguardService.DEPLOY, targetPath()));
+            Rest.Response response = admin.delete(url(LifeguardService.DEPLOY, targetPath()));
             if (response.status() != 204 && response.status() != 404) {
                 log.plain("(could not delete the demo's target " + service + "/" + ENVIRONMENT + ": "
                         + response.status() + " " + response.body() + ")");
@@ -614,7 +636,7 @@ public final class Demo {
 
     private void deployGoodVersionByRest() {
         Map<String, Object> body = deploymentBody(GOOD_VERSION);
-        JsonNode deployment = Rest.expect(rest.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 201,
+        JsonNode deployment = Rest.expect(ci.post(url(LifeguardService.DEPLOY, "/api/v1/deployments"), body), 201,
                 "deploy-service POST /api/v1/deployments");
         log.step("POST /api/v1/deployments " + service + " " + GOOD_VERSION + " → 201, deployment "
                 + deployment.path("id").asText());
@@ -687,7 +709,7 @@ public final class Demo {
             sample.put("timestamp", nextSampleTime().toString());
             samples.add(sample);
         }
-        JsonNode answer = Rest.expect(rest.post(url(LifeguardService.MONITOR, "/api/v1/metrics"), samples), 202,
+        JsonNode answer = Rest.expect(ci.post(url(LifeguardService.MONITOR, "/api/v1/metrics"), samples), 202,
                 "monitor-service POST /api/v1/metrics");
         log.step("POST /api/v1/metrics " + METRIC + " " + values.stream().map(String::valueOf)
                 .collect(Collectors.joining(", ")) + " for " + version + " (" + verdict + ") → 202, accepted "
@@ -753,7 +775,7 @@ public final class Demo {
     }
 
     private void checkDeployState() {
-        JsonNode state = Rest.expect(rest.get(url(LifeguardService.DEPLOY, "/api/v1/services/" + encode(service)
+        JsonNode state = Rest.expect(viewer.get(url(LifeguardService.DEPLOY, "/api/v1/services/" + encode(service)
                 + "/environments/" + ENVIRONMENT), "application/json"), 200, "deploy-service GET environment state");
         String current = state.path("currentVersion").asText("?");
         log.step("deploy-service says " + service + " in " + ENVIRONMENT + " runs " + current + " (stableVersion "
@@ -771,7 +793,7 @@ public final class Demo {
         long deadline = System.nanoTime() + stepTimeout.toNanos();
         String lastAnswer = "";
         while (System.nanoTime() < deadline) {
-            Rest.Response response = rest.get(url, "application/json");
+            Rest.Response response = viewer.get(url, "application/json");
             lastAnswer = response.status() + " " + response.body();
             if (response.status() == 200) {
                 for (JsonNode incident : Rest.json(response.body())) {
@@ -795,7 +817,7 @@ public final class Demo {
 
     private String showPostmortem(JsonNode incident) {
         String id = incident.path("id").asText();
-        Rest.Response response = rest.get(url(LifeguardService.POSTMORTEM, "/api/v1/incidents/" + encode(id)
+        Rest.Response response = viewer.get(url(LifeguardService.POSTMORTEM, "/api/v1/incidents/" + encode(id)
                 + "/postmortem"), "text/markdown");
         if (response.status() != 200) {
             throw new DemoFailure("postmortem-service GET /api/v1/incidents/" + id + "/postmortem answered "

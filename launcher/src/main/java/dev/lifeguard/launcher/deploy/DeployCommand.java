@@ -1,6 +1,8 @@
 package dev.lifeguard.launcher.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import dev.lifeguard.launcher.demo.DemoFailure;
 import dev.lifeguard.launcher.demo.Rest;
 import dev.lifeguard.launcher.platform.LifeguardService;
@@ -44,20 +46,21 @@ public final class DeployCommand {
     private final PrintStream err;
     private final boolean interactive;
     private final Duration pollInterval;
-    private final Rest rest = new Rest();
+    private final Credentials credentials;
 
     /**
      * @param localDeployUrl the local platform's deploy-service, used when {@code LIFEGUARD_DEPLOY_URL} is not set
      * @param interactive    output goes to a terminal: progress rewrites one line
      */
-    public DeployCommand(Map<String, String> environment, String localDeployUrl, PrintStream out, PrintStream err,
-                         boolean interactive) {
-        this(environment, localDeployUrl, out, err, interactive, DEFAULT_POLL_INTERVAL);
+    public DeployCommand(Map<String, String> environment, Credentials credentials, String localDeployUrl,
+                         PrintStream out, PrintStream err, boolean interactive) {
+        this(environment, credentials, localDeployUrl, out, err, interactive, DEFAULT_POLL_INTERVAL);
     }
 
-    DeployCommand(Map<String, String> environment, String localDeployUrl, PrintStream out, PrintStream err,
-                  boolean interactive, Duration pollInterval) {
+    DeployCommand(Map<String, String> environment, Credentials credentials, String localDeployUrl, PrintStream out,
+                  PrintStream err, boolean interactive, Duration pollInterval) {
         this.environment = environment;
+        this.credentials = credentials;
         this.localDeployUrl = localDeployUrl;
         this.out = out;
         this.err = err;
@@ -83,13 +86,18 @@ public final class DeployCommand {
                 + options.environment() + " (event " + eventId + ", CI source '" + target.source() + "') to "
                 + target.url() + EVENTS_PATH);
 
+        // reporting a deployment needs the role ci; the person (or CI job) running this is the actor
+        String actor = credentials.actor("--by", null, firstNonBlank(value("LIFEGUARD_USER"), value("USER")));
         Rest.Response answer;
         try {
-            answer = rest.post(target.url() + EVENTS_PATH, body, Map.of(
+            answer = new Rest().as(credentials, actor, Roles.CI).post(target.url() + EVENTS_PATH, body, Map.of(
                     "Content-Type", "application/json",
                     "X-Lifeguard-Source", target.source(),
                     "X-Lifeguard-Delivery", eventId,
                     CiSignature.HEADER, CiSignature.header(target.secret(), Instant.now(), body)));
+        } catch (Rest.Unauthorized e) {
+            err.println("✗ " + e.getMessage());
+            return FAILED;
         } catch (DemoFailure e) {
             err.println("✗ cannot reach deploy-service at " + target.url() + ": " + rootCause(e));
             err.println(target.local() ? "  Is Lifeguard running? Start it with ./lifeguard up (or set "
@@ -105,7 +113,16 @@ public final class DeployCommand {
         if (options.waitFor().isZero()) {
             return OK;
         }
-        return awaitVersion(target, options);
+        try {
+            return awaitVersion(target, options, new Rest().as(credentials, actor, Roles.VIEWER));
+        } catch (Rest.Unauthorized e) {
+            err.println("\n✗ " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private static String firstNonBlank(String first, String second) {
+        return first != null ? first : second;
     }
 
     /** Where to send and how to sign. */
@@ -178,7 +195,7 @@ public final class DeployCommand {
     }
 
     /** Polls the environment view until it shows the version or the wait is over. */
-    private int awaitVersion(Target target, DeployOptions options) {
+    private int awaitVersion(Target target, DeployOptions options, Rest rest) {
         String url = target.url() + "/api/v1/services/" + encode(options.service()) + "/environments/"
                 + encode(options.environment());
         long start = System.nanoTime();
@@ -199,6 +216,8 @@ public final class DeployCommand {
                 } else if (response.status() != 404) {
                     lastSeen = "deploy-service answered " + response.status();
                 }
+            } catch (Rest.Unauthorized e) {
+                throw e;
             } catch (DemoFailure e) {
                 lastSeen = "deploy-service did not answer: " + rootCause(e);
             }

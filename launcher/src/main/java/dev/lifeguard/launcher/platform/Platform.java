@@ -1,5 +1,8 @@
 package dev.lifeguard.launcher.platform;
 
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.LocalKeys;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,6 +91,14 @@ public final class Platform implements AutoCloseable {
      */
     public static Platform attach(PlatformSettings settings, Consumer<String> progress) {
         return new Platform(settings, List.of(), progress);
+    }
+
+    /**
+     * Tokens this platform's services accept: signed with its local key ({@code <home>/keys/}, created when
+     * missing), one per role and subject asked for.
+     */
+    public Credentials credentials() {
+        return Credentials.signedWith(LocalKeys.ensure(settings.keysDirectory()));
     }
 
     /**
@@ -495,7 +506,8 @@ public final class Platform implements AutoCloseable {
             try {
                 Files.createDirectories(settings.logsDirectory());
                 Files.createDirectories(settings.runDirectory());
-            } catch (IOException e) {
+                LocalKeys.ensure(settings.keysDirectory());
+            } catch (IOException | UncheckedIOException e) {
                 throw new PlatformException("Cannot create " + settings.home() + ": " + e.getMessage(), e);
             }
         }

@@ -1,5 +1,8 @@
 package dev.lifeguard.launcher.platform;
 
+import dev.lifeguard.launcher.auth.LocalKeys;
+import dev.lifeguard.launcher.auth.TokenMinter;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -61,6 +64,10 @@ public record PlatformSettings(Path repositoryRoot, Path home, int kafkaPort, in
      * {@code <home>/kafka-streams/<instance>}, wiped with Kafka's data.
      */
     public static final String KAFKA_STREAMS_STATE_DIR_VARIABLE = "KAFKA_STREAMS_STATE_DIR";
+
+    /** smallrye-jwt's verification key (a PEM file here) and expected issuer. */
+    public static final String JWT_PUBLIC_KEY_VARIABLE = "MP_JWT_VERIFY_PUBLICKEY_LOCATION";
+    public static final String JWT_ISSUER_VARIABLE = "MP_JWT_VERIFY_ISSUER";
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_POSTGRES_PORT = 5432;
@@ -355,6 +362,11 @@ public record PlatformSettings(Path repositoryRoot, Path home, int kafkaPort, in
         return repositoryRoot.resolve(service.moduleName()).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /** The local signing key pair and secrets key ({@code ./lifeguard up} creates them once and keeps them). */
+    public Path keysDirectory() {
+        return home.resolve("keys");
+    }
+
     public Path logsDirectory() {
         return home.resolve("logs");
     }
@@ -408,12 +420,27 @@ public record PlatformSettings(Path repositoryRoot, Path home, int kafkaPort, in
         environment.put("QUARKUS_DATASOURCE_USERNAME", DATABASE_USER);
         environment.put("QUARKUS_DATASOURCE_PASSWORD", DATABASE_PASSWORD);
         environment.putAll(service.localEnvironment());
+        environment.putAll(securityEnvironment());
         environment.putAll(serviceEnvironment);
         // last, so that no setting can give two instances one identity (or one engine state)
         environment.put(INSTANCE_ID_VARIABLE, instance.componentName());
         if (service == LifeguardService.MONITOR) {
             environment.put(KAFKA_STREAMS_STATE_DIR_VARIABLE, kafkaStreamsStateDirectory(instance).toString());
         }
+        return environment;
+    }
+
+    /**
+     * How every service verifies tokens and seals secrets on the local platform: the public half of the key pair in
+     * {@link #keysDirectory()} (the launcher signs with the private half), issuer {@value TokenMinter#ISSUER}, and the
+     * secrets key, once the keys exist (the platform's start creates them before it starts a service).
+     */
+    public Map<String, String> securityEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(JWT_PUBLIC_KEY_VARIABLE, keysDirectory().resolve(LocalKeys.PUBLIC_KEY_FILE).toString());
+        environment.put(JWT_ISSUER_VARIABLE, TokenMinter.ISSUER);
+        LocalKeys.load(keysDirectory())
+                .ifPresent(keys -> environment.put(LocalKeys.SECRETS_KEY_VARIABLE, keys.secretsKey()));
         return environment;
     }
 

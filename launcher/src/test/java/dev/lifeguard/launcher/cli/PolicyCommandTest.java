@@ -1,6 +1,10 @@
 package dev.lifeguard.launcher.cli;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.LocalKeys;
+import dev.lifeguard.launcher.auth.Roles;
+import dev.lifeguard.launcher.auth.TestKeys;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -71,9 +76,10 @@ class PolicyCommandTest {
                 "--on-approval-timeout", "rollback", "--escalation-team", "sre-leads", "--max-depth", "2");
 
         assertThat(code).isZero();
+        // an environment-wide policy without a team is the platform's: admin, as the person running the command
+        TestKeys.assertBearer(rollbackService, putRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH)), "bob", Roles.ADMIN);
         rollbackService.verify(putRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH))
                 .withHeader("Content-Type", equalTo("application/json"))
-                .withHeader("X-Lifeguard-User", equalTo("bob"))
                 .withRequestBody(equalToJson("""
                         {"mode": "approval", "onInconclusive": "hold", "cooldown": "30m", "maxRollbacksPerHour": 5,
                          "dryRun": false, "approvalTimeout": "15m", "onApprovalTimeout": "rollback",
@@ -102,10 +108,11 @@ class PolicyCommandTest {
                 "approval", "--by", "carol");
 
         assertThat(code).isZero();
+        // --by names the token's subject; the body names no actor
+        TestKeys.assertBearer(rollbackService, putRequestedFor(urlPathEqualTo(SERVICE_PATH)), "carol", Roles.ADMIN);
         rollbackService.verify(putRequestedFor(urlPathEqualTo(SERVICE_PATH))
-                .withHeader("X-Lifeguard-User", equalTo("carol"))
                 .withRequestBody(equalToJson("""
-                        {"mode": "approval", "dryRun": true, "by": "carol",
+                        {"mode": "approval", "dryRun": true,
                          "freezeWindows": [{"from": "2026-12-24T00:00:00Z", "to": "2026-12-27T00:00:00Z",
                                             "reason": "holidays"}]}""")));
         assertThat(stdout()).contains("✓ policy of checkout in production replaced: version 5",
@@ -159,8 +166,7 @@ class PolicyCommandTest {
         rollbackService.stubFor(delete(urlPathEqualTo(SERVICE_PATH)).willReturn(aResponse().withStatus(204)));
 
         assertThat(run("delete", "--service", "checkout", "--environment", "production")).isZero();
-        rollbackService.verify(deleteRequestedFor(urlPathEqualTo(SERVICE_PATH))
-                .withHeader("X-Lifeguard-User", equalTo("bob")));
+        TestKeys.assertBearer(rollbackService, deleteRequestedFor(urlPathEqualTo(SERVICE_PATH)), "bob", Roles.ADMIN);
         assertThat(stdout()).contains("✓ policy of checkout in production deleted: checkout inherits production's"
                 + " policy, else the defaults");
     }
@@ -262,7 +268,8 @@ class PolicyCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        int code = new PolicyCommand("http://localhost:" + closedPort, "bob", stream(out), stream(err))
+        int code = new PolicyCommand("http://localhost:" + closedPort, TestKeys.credentials(), "bob", stream(out),
+                stream(err))
                 .run(List.of("get", "--environment", "production"));
 
         assertThat(code).isEqualTo(PolicyCommand.FAILED);
@@ -271,19 +278,105 @@ class PolicyCommandTest {
     }
 
     @Test
-    void rollbackServiceComesFromTheEnvironmentElseFromTheLocalPlatform() {
+    void rollbackServiceComesFromTheEnvironmentElseFromTheLocalPlatform(@TempDir Path home) {
         rollbackService.stubFor(delete(urlPathEqualTo(ENVIRONMENT_PATH)).willReturn(aResponse().withStatus(204)));
-        PlatformSettings settings = PlatformSettings.defaults(Path.of("/repo"))
+        PlatformSettings settings = PlatformSettings.defaults(Path.of("/repo")).withHome(home)
                 .withServicePort(LifeguardService.ROLLBACK, rollbackService.port());
+        LocalKeys keys = LocalKeys.ensure(settings.keysDirectory());
 
         assertThat(PolicyCommand.fromEnvironment(Map.of("USER", "carol"), settings, stream(out), stream(err))
                 .run(List.of("delete", "--environment", "production"))).isZero();
         assertThat(PolicyCommand.fromEnvironment(Map.of("LIFEGUARD_ROLLBACK_URL", rollbackService.baseUrl(),
-                        "LIFEGUARD_USER", "dave"), PlatformSettings.defaults(Path.of("/repo")), stream(out), stream(err))
+                        "LIFEGUARD_USER", "dave"), settings, stream(out), stream(err))
                 .run(List.of("delete", "--environment", "production"))).isZero();
 
-        rollbackService.verify(deleteRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH)).withHeader("X-Lifeguard-User", equalTo("carol")));
-        rollbackService.verify(deleteRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH)).withHeader("X-Lifeguard-User", equalTo("dave")));
+        // signed with the platform's key in <home>/keys, as the user of the environment
+        assertThat(rollbackService.findAll(deleteRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH))))
+                .extracting(request -> TestKeys.verifiedClaims(request.getHeader("Authorization"), keys.publicKey())
+                        .path("sub").asText())
+                .containsExactly("carol", "dave");
+    }
+
+    @Test
+    void aTeamsPolicyIsSetAndDeletedAsAnOperatorOfThatTeamAndStoredWithIt() {
+        rollbackService.stubFor(put(urlPathEqualTo(SERVICE_PATH)).willReturn(json(201, """
+                {"mode": "approval", "team": "payments", "version": 1, "updatedAt": "2026-12-03T07:00:00Z",
+                 "updatedBy": "bob"}""")));
+        rollbackService.stubFor(delete(urlPathEqualTo(SERVICE_PATH)).willReturn(aResponse().withStatus(204)));
+        rollbackService.stubFor(get(urlPathEqualTo(SERVICE_PATH)).willReturn(json(200, """
+                {"mode": "approval", "team": "payments", "version": 1}""")));
+
+        assertThat(run("set", "--service", "checkout", "--environment", "production", "--mode", "approval",
+                "--team", "payments")).isZero();
+        assertThat(run("get", "--service", "checkout", "--environment", "production", "--team", "payments")).isZero();
+        assertThat(run("delete", "--service", "checkout", "--environment", "production", "--team", "payments")).isZero();
+
+        TestKeys.assertBearer(rollbackService, putRequestedFor(urlPathEqualTo(SERVICE_PATH)), "bob", Roles.OPERATOR,
+                "payments");
+        rollbackService.verify(putRequestedFor(urlPathEqualTo(SERVICE_PATH))
+                .withRequestBody(equalToJson("{\"mode\": \"approval\", \"team\": \"payments\"}")));
+        TestKeys.assertBearer(rollbackService, getRequestedFor(urlPathEqualTo(SERVICE_PATH)), "bob", Roles.VIEWER,
+                "payments");
+        TestKeys.assertBearer(rollbackService, deleteRequestedFor(urlPathEqualTo(SERVICE_PATH)), "bob", Roles.OPERATOR,
+                "payments");
+    }
+
+    @Test
+    void readingNeedsOnlyAViewerToken() {
+        rollbackService.stubFor(get(urlPathEqualTo(ENVIRONMENT_PATH)).willReturn(json(200, ENVIRONMENT_ROW)));
+
+        assertThat(run("get", "--environment", "production")).isZero();
+
+        TestKeys.assertBearer(rollbackService, getRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH)), "bob", Roles.VIEWER);
+    }
+
+    @Test
+    void aForbiddenPolicySaysWhichRoleItNeedsAndHowToGetAToken() {
+        rollbackService.stubFor(put(urlPathEqualTo(ENVIRONMENT_PATH)).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/problem+json").withBody("""
+                        {"title": "Forbidden", "status": 403, "detail": "needs one of the roles [admin]"}""")));
+
+        int code = new PolicyCommand(rollbackService.baseUrl(), Credentials.given(TestKeys.credentials()
+                .token("erin", Roles.VIEWER)), "erin", stream(out), stream(err))
+                .run(List.of("set", "--environment", "production", "--mode", "off"));
+
+        assertThat(code).isEqualTo(PolicyCommand.FAILED);
+        assertThat(stderr()).contains("rollback-service PUT /api/v1/policies/environments/production refused"
+                        + " (403 Forbidden: needs one of the roles [admin]): this needs the role admin",
+                "LIFEGUARD_TOKEN is subject erin, groups [viewer], teams []",
+                "./lifeguard token --role admin");
+    }
+
+    @Test
+    void anExpiredOrUntrustedTokenSaysHowToGetAFreshOne() {
+        rollbackService.stubFor(get(urlPathEqualTo(ENVIRONMENT_PATH)).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Bearer")
+                .withHeader("Content-Type", "application/problem+json").withBody("""
+                        {"title": "Unauthorized", "status": 401, "detail": "a valid bearer token is required"}""")));
+
+        assertThat(run("get", "--environment", "production")).isEqualTo(PolicyCommand.FAILED);
+        assertThat(stderr()).contains("rollback-service GET /api/v1/policies/environments/production did not accept"
+                        + " the token (401 Unauthorized: a valid bearer token is required): it is missing, expired, or"
+                        + " not signed by a key the service trusts",
+                "./lifeguard down && ./lifeguard up", "./lifeguard token --role viewer");
+    }
+
+    @Test
+    void withLifeguardTokenItIsSentAsItIsAndByMustNotNameSomeoneElse() {
+        String token = TestKeys.credentials().token("frank", Roles.ADMIN);
+        rollbackService.stubFor(delete(urlPathEqualTo(ENVIRONMENT_PATH)).willReturn(aResponse().withStatus(204)));
+        Credentials given = Credentials.given(token);
+
+        assertThat(new PolicyCommand(rollbackService.baseUrl(), given, "bob", stream(out), stream(err))
+                .run(List.of("delete", "--environment", "production"))).isZero();
+        rollbackService.verify(deleteRequestedFor(urlPathEqualTo(ENVIRONMENT_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + token)));
+
+        rollbackService.resetRequests();
+        assertThat(new PolicyCommand(rollbackService.baseUrl(), given, "bob", stream(out), stream(err))
+                .run(List.of("delete", "--environment", "production", "--by", "mallory"))).isEqualTo(PolicyCommand.USAGE);
+        assertThat(stderr()).contains("--by mallory: with LIFEGUARD_TOKEN set, the actor is that token's subject (frank)");
+        assertThat(rollbackService.getAllServeEvents()).isEmpty();
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -293,7 +386,8 @@ class PolicyCommandTest {
     }
 
     private int run(String... args) {
-        return new PolicyCommand(rollbackService.baseUrl(), "bob", stream(out), stream(err)).run(List.of(args));
+        return new PolicyCommand(rollbackService.baseUrl(), TestKeys.credentials(), "bob", stream(out), stream(err))
+                .run(List.of(args));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {

@@ -3,11 +3,15 @@ package dev.lifeguard.launcher.cli;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.launcher.auth.LocalKeys;
+import dev.lifeguard.launcher.auth.Roles;
+import dev.lifeguard.launcher.auth.TestKeys;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -79,8 +83,12 @@ class RollbackCommandTest {
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("Idempotency-Key", matching(UUID_PATTERN))
                 .withRequestBody(equalToJson("""
-                        {"service": "checkout", "environment": "production", "reason": "EU customers get 502",
-                         "requestedBy": "alice"}""")));
+                        {"service": "checkout", "environment": "production", "reason": "EU customers get 502"}""")));
+        // who asks is the operator token's subject; deploy-service is read with a viewer token
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo("/api/v1/rollbacks")), "alice",
+                Roles.OPERATOR);
+        TestKeys.assertBearer(deployService, getRequestedFor(urlPathEqualTo("/api/v1/rollbacks")), "alice",
+                Roles.VIEWER);
         deployService.verify(getRequestedFor(urlPathEqualTo("/api/v1/rollbacks"))
                 .withQueryParam("service", equalTo("checkout"))
                 .withQueryParam("environment", equalTo("production")));
@@ -107,7 +115,8 @@ class RollbackCommandTest {
         assertThat(stdout()).contains(
                 "✓ Accepted (executor manual): manual rollback: roll checkout back to 1.0.0 in production, then report it",
                 "Waiting for your CD tool",
-                "curl -X POST " + deployService.baseUrl() + "/api/v1/rollbacks/" + DECISION_ID + "/complete");
+                "curl -X POST -H \"Authorization: Bearer $(./lifeguard token --role operator)\" "
+                        + deployService.baseUrl() + "/api/v1/rollbacks/" + DECISION_ID + "/complete");
     }
 
     @Test
@@ -144,8 +153,9 @@ class RollbackCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(stderr()).contains("✗ No outcome from deploy-service within 1 s. Decision " + DECISION_ID
                         + " is recorded; its outcome there is EXECUTING.",
-                "curl '" + deployService.baseUrl() + "/api/v1/rollbacks?service=checkout&environment=production'",
-                "curl '" + rollbackService.baseUrl() + "/api/v1/rollbacks/" + DECISION_ID + "'",
+                "curl " + VIEWER + " '" + deployService.baseUrl()
+                        + "/api/v1/rollbacks?service=checkout&environment=production'",
+                "curl " + VIEWER + " '" + rollbackService.baseUrl() + "/api/v1/rollbacks/" + DECISION_ID + "'",
                 "./lifeguard logs deploy");
     }
 
@@ -155,7 +165,8 @@ class RollbackCommandTest {
         String deployUrl = deployService.baseUrl();
         deployService.stop();
 
-        int code = new RollbackCommand(rollbackService.baseUrl(), deployUrl, "bob", stream(out), stream(err),
+        int code = new RollbackCommand(rollbackService.baseUrl(), deployUrl, TestKeys.credentials(), "bob", stream(out),
+                stream(err),
                 Duration.ofMillis(20), false)
                 .run(List.of("--service", "checkout", "--env", "production", "--reason", "broken", "--wait", "1"));
 
@@ -180,8 +191,7 @@ class RollbackCommandTest {
                 + " was rolled back (deployment d-0002) (field: toVersion)");
         rollbackService.verify(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks"))
                 .withRequestBody(equalToJson("""
-                        {"service": "checkout", "environment": "production", "reason": "broken", "toVersion": "2.0.0",
-                         "requestedBy": "bob"}""")));
+                        {"service": "checkout", "environment": "production", "reason": "broken", "toVersion": "2.0.0"}""")));
         assertThat(deployService.getAllServeEvents()).isEmpty();
         assertThat(stdout()).isEmpty();
     }
@@ -214,8 +224,8 @@ class RollbackCommandTest {
         List<LoggedRequest> posts = rollbackService.findAll(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks")));
         assertThat(posts).extracting(request -> request.getHeader("Idempotency-Key")).containsExactly("ci-run-77", "ci-run-77");
         assertThat(stderr()).contains("rollback-service answered 503 Database unavailable: try again shortly; asking again");
-        assertThat(stdout()).contains("✓ Rollback decided: " + DECISION_ID, "not waiting for the outcome; follow it with: curl '"
-                + deployService.baseUrl() + "/api/v1/rollbacks?service=checkout&environment=production'");
+        assertThat(stdout()).contains("✓ Rollback decided: " + DECISION_ID, "not waiting for the outcome; follow it with: curl "
+                + VIEWER + " '" + deployService.baseUrl() + "/api/v1/rollbacks?service=checkout&environment=production'");
         assertThat(deployService.getAllServeEvents()).as("--wait 0 does not wait").isEmpty();
     }
 
@@ -225,8 +235,8 @@ class RollbackCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        RollbackCommand command = new RollbackCommand("http://localhost:" + closedPort, deployService.baseUrl(), null,
-                stream(out), stream(err), Duration.ofMillis(10), false);
+        RollbackCommand command = new RollbackCommand("http://localhost:" + closedPort, deployService.baseUrl(),
+                TestKeys.credentials(), null, stream(out), stream(err), Duration.ofMillis(10), false);
 
         assertThat(command.run(List.of("--service", "checkout", "--env", "production", "--reason", "broken"))).isEqualTo(1);
         assertThat(stderr()).contains("✗ cannot reach rollback-service at http://localhost:" + closedPort,
@@ -269,15 +279,15 @@ class RollbackCommandTest {
 
         assertThat(code).isZero();
         rollbackService.verify(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks")).withRequestBody(equalToJson("""
-                {"service": "checkout", "environment": "production", "reason": "it is broken", "toVersion": "1.0.0",
-                 "requestedBy": "bob"}""")));
+                {"service": "checkout", "environment": "production", "reason": "it is broken", "toVersion": "1.0.0"}""")));
     }
 
     @Test
-    void theServicesComeFromTheEnvironmentElseFromTheLocalPlatform() {
+    void theServicesComeFromTheEnvironmentElseFromTheLocalPlatform(@TempDir Path home) {
         decisionAnswered();
-        PlatformSettings settings = PlatformSettings.defaults(Path.of("/repo"))
+        PlatformSettings settings = PlatformSettings.defaults(Path.of("/repo")).withHome(home)
                 .withServicePort(LifeguardService.ROLLBACK, rollbackService.port());
+        LocalKeys keys = LocalKeys.ensure(settings.keysDirectory());
 
         int code = RollbackCommand.fromEnvironment(Map.of("LIFEGUARD_DEPLOY_URL", deployService.baseUrl() + "/",
                         "USER", "carol"), settings, stream(out), stream(err))
@@ -286,22 +296,45 @@ class RollbackCommandTest {
         assertThat(code).isZero();
         rollbackService.verify(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks"))
                 .withRequestBody(equalToJson("""
-                        {"service": "checkout", "environment": "production", "reason": "broken", "requestedBy": "carol"}""")));
-        assertThat(stdout()).contains("curl '" + deployService.baseUrl() + "/api/v1/rollbacks?service=checkout");
+                        {"service": "checkout", "environment": "production", "reason": "broken"}""")));
+        assertThat(stdout()).contains("curl -H \"Authorization: Bearer $(./lifeguard token --role viewer)\" '"
+                + deployService.baseUrl() + "/api/v1/rollbacks?service=checkout");
         assertThat(RollbackCommand.fromEnvironment(Map.of("LIFEGUARD_USER", "dave", "USER", "carol",
-                        "LIFEGUARD_ROLLBACK_URL", rollbackService.baseUrl()), PlatformSettings.defaults(Path.of("/repo")),
+                        "LIFEGUARD_ROLLBACK_URL", rollbackService.baseUrl()), settings,
                 stream(out), stream(err)).run(List.of("--service", "checkout", "--env", "production", "--reason", "x",
                 "--wait", "0"))).isZero();
         rollbackService.verify(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks"))
                 .withRequestBody(equalToJson("""
-                        {"service": "checkout", "environment": "production", "reason": "x", "requestedBy": "dave"}""")));
+                        {"service": "checkout", "environment": "production", "reason": "x"}""")));
+        assertThat(rollbackService.findAll(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks"))))
+                .extracting(request -> TestKeys.verifiedClaims(request.getHeader("Authorization"), keys.publicKey())
+                        .path("sub").asText())
+                .containsExactly("carol", "dave");
+    }
+
+    @Test
+    void aRequestWithoutATokenTheServiceTrustsIsNotRetriedAndSaysHowToGetOne() {
+        rollbackService.stubFor(post(urlPathEqualTo("/api/v1/rollbacks")).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Bearer").withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"title\": \"Unauthorized\", \"status\": 401, \"detail\": \"the token has expired\"}")));
+
+        int code = run("--service", "checkout", "--env", "production", "--reason", "broken");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(stderr()).contains("✗ rollback-service POST /api/v1/rollbacks did not accept the token (401"
+                + " Unauthorized: the token has expired)", "./lifeguard token --role operator");
+        assertThat(rollbackService.findAll(postRequestedFor(urlPathEqualTo("/api/v1/rollbacks")))).hasSize(1);
+        assertThat(deployService.getAllServeEvents()).isEmpty();
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
 
+    /** The curl lines printed carry a viewer token. */
+    private static final String VIEWER = "-H \"Authorization: Bearer $(./lifeguard token --role viewer)\"";
+
     private int run(String... args) {
-        return new RollbackCommand(rollbackService.baseUrl(), deployService.baseUrl(), "bob", stream(out), stream(err),
-                Duration.ofMillis(20), false).run(List.of(args));
+        return new RollbackCommand(rollbackService.baseUrl(), deployService.baseUrl(), TestKeys.credentials(), "bob",
+                stream(out), stream(err), Duration.ofMillis(20), false).run(List.of(args));
     }
 
     private void decisionAnswered() {

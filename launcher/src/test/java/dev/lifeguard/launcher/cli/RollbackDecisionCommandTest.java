@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
+import dev.lifeguard.launcher.auth.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -134,9 +138,11 @@ class RollbackDecisionCommandTest {
         int code = run("approve", ID, "--by", "alice", "--reason", "error rate is real, go");
 
         assertThat(code).isZero();
+        // who approves is the operator token's subject; the body names no actor
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo(PATH + "/approve")), "alice",
+                Roles.OPERATOR);
         rollbackService.verify(postRequestedFor(urlPathEqualTo(PATH + "/approve"))
-                .withHeader("X-Lifeguard-User", equalTo("alice"))
-                .withRequestBody(equalToJson("{\"by\": \"alice\", \"reason\": \"error rate is real, go\"}")));
+                .withRequestBody(equalToJson("{\"reason\": \"error rate is real, go\"}")));
         assertThat(stdout()).contains("✓ approved rollback-0004 (by alice): deploy-service executes the rollback",
                 "  rollback rollback-0004: APPROVED (rule approved)",
                 "    reason: approved by alice (\"error rate is real, go\"): roll checkout 2.0.0 back to 1.0.0",
@@ -149,8 +155,9 @@ class RollbackDecisionCommandTest {
                 decided("dev.cdeventsx.lifeguard-rollback.decided.0.1.0.approved").toString())));
 
         assertThat(run("approve", ID)).isZero();
-        rollbackService.verify(postRequestedFor(urlPathEqualTo(PATH + "/approve"))
-                .withHeader("X-Lifeguard-User", equalTo("bob")).withRequestBody(equalToJson("{\"by\": \"bob\"}")));
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo(PATH + "/approve")), "bob",
+                Roles.OPERATOR);
+        rollbackService.verify(postRequestedFor(urlPathEqualTo(PATH + "/approve")).withRequestBody(equalToJson("{}")));
     }
 
     @Test
@@ -163,9 +170,39 @@ class RollbackDecisionCommandTest {
 
         assertThat(code).isZero();
         rollbackService.verify(postRequestedFor(urlPathEqualTo(PATH + "/reject"))
-                .withRequestBody(equalToJson("{\"by\": \"bob\", \"reason\": \"the spike is the load test\"}")));
+                .withRequestBody(equalToJson("{\"reason\": \"the spike is the load test\"}")));
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo(PATH + "/reject")), "bob",
+                Roles.OPERATOR);
         assertThat(stdout()).contains("✓ rejected rollback-0004 (by bob): nothing is rolled back",
                 "rollback rollback-0004: REJECTED (rule rejected)");
+    }
+
+    @Test
+    void showNeedsOnlyAViewerToken() throws Exception {
+        rollbackService.stubFor(get(urlPathEqualTo(PATH)).willReturn(json(200, awaitingApproval().toString())));
+
+        assertThat(run("show", ID)).isZero();
+
+        TestKeys.assertBearer(rollbackService, getRequestedFor(urlPathEqualTo(PATH)), "bob", Roles.VIEWER);
+    }
+
+    @Test
+    void approvingWithAViewerTokenSaysThatItNeedsAnOperator() {
+        rollbackService.stubFor(post(urlPathEqualTo(PATH + "/approve")).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/problem+json").withBody("""
+                        {"title": "Forbidden", "status": 403, "detail": "needs one of the roles [operator]"}""")));
+        String viewerToken = TestKeys.credentials().token("carol", Roles.VIEWER);
+
+        int code = new RollbackCommand(rollbackService.baseUrl(), deployService.baseUrl(),
+                Credentials.given(viewerToken), "bob", stream(out), stream(err), Duration.ofMillis(20), false)
+                .run(List.of("approve", ID));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(stderr()).contains("✗ rollback-service POST /api/v1/rollbacks/rollback-0004/approve refused (403"
+                        + " Forbidden: needs one of the roles [operator]): this needs the role operator",
+                "LIFEGUARD_TOKEN is subject carol, groups [viewer]", "./lifeguard token --role operator");
+        rollbackService.verify(postRequestedFor(urlPathEqualTo(PATH + "/approve"))
+                .withHeader("Authorization", equalTo("Bearer " + viewerToken)));
     }
 
     @Test
@@ -235,8 +272,8 @@ class RollbackDecisionCommandTest {
     }
 
     private int run(String... args) {
-        return new RollbackCommand(rollbackService.baseUrl(), deployService.baseUrl(), "bob", stream(out), stream(err),
-                Duration.ofMillis(20), false).run(List.of(args));
+        return new RollbackCommand(rollbackService.baseUrl(), deployService.baseUrl(), TestKeys.credentials(), "bob",
+                stream(out), stream(err), Duration.ofMillis(20), false).run(List.of(args));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {

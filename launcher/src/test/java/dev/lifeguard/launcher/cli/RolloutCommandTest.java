@@ -2,6 +2,9 @@ package dev.lifeguard.launcher.cli;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
+import dev.lifeguard.launcher.auth.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,7 @@ import java.util.List;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -68,8 +72,11 @@ class RolloutCommandTest {
         int code = command().run(List.of("promote", ID, "--full", "--by", "bob"));
 
         assertThat(code).isEqualTo(RolloutCommand.OK);
+        // who promotes is the operator token's subject; the body names no actor; the view is read as a viewer
         deployService.verify(postRequestedFor(urlPathEqualTo(PATH + "/promote"))
-                .withRequestBody(equalToJson("{\"by\":\"bob\",\"full\":true}")));
+                .withRequestBody(equalToJson("{\"full\":true}")));
+        TestKeys.assertBearer(deployService, postRequestedFor(urlPathEqualTo(PATH + "/promote")), "bob", Roles.OPERATOR);
+        TestKeys.assertBearer(deployService, getRequestedFor(urlPathEqualTo(PATH)), "bob", Roles.VIEWER);
         assertThat(out()).contains("✓ promote d-0003 (by bob)").contains("rollout PROMOTED");
     }
 
@@ -99,6 +106,24 @@ class RolloutCommandTest {
     }
 
     @Test
+    void aForbiddenPromoteSaysThatItNeedsAnOperatorToken() {
+        deployService.stubFor(post(urlPathEqualTo(PATH + "/promote")).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"title\":\"Forbidden\",\"status\":403,\"detail\":\"needs one of the roles [operator]\"}")));
+
+        int code = new RolloutCommand(deployService.baseUrl(), Credentials.given(TestKeys.credentials()
+                .token("ci-bot", Roles.CI)), "alice", new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMillis(10))
+                .run(List.of("promote", ID));
+
+        assertThat(code).isEqualTo(RolloutCommand.FAILED);
+        assertThat(err()).contains("deploy-service POST /api/v1/deployments/d-0003/promote refused (403 Forbidden:"
+                + " needs one of the roles [operator]): this needs the role operator")
+                .contains("LIFEGUARD_TOKEN is subject ci-bot, groups [ci]")
+                .contains("./lifeguard token --role operator");
+    }
+
+    @Test
     void watchFollowsTheStepsUntilPromoted() {
         deployService.stubFor(get(urlPathEqualTo(PATH)).inScenario("rollout").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json(rollingOut("ROLLING_OUT", "PROGRESSING", 1, 10))).willSetStateTo("50"));
@@ -123,7 +148,8 @@ class RolloutCommandTest {
     }
 
     private RolloutCommand command() {
-        return new RolloutCommand(deployService.baseUrl(), "alice", new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new RolloutCommand(deployService.baseUrl(), TestKeys.credentials(), "alice",
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMillis(10));
     }
 

@@ -2,6 +2,8 @@ package dev.lifeguard.launcher.demo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.lifeguard.launcher.auth.Roles;
+import dev.lifeguard.launcher.auth.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -86,9 +89,12 @@ class DemoApprovalTest {
         assertThat(outcome.kind()).isEqualTo(ApprovalWait.Kind.APPROVED);
         assertThat(outcome.byTheDemo()).isTrue();
         rollbackService.verify(1, postRequestedFor(urlPathEqualTo(PATH + "/approve"))
-                .withHeader("X-Lifeguard-User", equalTo("lifeguard-demo"))
                 .withRequestBody(equalToJson("""
-                        {"by": "lifeguard-demo", "reason": "no answer within 1 s: approved by the demo as its operator"}""")));
+                        {"reason": "no answer within 1 s: approved by the demo as its operator"}""")));
+        // the demo approves with an operator token of its own name; it polls with a viewer token
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo(PATH + "/approve")), "lifeguard-demo",
+                Roles.OPERATOR);
+        TestKeys.assertBearer(rollbackService, getRequestedFor(urlPathEqualTo(PATH)), "alice", Roles.VIEWER);
         assertThat(output()).contains("… waiting for the answer, ", " of 1 s, then the demo approves; rollback "
                         + ID + " is AWAITING_APPROVAL",
                 "no answer within 1 s and no terminal to ask: the demo approves as its operator (lifeguard-demo)");
@@ -107,7 +113,9 @@ class DemoApprovalTest {
         assertThat(outcome.by()).isEqualTo("alice");
         assertThat(outcome.byTheDemo()).isFalse();
         rollbackService.verify(1, postRequestedFor(urlPathEqualTo(PATH + "/approve"))
-                .withRequestBody(equalToJson("{\"by\": \"alice\", \"reason\": \"approved in the demo's terminal\"}")));
+                .withRequestBody(equalToJson("{\"reason\": \"approved in the demo's terminal\"}")));
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo(PATH + "/approve")), "alice",
+                Roles.OPERATOR);
         assertThat(output()).contains("approve the rollback? [y/n]");
     }
 
@@ -122,8 +130,9 @@ class DemoApprovalTest {
         assertThat(outcome.kind()).isEqualTo(ApprovalWait.Kind.REJECTED);
         assertThat(outcome.rollsBack()).isFalse();
         rollbackService.verify(1, postRequestedFor(urlPathEqualTo(PATH + "/reject"))
-                .withHeader("X-Lifeguard-User", equalTo("alice"))
-                .withRequestBody(equalToJson("{\"by\": \"alice\", \"reason\": \"the spike is our load test\"}")));
+                .withRequestBody(equalToJson("{\"reason\": \"the spike is our load test\"}")));
+        TestKeys.assertBearer(rollbackService, postRequestedFor(urlPathEqualTo(PATH + "/reject")), "alice",
+                Roles.OPERATOR);
         assertThat(rollbackService.findAll(postRequestedFor(urlPathEqualTo(PATH + "/approve")))).isEmpty();
         assertThat(output()).contains("answer y or n", "why? (one line, recorded and told to the team");
         assertThat(Demo.settledText(outcome)).isEqualTo("✗ rollback rejected by alice (\"the spike is our load test\"):"
@@ -196,10 +205,12 @@ class DemoApprovalTest {
         List<String> unattended = ApprovalWait.instructions("http://localhost:8083", ID, false, Duration.ofSeconds(45));
 
         assertThat(interactive).contains(
-                "  curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/approve -H 'Content-Type:"
-                        + " application/json' -d '{\"by\":\"you\"}'",
-                "  curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/reject -H 'Content-Type:"
-                        + " application/json' -d '{\"by\":\"you\",\"reason\":\"why\"}'",
+                "  curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/approve -H \"Authorization: Bearer"
+                        + " $(./lifeguard token --role operator --subject you)\" -H 'Content-Type: application/json'"
+                        + " -d '{}'",
+                "  curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/reject -H \"Authorization: Bearer"
+                        + " $(./lifeguard token --role operator --subject you)\" -H 'Content-Type: application/json'"
+                        + " -d '{\"reason\":\"why\"}'",
                 "  ./lifeguard rollback approve rollback-0004 --by you",
                 "  ./lifeguard rollback reject rollback-0004 --by you --reason \"why\"",
                 "or here: type y (approve) or n (reject), then Enter");
@@ -216,15 +227,17 @@ class DemoApprovalTest {
                 {"mode": "approval", "approvalTimeout": "10m", "onApprovalTimeout": "hold", "version": 1,
                  "updatedAt": "2026-12-03T07:00:00Z", "updatedBy": "lifeguard-demo"}""")));
         rollbackService.stubFor(delete(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
-        ApprovalPolicy policy = new ApprovalPolicy(new Rest(), rollbackService.baseUrl(), "checkout-ab12", "production");
+        ApprovalPolicy policy = new ApprovalPolicy(demoAdmin(), rollbackService.baseUrl(), "checkout-ab12", "production");
 
         assertThat(ApprovalPolicy.describe(policy.store()))
                 .isEqualTo("mode approval, approvalTimeout 10m, onApprovalTimeout hold (version 1)");
         assertThat(policy.remove()).isNull();
 
         rollbackService.verify(putRequestedFor(urlPathEqualTo(path)).withRequestBody(equalToJson("""
-                {"mode": "approval", "approvalTimeout": "10m", "onApprovalTimeout": "hold", "by": "lifeguard-demo"}""")));
-        rollbackService.verify(deleteRequestedFor(urlPathEqualTo(path)));
+                {"mode": "approval", "approvalTimeout": "10m", "onApprovalTimeout": "hold"}""")));
+        // a policy without a team is the platform's: the demo stores and removes it as an admin of its own name
+        TestKeys.assertBearer(rollbackService, putRequestedFor(urlPathEqualTo(path)), "lifeguard-demo", Roles.ADMIN);
+        TestKeys.assertBearer(rollbackService, deleteRequestedFor(urlPathEqualTo(path)), "lifeguard-demo", Roles.ADMIN);
     }
 
     @Test
@@ -232,7 +245,7 @@ class DemoApprovalTest {
         rollbackService.stubFor(put(urlPathMatching("/api/v1/policies/.*")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/problem+json")
                 .withBody("{\"title\": \"Invalid request\", \"status\": 400, \"detail\": \"unknown field\", \"field\": \"by\"}")));
-        ApprovalPolicy policy = new ApprovalPolicy(new Rest(), rollbackService.baseUrl(), "checkout-ab12", "production");
+        ApprovalPolicy policy = new ApprovalPolicy(demoAdmin(), rollbackService.baseUrl(), "checkout-ab12", "production");
 
         assertThatThrownBy(policy::store).isInstanceOf(DemoFailure.class)
                 .hasMessageContaining("rollback-service refused the demo's approval policy")
@@ -243,16 +256,20 @@ class DemoApprovalTest {
     void aPolicyThatCannotBeRemovedIsToldNotFatal() {
         rollbackService.stubFor(delete(urlPathMatching("/api/v1/policies/.*")).willReturn(aResponse().withStatus(503)
                 .withBody("database down")));
-        ApprovalPolicy policy = new ApprovalPolicy(new Rest(), rollbackService.baseUrl(), "checkout-ab12", "production");
+        ApprovalPolicy policy = new ApprovalPolicy(demoAdmin(), rollbackService.baseUrl(), "checkout-ab12", "production");
 
         assertThat(policy.remove()).contains("could not delete the demo's approval policy", "503 database down");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
 
+    private static Rest demoAdmin() {
+        return new Rest().as(TestKeys.credentials(), ApprovalPolicy.BY, Roles.ADMIN);
+    }
+
     private ApprovalWait.Outcome waitFor(BufferedReader terminal, Duration selfApproveAfter) {
         StepLog log = new StepLog(new PrintStream(out, true, StandardCharsets.UTF_8), System::nanoTime);
-        return new ApprovalWait(new Rest(), rollbackService.baseUrl(), ID, log, terminal, "alice", selfApproveAfter,
+        return new ApprovalWait(new Rest(), TestKeys.credentials(), rollbackService.baseUrl(), ID, log, terminal, "alice", selfApproveAfter,
                 Duration.ofMillis(50), BOUND, ApprovalWait::sleep, Duration.ofMillis(20)).await();
     }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
+import dev.lifeguard.launcher.auth.TestKeys;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -156,13 +159,45 @@ class DeployCommandTest {
     }
 
     @Test
+    void theEventGoesWithACiTokenAndTheWaitReadsWithAViewerTokenBothAsTheUser() {
+        acceptEvents();
+        deployService.stubFor(get(ENVIRONMENT_VIEW).willReturn(json(200, view("1.4.2", "1.4.1"))));
+
+        int exit = command(Map.of("USER", "erin"), "--service", "checkout", "--env", "production", "--version", "1.4.2");
+
+        assertThat(exit).as(err.toString()).isZero();
+        TestKeys.assertBearer(deployService, postRequestedFor(urlEqualTo(EVENTS)), "erin", Roles.CI);
+        TestKeys.assertBearer(deployService, getRequestedFor(urlEqualTo(ENVIRONMENT_VIEW)), "erin", Roles.VIEWER);
+    }
+
+    @Test
+    void aTokenWithoutTheCiRoleIsRefusedWithWhatItNeeds() {
+        deployService.stubFor(post(EVENTS).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"title\":\"Forbidden\",\"status\":403,\"detail\":\"needs one of the roles [ci]\"}")));
+        String viewer = TestKeys.credentials().token("erin", Roles.VIEWER);
+
+        int exit = new DeployCommand(Map.of(), Credentials.given(viewer), deployService.baseUrl(), print(out),
+                print(err), false, Duration.ofMillis(20))
+                .run(new String[]{"--service", "checkout", "--env", "production", "--version", "1.4.2"});
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("POST " + deployService.baseUrl() + EVENTS + " refused (403 {")
+                .contains("this needs the role ci (report deployments, test evidence and metrics)")
+                .contains("LIFEGUARD_TOKEN is subject erin, groups [viewer]")
+                .contains("./lifeguard token --role ci");
+        deployService.verify(0, getRequestedFor(anyUrl()));
+    }
+
+    @Test
     void anUnreachableDeployServiceIsAClearError() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        DeployCommand command = new DeployCommand(Map.of(), "http://127.0.0.1:" + closedPort, print(out), print(err),
-                false, Duration.ofMillis(20));
+        DeployCommand command = new DeployCommand(Map.of(), TestKeys.credentials(), "http://127.0.0.1:" + closedPort,
+                print(out), print(err), false, Duration.ofMillis(20));
 
         int exit = command.run(new String[]{"--service", "checkout", "--env", "production", "--version", "1.4.2"});
 
@@ -243,8 +278,8 @@ class DeployCommandTest {
     // --- helpers -----------------------------------------------------------------------------------------------
 
     private int command(Map<String, String> environment, String... args) {
-        return new DeployCommand(new HashMap<>(environment), deployService.baseUrl(), print(out), print(err), false,
-                Duration.ofMillis(20)).run(args);
+        return new DeployCommand(new HashMap<>(environment), TestKeys.credentials(), deployService.baseUrl(), print(out),
+                print(err), false, Duration.ofMillis(20)).run(args);
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

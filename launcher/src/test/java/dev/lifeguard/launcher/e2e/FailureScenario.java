@@ -2,8 +2,11 @@ package dev.lifeguard.launcher.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.Roles;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,7 +57,11 @@ final class FailureScenario {
     private static final String STEP_REQUESTED_TYPE = "dev.cdeventsx.lifeguard-rollout.step-requested.0.1.0";
     private static final String FIX_VERSION = "2.0.1";
 
+    /** Who the scenario acts as: the subject of every token it sends, recorded by the services as the actor. */
+    static final String ACTOR = "lifeguard-e2e";
+
     private final Endpoints endpoints;
+    private final Credentials credentials;
     private final WireMockServer webhook;
     private final String service = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
     private final String environment = "production";
@@ -63,12 +70,15 @@ final class FailureScenario {
     record Endpoints(String deploy, String monitor, String notifications, String postmortem, String kafkaBootstrapServers) {
     }
 
-    FailureScenario(Endpoints endpoints, WireMockServer webhook) {
+    /** @param credentials tokens the services trust: signed with the platform's local key */
+    FailureScenario(Endpoints endpoints, Credentials credentials, WireMockServer webhook) {
         this.endpoints = endpoints;
+        this.credentials = credentials;
         this.webhook = webhook;
     }
 
     void runAndVerify() {
+        everyApiNeedsATokenButHealthDoesNot();
         webhook.stubFor(post(urlEqualTo("/hooks/payments")).willReturn(aResponse().withStatus(204)));
         webhook.stubFor(post(urlEqualTo(ROLLBACK_PATH)).willReturn(aResponse().withStatus(200)));
         subscribeTeamToWebhook();
@@ -79,14 +89,14 @@ final class FailureScenario {
         String ciChainId = UUID.randomUUID().toString();
         deployFromCi("2.0.0", ciChainId);
         awaitCurrentVersion("2.0.0");
-        given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
+        viewer().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
                 .body("stableVersion", equalTo("1.0.0"));
 
         postErrorRates(0.01, 0.02, 0.21, 0.34, 0.40);
 
         // 2. rollback to the stable version, executed by deploy-service
         await("rollback to 1.0.0").atMost(STEP_BOUND).untilAsserted(() ->
-                given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
+                viewer().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
                         .statusCode(200)
                         .body("currentVersion", equalTo("1.0.0"))
                         .body("lastChange", equalTo("ROLLED_BACK"))
@@ -94,7 +104,7 @@ final class FailureScenario {
                         .body("history[0].status", equalTo("ROLLED_BACK")));
 
         // 2b. executed by the webhook executor: one signed request to the team's rollback webhook
-        JsonPath rollbacks = given().queryParam("service", service).queryParam("environment", environment)
+        JsonPath rollbacks = viewer().queryParam("service", service).queryParam("environment", environment)
                 .get(endpoints.deploy() + "/api/v1/rollbacks").then().statusCode(200).extract().jsonPath();
         assertThat(rollbacks.getList("$")).as("rollbacks of %s", service).hasSize(1);
         String rollbackId = rollbacks.getString("[0].id");
@@ -125,7 +135,7 @@ final class FailureScenario {
         String incidentId = awaitResolvedIncident();
         // the notification of the rollback reaches postmortem-service on its own stream, maybe after the rollback
         await("incident timeline complete").atMost(STEP_BOUND).untilAsserted(() -> {
-            JsonPath incident = given().get(endpoints.postmortem() + "/api/v1/incidents/{id}", incidentId).then()
+            JsonPath incident = viewer().get(endpoints.postmortem() + "/api/v1/incidents/{id}", incidentId).then()
                     .statusCode(200).extract().jsonPath();
             assertThat(incident.getString("chainId")).isEqualTo(ciChainId);
             assertThat(incident.getString("triggerVersion")).isEqualTo("2.0.0");
@@ -143,7 +153,7 @@ final class FailureScenario {
             assertThat(lastNotification).as("a notification after the rollback in %s", types).isGreaterThan(rollback);
         });
 
-        String postmortem = given().get(endpoints.postmortem() + "/api/v1/incidents/{id}/postmortem", incidentId).then()
+        String postmortem = viewer().get(endpoints.postmortem() + "/api/v1/incidents/{id}/postmortem", incidentId).then()
                 .statusCode(200).contentType(startsWith("text/markdown")).extract().asString();
         assertThat(postmortem)
                 .contains(service).contains("2.0.0").contains("1.0.0")
@@ -159,7 +169,7 @@ final class FailureScenario {
      * the real monitor-service; it becomes current, and the incident shows the fix verified.
      */
     private void shipTheFix(String incidentId) {
-        JsonPath gated = given().contentType(ContentType.JSON)
+        JsonPath gated = ci().contentType(ContentType.JSON)
                 .body(Map.of("service", service, "environment", environment, "version", FIX_VERSION, "team", "payments",
                         "fixes", List.of(incidentId)))
                 .post(endpoints.deploy() + "/api/v1/deployments").then().statusCode(202).extract().jsonPath();
@@ -169,7 +179,7 @@ final class FailureScenario {
         sendToCi(testSuitePassed(FIX_VERSION));
         Set<Integer> analysedSteps = new HashSet<>();
         JsonPath promoted = await("the canary of " + FIX_VERSION + " promoted").atMost(STEP_BOUND.multipliedBy(2)).until(() -> {
-            JsonPath deployment = given().get(endpoints.deploy() + "/api/v1/deployments/{id}", fixId).then()
+            JsonPath deployment = viewer().get(endpoints.deploy() + "/api/v1/deployments/{id}", fixId).then()
                     .statusCode(200).extract().jsonPath();
             String phase = deployment.getString("rollout.phase");
             assertThat(phase).as("rollout of %s: %s", FIX_VERSION, deployment.prettify()).isNotIn("PAUSED", "ABORTING", "ABORT_FAILED", "ABORTED");
@@ -197,7 +207,7 @@ final class FailureScenario {
                 "set-weight 50", "promote");
 
         await("the fix verified on the incident").atMost(STEP_BOUND).untilAsserted(() ->
-                given().get(endpoints.postmortem() + "/api/v1/incidents/{id}", incidentId).then().statusCode(200)
+                viewer().get(endpoints.postmortem() + "/api/v1/incidents/{id}", incidentId).then().statusCode(200)
                         .body("fixes[0].deploymentId", equalTo(fixId))
                         .body("fixes[0].version", equalTo(FIX_VERSION))
                         .body("fixes[0].status", equalTo("verified")));
@@ -206,7 +216,7 @@ final class FailureScenario {
     /** The target rolls back with the webhook executor; the secret is stored and never shown back. */
     private String rollBackWithTheTeamsWebhook() {
         String url = "http://127.0.0.1:" + webhook.port() + ROLLBACK_PATH;
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body(Map.of("executor", "webhook", "webhook", Map.of("url", url, "secret", rollbackSecret),
                         "redeployStrategy", Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 10),
                                 Map.of("pause", "5s"), Map.of("setWeight", 50), Map.of("pause", "5s"),
@@ -275,15 +285,45 @@ final class FailureScenario {
                 .as("v1 is HMAC-SHA256(secret, t + \".\" + body)").isTrue();
     }
 
+    /**
+     * Step 0: without a token an /api/v1 call is 401 problem+json, with a token of too small a role 403; health stays
+     * open (the platform's readiness probes use it).
+     */
+    private void everyApiNeedsATokenButHealthDoesNot() {
+        given().get(endpoints.deploy() + "/api/v1/targets").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(List.of())
+                .post(endpoints.monitor() + "/api/v1/metrics").then().statusCode(401);
+        viewer().contentType(ContentType.JSON).body(List.of())
+                .post(endpoints.monitor() + "/api/v1/metrics").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().get(endpoints.deploy() + "/q/health/ready").then().statusCode(200);
+    }
+
+    /** Reads: the least role. */
+    private RequestSpecification viewer() {
+        return given().header("Authorization", credentials.authorization(ACTOR, Roles.VIEWER));
+    }
+
+    /** What CI reports: deployments, metrics. */
+    private RequestSpecification ci() {
+        return given().header("Authorization", credentials.authorization(ACTOR, Roles.CI));
+    }
+
+    /** The target and the subscription belong to no team here: the platform's, so an admin's. */
+    private RequestSpecification admin() {
+        return given().header("Authorization", credentials.authorization(ACTOR, Roles.ADMIN));
+    }
+
     private void subscribeTeamToWebhook() {
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body(Map.of("team", "payments", "services", List.of(service),
                         "channel", Map.of("type", "webhook", "url", webhook.baseUrl() + "/hooks/payments")))
                 .post(endpoints.notifications() + "/api/v1/subscriptions").then().statusCode(201);
     }
 
     private void deployOverRest(String version) {
-        given().contentType(ContentType.JSON)
+        ci().contentType(ContentType.JSON)
                 .body(Map.of("service", service, "environment", environment, "version", version, "team", "payments"))
                 .post(endpoints.deploy() + "/api/v1/deployments").then().statusCode(201);
     }
@@ -342,20 +382,20 @@ final class FailureScenario {
             samples.add(Map.of("service", service, "environment", environment, "version", version,
                     "metric", "error_rate", "value", values[i], "timestamp", start.plusSeconds(i).toString()));
         }
-        given().contentType(ContentType.JSON).body(samples)
+        ci().contentType(ContentType.JSON).body(samples)
                 .post(endpoints.monitor() + "/api/v1/metrics").then().statusCode(202)
                 .body("accepted", equalTo(values.length));
     }
 
     private void awaitCurrentVersion(String version) {
         await("deploy-service runs " + version).atMost(STEP_BOUND).untilAsserted(() ->
-                given().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
+                viewer().get(endpoints.deploy() + "/api/v1/services/{s}/environments/{e}", service, environment).then()
                         .statusCode(200).body("currentVersion", equalTo(version)));
     }
 
     private String awaitResolvedIncident() {
         return await("incident resolved").atMost(STEP_BOUND).until(() -> {
-            JsonPath incidents = given().queryParam("service", service).queryParam("environment", environment)
+            JsonPath incidents = viewer().queryParam("service", service).queryParam("environment", environment)
                     .get(endpoints.postmortem() + "/api/v1/incidents").then().statusCode(200).extract().jsonPath();
             return "RESOLVED".equals(incidents.getString("[0].status")) ? incidents.getString("[0].id") : null;
         }, id -> id != null);

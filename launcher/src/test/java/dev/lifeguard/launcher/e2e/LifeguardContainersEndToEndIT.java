@@ -1,6 +1,8 @@
 package dev.lifeguard.launcher.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.lifeguard.launcher.auth.Credentials;
+import dev.lifeguard.launcher.auth.LocalKeys;
 import dev.lifeguard.launcher.platform.LifeguardService;
 import dev.lifeguard.launcher.platform.PlatformSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +54,9 @@ class LifeguardContainersEndToEndIT {
 
     @BeforeAll
     static void startServices() throws IOException {
-        settings = PlatformSettings.defaults(root()).withEphemeralPorts();
+        // the keys in the test's own home: the services verify the tokens the scenario signs with them
+        settings = PlatformSettings.defaults(root()).withHome(logs).withEphemeralPorts();
+        LocalKeys.ensure(settings.keysDirectory());
         for (LifeguardService service : LifeguardService.values()) {
             ProcessBuilder builder = new ProcessBuilder("java", "-jar", settings.serviceApp(service).toString())
                     .redirectErrorStream(true)
@@ -91,7 +95,8 @@ class LifeguardContainersEndToEndIT {
                 settings.serviceUrl(LifeguardService.MONITOR),
                 settings.serviceUrl(LifeguardService.NOTIFY),
                 settings.serviceUrl(LifeguardService.POSTMORTEM),
-                KAFKA.getBootstrapServers()), webhook).runAndVerify();
+                KAFKA.getBootstrapServers()), Credentials.signedWith(LocalKeys.ensure(settings.keysDirectory())), webhook)
+                .runAndVerify();
     }
 
     private static Path root() {

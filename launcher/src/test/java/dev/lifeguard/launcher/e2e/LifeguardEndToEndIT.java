@@ -58,6 +58,6 @@ class LifeguardEndToEndIT {
                 platform.serviceUrl(LifeguardService.MONITOR),
                 platform.serviceUrl(LifeguardService.NOTIFY),
                 platform.serviceUrl(LifeguardService.POSTMORTEM),
-                platform.kafkaBootstrapServers()), webhook).runAndVerify();
+                platform.kafkaBootstrapServers()), platform.credentials(), webhook).runAndVerify();
     }
 }

@@ -1,6 +1,8 @@
 package dev.lifeguard.launcher.platform;
 
+import dev.lifeguard.launcher.auth.LocalKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -248,6 +250,29 @@ class PlatformSettingsTest {
                 .containsEntry("QUARKUS_HTTP_PORT", "8084");
         assertThat(settings.serviceEnvironment(LifeguardService.MONITOR))
                 .doesNotContainKeys("LIFEGUARD_DEPLOY_ALLOW_PRIVATE_NETWORK", "LIFEGUARD_NOTIFY_ALLOW_PRIVATE_NETWORK");
+    }
+
+    @Test
+    void everyServiceVerifiesTokensWithTheHomesPublicKeyAndSealsSecretsWithItsSecretsKey(@TempDir Path home) {
+        PlatformSettings settings = PlatformSettings.defaults(ROOT).withHome(home).withInstances(LifeguardService.ROLLBACK, 2);
+        Path publicKey = home.resolve("keys").resolve("jwt-public.pem");
+
+        assertThat(settings.serviceEnvironment(LifeguardService.DEPLOY))
+                .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toString())
+                .containsEntry("MP_JWT_VERIFY_ISSUER", "lifeguard-local")
+                .as("no secrets key before the keys exist").doesNotContainKey("LIFEGUARD_SECRETS_KEY");
+
+        LocalKeys keys = LocalKeys.ensure(settings.keysDirectory());
+
+        for (ServiceInstance instance : settings.instances()) {
+            assertThat(settings.serviceEnvironment(instance))
+                    .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyFile().toString())
+                    .containsEntry("MP_JWT_VERIFY_ISSUER", "lifeguard-local")
+                    .containsEntry("LIFEGUARD_SECRETS_KEY", keys.secretsKey());
+        }
+        assertThat(settings.withServiceEnvironment(Map.of("MP_JWT_VERIFY_ISSUER", "https://sso.example.com"))
+                .serviceEnvironment(LifeguardService.DEPLOY)).as("a test or a person may point them elsewhere")
+                .containsEntry("MP_JWT_VERIFY_ISSUER", "https://sso.example.com");
     }
 
     @Test

@@ -11,11 +11,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * JSON over HTTP to the services. A call that gets no answer (refused, reset, timed out: the instance was killed
  * or the database is frozen) is an empty result, never an exception: under fault injection that is normal, and
- * the caller decides whether to retry.
+ * the caller decides whether to retry. A client made {@link #as} a caller sends its bearer token with every call
+ * (a fresh one: the supplier renews it as it ages).
  */
 public final class Http {
 
@@ -31,11 +33,24 @@ public final class Http {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
     private final Duration timeout;
+    private final Supplier<String> token;
 
+    /** Without a token: for what needs none (health). */
     public Http(Duration timeout) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), timeout, null);
+    }
+
+    private Http(HttpClient client, Duration timeout, Supplier<String> token) {
+        this.client = client;
         this.timeout = timeout;
+        this.token = token;
+    }
+
+    /** The same client, each call with {@code Authorization: Bearer <token>}. */
+    public Http as(Supplier<String> bearerToken) {
+        return new Http(client, timeout, bearerToken);
     }
 
     public Optional<Response> get(String url) {
@@ -73,7 +88,10 @@ public final class Http {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private Optional<Response> send(HttpRequest request) {
+    private Optional<Response> send(HttpRequest unauthorized) {
+        HttpRequest request = token == null ? unauthorized
+                : HttpRequest.newBuilder(unauthorized, (name, value) -> true)
+                        .header("Authorization", "Bearer " + token.get()).build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return Optional.of(new Response(response.statusCode(), response.body()));
