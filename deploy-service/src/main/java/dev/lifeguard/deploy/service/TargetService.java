@@ -1,6 +1,7 @@
 package dev.lifeguard.deploy.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.Target;
@@ -9,6 +10,7 @@ import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
 import dev.lifeguard.deploy.executor.RollbackExecutor;
 import dev.lifeguard.deploy.executor.RollbackExecutors;
 import dev.lifeguard.deploy.repository.TargetRepository;
+import dev.lifeguard.support.crypto.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -21,9 +23,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class TargetService {
 
-    /** A target's executor and validated settings. {@code configured} is false for the default. */
+    /**
+     * A target's executor and validated settings (secrets open: for the executor, never to be shown or logged; see
+     * {@link #shown}), and its owning team (null: the platform's). {@code configured} is false for the default.
+     */
     public record ExecutorChoice(String service, String environment, String executor, ObjectNode settings,
-                                 boolean configured, OffsetDateTime updatedAt) {
+                                 boolean configured, OffsetDateTime updatedAt, String team) {
+
+        /** Without the settings: they hold open secrets, and a choice may end up in a log line. */
+        @Override
+        public String toString() {
+            return "ExecutorChoice[" + service + "/" + environment + ", executor=" + executor + ", team=" + team
+                    + ", configured=" + configured + "]";
+        }
     }
 
     /**
@@ -48,9 +60,11 @@ public class TargetService {
     private final RollbackExecutors executors;
     private final DeployConfig config;
     private final ObjectMapper mapper;
+    private final SecretBox secrets;
 
     public TargetService(TargetRepository targets, RollbackExecutors executors,
-                         DeployConfig config, ObjectMapper mapper) {
+                         DeployConfig config, ObjectMapper mapper, SecretBox secrets) {
+        this.secrets = secrets;
         this.targets = targets;
         this.executors = executors;
         this.config = config;
@@ -69,13 +83,16 @@ public class TargetService {
      */
     @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings) {
-        return choose(service, environment, executorName, settings, Policy.DEFAULT);
+        return choose(service, environment, executorName, settings, Policy.DEFAULT, null);
     }
 
-    /** As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults. */
+    /**
+     * As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults and owning team
+     * (null: the platform's). Who may do so is the caller's concern (TargetResource checks team scope first).
+     */
     @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings,
-                                 Policy policy) {
+                                 Policy policy, String team) {
         RollbackExecutor executor = executors.named(executorName).orElseThrow(() -> new UnknownExecutorException(
                 "no executor named '" + executorName + "'; known: " + String.join(", ", executors.names())));
         ObjectNode validated = executor.validate(settings == null ? mapper.createObjectNode() : settings.deepCopy());
@@ -85,7 +102,8 @@ public class TargetService {
             return created;
         });
         target.executor = executorName;
-        target.settings = validated.toString();
+        target.team = team;
+        target.settings = sealed(executor, validated).toString();
         target.strategy = policy.strategy() == null ? null : policy.strategy().toString();
         target.redeployStrategy = policy.redeployStrategy() == null ? null : policy.redeployStrategy().toString();
         ObjectNode gate = mapper.createObjectNode().put("enabled", policy.gateEnabled());
@@ -107,7 +125,7 @@ public class TargetService {
     public ExecutorChoice choiceFor(String service, String environment) {
         return targets.find(service, environment).map(this::choice)
                 .orElseGet(() -> new ExecutorChoice(service, environment, config.rollbackExecutor(),
-                        mapper.createObjectNode(), false, null));
+                        mapper.createObjectNode(), false, null, null));
     }
 
     @Transactional
@@ -163,11 +181,38 @@ public class TargetService {
     }
 
     private ExecutorChoice choice(Target target) {
+        ObjectNode stored;
         try {
-            return new ExecutorChoice(target.key.service(), target.key.environment(), target.executor,
-                    (ObjectNode) mapper.readTree(target.settings), true, target.updatedAt);
+            stored = (ObjectNode) mapper.readTree(target.settings);
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("settings of target " + target.key + " are not a JSON object", e);
         }
+        return new ExecutorChoice(target.key.service(), target.key.environment(), target.executor, opened(target.executor,
+                stored), true, target.updatedAt, target.team);
+    }
+
+    /** The settings as stored: each secret setting sealed (SecretBox), so a database dump shows no secret. */
+    private ObjectNode sealed(RollbackExecutor executor, ObjectNode validated) {
+        ObjectNode stored = validated.deepCopy();
+        for (String secret : executor.secretSettings()) {
+            JsonNode value = stored.get(secret);
+            if (value != null && value.isTextual()) {
+                stored.put(secret, secrets.seal(value.asText()));
+            }
+        }
+        return stored;
+    }
+
+    /** The settings for the executor: sealed secrets opened; plain ones (stored before sealing existed) as they are. */
+    private ObjectNode opened(String executorName, ObjectNode stored) {
+        executors.named(executorName).ifPresent(executor -> {
+            for (String secret : executor.secretSettings()) {
+                JsonNode value = stored.get(secret);
+                if (value != null && value.isTextual()) {
+                    stored.put(secret, secrets.open(value.asText()));
+                }
+            }
+        });
+        return stored;
     }
 }

@@ -6,6 +6,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +25,7 @@ import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
 import static dev.lifeguard.deploy.DeployFixtures.example;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -34,6 +35,7 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class CiEventConsumerTest {
 
     @Test

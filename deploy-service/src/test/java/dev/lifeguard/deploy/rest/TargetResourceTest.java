@@ -2,6 +2,7 @@ package dev.lifeguard.deploy.rest;
 
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static dev.lifeguard.deploy.DeployFixtures.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -19,6 +20,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class TargetResourceTest {
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -40,7 +41,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.rollOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rollingOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -50,6 +51,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RolloutTest {
 
     @Inject
