@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
 import dev.lifeguard.testsupport.SecurityTestResource;
+import dev.lifeguard.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -29,6 +30,7 @@ import static dev.lifeguard.deploy.rest.CiWebhookFixtures.PATH;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.SECRET;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.SOURCE;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.bareDeployment;
+import static dev.lifeguard.deploy.rest.CiWebhookFixtures.count;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.githubSignature;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.lifeguardSignature;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.post;
@@ -233,8 +235,8 @@ class CiWebhookResourceTest {
         ObjectNode event = bareDeployment(UUID.randomUUID().toString(), service, "production", "1.0.0");
         event.with("customData").put("padding", "x".repeat(1024 * 1024));
 
-        post(event.toString()).then().statusCode(413).contentType("application/problem+json")
-                .body("field", equalTo("body"));
+        // refused before the webhook reads it: every endpoint's body limit (quarkus.http.limits.max-body-size) answers
+        post(event.toString()).then().statusCode(413).contentType("application/problem+json");
 
         String body = bareDeployment(UUID.randomUUID().toString(), service, "production", "1.0.0").toString();
         io.restassured.RestAssured.given().contentType("application/x-www-form-urlencoded").header("X-Lifeguard-Source", SOURCE)
@@ -263,5 +265,52 @@ class CiWebhookResourceTest {
         String eventId = UUID.randomUUID().toString();
         refused.put(eventId, why);
         return bareDeployment(eventId, service, "production", "1.0.0").toString();
+    }
+
+    @Test
+    void aCiBearerTokenAuthenticatesWithoutASignature() {
+        String service = unique("token-ci");
+        String eventId = UUID.randomUUID().toString();
+        String body = bareDeployment(eventId, service, "production", "1.0.0").toString();
+
+        TestTokens.as(TestTokens.token("ci-bot", java.util.Set.of("ci"), java.util.Set.of()))
+                .contentType("application/json").body(body).post(PATH).then().statusCode(202)
+                .body("status", equalTo("accepted")).body("eventId", equalTo(eventId));
+        awaitEnvironment(service, "production", "1.0.0");
+        assertThat(count(dataSource, "SELECT count(*) FROM ci_webhook_delivery WHERE source = ?", "token:ci-bot"))
+                .isPositive();
+        // the same event again with the token: a duplicate, as a signed retry is
+        TestTokens.as(TestTokens.token("ci-bot", java.util.Set.of("ci"), java.util.Set.of()))
+                .contentType("application/json").body(body).post(PATH).then().statusCode(200)
+                .body("status", equalTo("duplicate"));
+    }
+
+    @Test
+    void aBearerTokenOnceSentDecidesEvenWithAValidSignature() {
+        String service = unique("token-bad");
+        String eventId = UUID.randomUUID().toString();
+        String body = bareDeployment(eventId, service, "production", "1.0.0").toString();
+
+        signed(body).auth().oauth2(TestTokens.badlySigned("ci")).post(PATH).then().statusCode(401)
+                .contentType("application/problem+json");
+        signed(body).auth().oauth2(TestTokens.expired("ci")).post(PATH).then().statusCode(401)
+                .contentType("application/problem+json");
+        signed(body).auth().oauth2(TestTokens.forRole("viewer")).post(PATH).then().statusCode(403)
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given().contentType("application/json").body(body).post(PATH).then()
+                .statusCode(401).contentType("application/problem+json");
+        assertThat(recorded(dataSource, eventId)).isZero();
+        // and the signature alone still works
+        post(body).then().statusCode(202);
+    }
+
+    @Test
+    void aChangeUrlThatIsNotHttpIsRefusedNamingIt() {
+        String eventId = UUID.randomUUID().toString();
+        ObjectNode event = bareDeployment(eventId, unique("bad-url"), "production", "1.0.0");
+        event.with("customData").put("changeUrl", "javascript:alert(1)");
+        post(event.toString()).then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("customData.changeUrl"));
+        assertThat(recorded(dataSource, eventId)).isZero();
     }
 }

@@ -123,6 +123,8 @@ class RedeployGateTest {
         assertThat(released.getString("gate.status")).isEqualTo("RELEASED");
         assertThat(released.getString("gate.releasedBy")).isEqualTo("evidence");
         assertThat(released.getInt("gate.evidence.passed")).isEqualTo(412);
+        assertThat(dev.lifeguard.deploy.service.DeployAuditTest.awaitAutomatic(service + "/production", "gate.released")
+                .path("detail").asText()).contains("released by test evidence");
         assertThat(released.getInt("rollout.weight")).isEqualTo(10);
         JsonNode releasedEvent = awaitRolloutEvents(service, fix, "released", 1).get(0);
         assertThat(releasedEvent.at("/data/subject/content/releasedBy").asText()).isEqualTo("evidence");

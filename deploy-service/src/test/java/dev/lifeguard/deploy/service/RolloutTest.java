@@ -340,4 +340,27 @@ class RolloutTest {
         assertThat(deployed.at("/data/customData/strategy/type").asText()).isEqualTo("all-at-once");
         assertThat(deployed.at("/data/customData/rollout").isMissingNode()).isTrue();
     }
+
+    @Test
+    void theActorIsTheTokensSubjectAndNamingSomeoneElseIsRefused() {
+        String service = unique("canary-actor");
+        String v2 = rollingOut(service, canary(), "ANALYSING", 1);
+        String alice = dev.lifeguard.testsupport.TestTokens.token("alice", java.util.Set.of("operator"),
+                java.util.Set.of());
+
+        dev.lifeguard.testsupport.TestTokens.as(alice).contentType(ContentType.JSON)
+                .body(Map.of("reason", "look", "by", "bob")).post("/api/v1/deployments/{id}/pause", v2).then()
+                .statusCode(400).contentType(containsString("problem+json")).body("field", equalTo("by"))
+                .body("detail", containsString("'alice'"));
+        dev.lifeguard.testsupport.TestTokens.as(alice).contentType(ContentType.JSON).header("X-Lifeguard-User", "bob")
+                .body(Map.of("reason", "look")).post("/api/v1/deployments/{id}/pause", v2).then()
+                .statusCode(400).body("field", equalTo("X-Lifeguard-User"));
+        assertThat(view(v2).getString("rollout.phase")).isEqualTo("ANALYSING");
+
+        // no "by" at all: the subject is recorded
+        dev.lifeguard.testsupport.TestTokens.as(alice).contentType(ContentType.JSON).header("X-Lifeguard-User", "alice")
+                .body(Map.of("reason", "look")).post("/api/v1/deployments/{id}/pause", v2).then().statusCode(200);
+        JsonNode paused = awaitRolloutEvents(service, v2, "paused", 1).get(0);
+        assertThat(paused.at("/data/subject/content/requestedBy").asText()).isEqualTo("alice");
+    }
 }
