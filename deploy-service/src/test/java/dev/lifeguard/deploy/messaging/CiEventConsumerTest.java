@@ -139,6 +139,29 @@ class CiEventConsumerTest {
     }
 
     @Test
+    void aChangeUrlThatIsNotHttpIsDeadLetteredNamingItAndTheNextRecordIsProcessed() {
+        String service = unique("checkout");
+        ObjectNode scripted = (ObjectNode) example("service-deployed.bare-cdevent.json");
+        scripted.with("context").put("id", UUID.randomUUID().toString());
+        scripted.with("subject").put("id", service);
+        scripted.with("customData").put("changeUrl", "javascript:alert(document.cookie)");
+        kafka().send(CI_TOPIC, service + "/production", scripted.toString());
+
+        ObjectNode good = (ObjectNode) example("service-deployed.bare-cdevent.json");
+        good.with("context").put("id", UUID.randomUUID().toString());
+        good.with("subject").put("id", service);
+        good.with("customData").put("changeUrl", "https://git.example.com/shop/commit/abc");
+        kafka().send(CI_TOPIC, service + "/production", good.toString());
+
+        awaitEnvironment(service, "production", "1.0.0");
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .body("current.changeUrl", equalTo("https://git.example.com/shop/commit/abc"))
+                .body("history", hasSize(1));
+        var deadLetter = kafka().awaitRecord(CI_TOPIC + ".dlq", record -> (service + "/production").equals(record.key()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("customData.changeUrl");
+    }
+
+    @Test
     void redeliveredEventIsAppliedOnce() {
         String service = unique("checkout");
         ObjectNode v1 = (ObjectNode) example("service-deployed.bare-cdevent.json");
