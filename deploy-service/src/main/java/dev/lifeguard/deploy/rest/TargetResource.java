@@ -84,12 +84,8 @@ public class TargetResource {
             throw ProblemException.invalidField("body", "a JSON object {\"executor\": \"<name>\", \"<name>\": {settings}}"
                     + " is required");
         }
-        java.util.Optional<TargetService.ExecutorChoice> existing = targets.configured(validService, validEnvironment);
-        existing.ifPresent(choice -> caller.requireCanManage(choice.team(), () -> notFound(service, environment)));
-        String team = body.has(TEAM) ? team(body.get(TEAM)) : existing.map(TargetService.ExecutorChoice::team).orElse(null);
-        if (existing.isEmpty() || !java.util.Objects.equals(team, existing.get().team())) {
-            caller.requireCanAssign(team, TEAM);
-        }
+        // checked first, so another team's target answers 404 whatever the body; checked again under the row lock
+        authorize(targets.configured(validService, validEnvironment), body);
         JsonNode executorNode = body.get("executor");
         if (executorNode == null || !executorNode.isTextual() || executorNode.asText().isBlank()) {
             throw ProblemException.invalidField("executor", "field 'executor' is required; known: "
@@ -109,8 +105,10 @@ public class TargetResource {
             throw ProblemException.invalidField(executor, "field '" + executor + "' must be an object of settings");
         }
         try {
+            TargetService.Policy policy = policy(body);
             return view(targets.choose(validService, validEnvironment, executor,
-                    settings == null || settings.isNull() ? null : (ObjectNode) settings, policy(body), team));
+                    settings == null || settings.isNull() ? null : (ObjectNode) settings, policy,
+                    current -> authorize(current, body)));
         } catch (TargetService.UnknownExecutorException e) {
             throw ProblemException.invalidField("executor", e.getMessage());
         } catch (InvalidExecutorSettingsException e) {
@@ -180,10 +178,8 @@ public class TargetResource {
     public Response forget(@PathParam("service") String service, @PathParam("environment") String environment) {
         String validService = Fields.requireName("service", service);
         String validEnvironment = Fields.requireName("environment", environment);
-        TargetService.ExecutorChoice existing = targets.configured(validService, validEnvironment)
-                .orElseThrow(() -> notFound(service, environment));
-        caller.requireCanManage(existing.team(), () -> notFound(service, environment));
-        if (!targets.forget(validService, validEnvironment)) {
+        if (!targets.forget(validService, validEnvironment,
+                existing -> caller.requireCanManage(existing.team(), () -> notFound(service, environment)))) {
             throw notFound(service, environment);
         }
         return Response.noContent().build();
@@ -192,6 +188,21 @@ public class TargetResource {
     /** Not configured, or another team's: the same answer, so the other team's target does not leak. */
     private static ProblemException notFound(String service, String environment) {
         return ProblemException.notFound("target " + service + "/" + environment + " has no executor configured");
+    }
+
+    /**
+     * Whether the caller may put {@code body} on the target as it is ({@code existing}, empty: not configured): manage
+     * the existing one (another team's: 404), and give it the team it will have, when that is a change. Returns that
+     * team: the body's, else (left out) the one the target has; a new target without one has none.
+     */
+    private String authorize(java.util.Optional<TargetService.ExecutorChoice> existing, JsonNode body) {
+        existing.ifPresent(choice -> caller.requireCanManage(choice.team(),
+                () -> notFound(choice.service(), choice.environment())));
+        String team = body.has(TEAM) ? team(body.get(TEAM)) : existing.map(TargetService.ExecutorChoice::team).orElse(null);
+        if (existing.isEmpty() || !java.util.Objects.equals(team, existing.get().team())) {
+            caller.requireCanAssign(team, TEAM);
+        }
+        return team;
     }
 
     /** The body's {@code team}: a name, or null for the platform's. */

@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Which executor rolls each target back, with which settings; targets without a choice use the configured default. */
 @ApplicationScoped
@@ -83,16 +85,19 @@ public class TargetService {
      */
     @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings) {
-        return choose(service, environment, executorName, settings, Policy.DEFAULT, null);
+        return choose(service, environment, executorName, settings, Policy.DEFAULT, existing -> null);
     }
 
     /**
-     * As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults and owning team
-     * (null: the platform's). Who may do so is the caller's concern (TargetResource checks team scope first).
+     * As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults. {@code owner} sees
+     * the target as it is (empty: not configured) under a row lock, in this transaction, and answers its owning team
+     * from now on (null: the platform's), or throws when the caller may not change it: the check and the change
+     * cannot interleave with another caller's change of the same target.
      */
     @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings,
-                                 Policy policy, String team) {
+                                 Policy policy, Function<Optional<ExecutorChoice>, String> owner) {
+        String team = owner.apply(targets.findForUpdate(service, environment).map(this::choice));
         RollbackExecutor executor = executors.named(executorName).orElseThrow(() -> new UnknownExecutorException(
                 "no executor named '" + executorName + "'; known: " + String.join(", ", executors.names())));
         ObjectNode validated = executor.validate(settings == null ? mapper.createObjectNode() : settings.deepCopy());
@@ -118,6 +123,18 @@ public class TargetService {
     @Transactional
     public boolean forget(String service, String environment) {
         return targets.deleteById(new Target.Key(service, environment));
+    }
+
+    /** Forgets a configured target once {@code authorize} (under a row lock, in this transaction) allows it. */
+    @Transactional
+    public boolean forget(String service, String environment, Consumer<ExecutorChoice> authorize) {
+        Optional<Target> target = targets.findForUpdate(service, environment);
+        if (target.isEmpty()) {
+            return false;
+        }
+        authorize.accept(choice(target.get()));
+        targets.delete(target.get());
+        return true;
     }
 
     /** The target's choice, or the default executor with no settings. */
