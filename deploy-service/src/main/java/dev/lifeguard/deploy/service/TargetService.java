@@ -57,6 +57,7 @@ public class TargetService {
     }
 
     private static final Logger LOG = Logger.getLogger(TargetService.class);
+    private static final String MASK = "********";
 
     private final TargetRepository targets;
     private final RollbackExecutors executors;
@@ -158,12 +159,36 @@ public class TargetService {
     /** A copy of the settings fit to show: the executor's secret settings replaced. */
     public ObjectNode shown(ExecutorChoice choice) {
         ObjectNode shown = choice.settings().deepCopy();
+        // URLs (a webhook's) may carry a token in their user info or query: shown without them
+        List<String> names = new java.util.ArrayList<>();
+        shown.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode value = shown.get(name);
+            if (value.isTextual() && value.asText().regionMatches(true, 0, "http", 0, 4)) {
+                shown.put(name, withoutCredentials(value.asText()));
+            }
+        }
         executors.named(choice.executor()).ifPresent(executor -> executor.secretSettings().forEach(secret -> {
             if (shown.has(secret)) {
-                shown.put(secret, "********");
+                shown.put(secret, MASK);
             }
         }));
         return shown;
+    }
+
+    /** {@code url} with its user info and query masked; all of it masked when it cannot be read as a URI. */
+    static String withoutCredentials(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+                return url;
+            }
+            return uri.getScheme() + "://" + (uri.getRawUserInfo() == null ? "" : MASK + "@") + uri.getHost()
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + MASK);
+        } catch (java.net.URISyntaxException e) {
+            return MASK;
+        }
     }
 
     /** The target's rollout defaults ({@link Policy#DEFAULT} for a target without a body). */

@@ -112,6 +112,17 @@ class TargetResourceTest {
     }
 
     @Test
+    void aUrlSettingIsShownWithoutItsUserInfoAndQuery() {
+        String service = unique("url");
+        given().contentType("application/json").body(Map.of("executor", "scripted", "scripted",
+                        Map.of("label", "https://deployer:pa55@cd.example.com:8443/hooks/rollback?token=t0k3n")))
+                .put("/api/v1/targets/{s}/production", service).then().statusCode(200)
+                .body("settings.label", equalTo("https://********@cd.example.com:8443/hooks/rollback?********"));
+        given().get("/api/v1/targets").then().body(not(containsString("t0k3n"))).body(not(containsString("pa55")));
+        assertThat(targets.choiceFor(service, "production").settings().path("label").asText()).contains("t0k3n");
+    }
+
+    @Test
     void aSecretStoredPlainBeforeSealingStillWorksAndIsSealedOnTheNextWrite() throws Exception {
         String service = unique("legacy");
         given().contentType("application/json")
