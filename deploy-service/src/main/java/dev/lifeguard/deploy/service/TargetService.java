@@ -79,21 +79,13 @@ public class TargetService {
     }
 
     /**
-     * Validates and stores a target's choice.
-     *
-     * @throws UnknownExecutorException for an executor this build does not have
-     * @throws InvalidExecutorSettingsException for settings the executor refuses
-     */
-    @Transactional
-    public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings) {
-        return choose(service, environment, executorName, settings, Policy.DEFAULT, existing -> null);
-    }
-
-    /**
-     * As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults. {@code owner} sees
+     * Validates and stores a target's choice with its rollout defaults. {@code owner} sees
      * the target as it is (empty: not configured) under a row lock, in this transaction, and answers its owning team
      * from now on (null: the platform's), or throws when the caller may not change it: the check and the change
      * cannot interleave with another caller's change of the same target.
+     *
+     * @throws UnknownExecutorException for an executor this build does not have
+     * @throws InvalidExecutorSettingsException for settings the executor refuses
      */
     @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings,
@@ -119,11 +111,6 @@ public class TargetService {
         targets.persist(target);
         LOG.infof("Target %s/%s now rolls back with %s", service, environment, executorName);
         return choice(target);
-    }
-
-    @Transactional
-    public boolean forget(String service, String environment) {
-        return targets.deleteById(new Target.Key(service, environment));
     }
 
     /** Forgets a configured target once {@code authorize} (under a row lock, in this transaction) allows it. */
