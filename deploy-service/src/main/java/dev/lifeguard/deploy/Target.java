@@ -21,7 +21,14 @@ public class Target extends PanacheEntityBase {
     @Column(nullable = false, length = 100)
     public String executor;
 
-    /** The executor's validated settings as JSON; may hold secrets, which are never shown back. */
+    /** The owning team (its operators manage the target), null: the platform's, managed by admins. */
+    @Column(length = 100)
+    public String team;
+
+    /**
+     * The executor's validated settings as JSON. Its secret settings are stored sealed ({@code sealed:v1:...}, see
+     * TargetService) and never shown back.
+     */
     @Column(nullable = false, columnDefinition = "TEXT")
     public String settings;
 

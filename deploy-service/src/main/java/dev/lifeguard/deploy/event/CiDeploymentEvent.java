@@ -21,6 +21,9 @@ public record CiDeploymentEvent(String eventId, String chainId, OffsetDateTime t
                                 String version, String artifactId, String team, String commit, String changeUrl,
                                 String image, List<String> fixes) {
 
+    /** What {@code changeUrl} may be (the REST API checks the same): http or https, no spaces, fits its column. */
+    public static final java.util.regex.Pattern HTTP_URL = java.util.regex.Pattern.compile("(?i)https?://\\S{1,1990}");
+
     public static CiDeploymentEvent from(CloudEvent event) {
         CdEvent cdEvent = event.cdEvent();
         JsonNode document = cdEvent.document();
@@ -32,7 +35,21 @@ public record CiDeploymentEvent(String eventId, String chainId, OffsetDateTime t
         return new CiDeploymentEvent(event.id(), event.chainId(), event.time(), EventTarget.requireName("subject.id", service),
                 EventTarget.requireName("subject.content.environment.id", environment), version, artifactId,
                 CdEvent.textOrNull(custom.get("team")), CdEvent.textOrNull(custom.get("commit")),
-                CdEvent.textOrNull(custom.get("changeUrl")), CdEvent.textOrNull(custom.get("image")), fixes(cdEvent));
+                changeUrl(custom.get("changeUrl")), CdEvent.textOrNull(custom.get("image")), fixes(cdEvent));
+    }
+
+    /** Links CI sends are shown to people (post-mortems, chat): only http(s), bounded like the column. */
+    static String changeUrl(JsonNode node) {
+        String url = CdEvent.textOrNull(node);
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        String trimmed = url.trim();
+        if (!HTTP_URL.matcher(trimmed).matches()) {
+            throw new MalformedEventException("field 'customData.changeUrl' must be an http(s) URL of at most 2000"
+                    + " characters without spaces");
+        }
+        return trimmed;
     }
 
     /**

@@ -6,6 +6,11 @@ import dev.lifeguard.deploy.service.CiDeliveryRefusedException;
 import dev.lifeguard.deploy.service.CiWebhookIntake;
 import dev.lifeguard.deploy.signing.HmacSignature;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Roles;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,23 +35,32 @@ import java.util.Map;
  * {@code POST /api/v1/ci/events}: CI reports deployments over HTTP instead of Kafka, as a CloudEvent (structured
  * or binary mode) or a bare CDEvent, signed with its source's secret. 202 when accepted, 200 for a delivery seen
  * before, 401 for a bad or missing signature (nothing recorded), 400 naming the field it cannot read.
+ * <p>
+ * Authentication: EITHER a bearer token with role ci (for CI that can send one) OR a valid signature of a configured
+ * source (GitHub and other webhook senders cannot send bearer tokens). A bearer token, once sent, decides: an invalid
+ * one is 401 and one without role ci is 403, whatever the signature. The endpoint is therefore open at the JAX-RS
+ * level ({@code @PermitAll}) and checks here; with neither, 401 problem+json.
  */
 @Path("/api/v1/ci/events")
+@PermitAll
 public class CiWebhookResource {
 
     private static final Logger LOG = Logger.getLogger(CiWebhookResource.class);
 
     private final CiWebhookIntake intake;
     private final CiWebhookConfig config;
+    private final SecurityIdentity identity;
 
-    public CiWebhookResource(CiWebhookIntake intake, CiWebhookConfig config) {
+    public CiWebhookResource(CiWebhookIntake intake, CiWebhookConfig config, SecurityIdentity identity) {
         this.intake = intake;
         this.config = config;
+        this.identity = identity;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(@Context HttpHeaders headers, @QueryParam("source") String sourceParameter, byte[] body) {
+        String tokenHolder = tokenHolder(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
         requireJson(headers.getMediaType());
         if (body == null || body.length == 0) {
             throw ProblemException.invalidField("body", "the request body is empty: send the CloudEvent or CDEvent");
@@ -62,7 +76,8 @@ public class CiWebhookResource {
                 cloudEventAttributes(headers), body);
         CiWebhookIntake.Receipt receipt;
         try {
-            receipt = intake.receive(delivery, Instant.now());
+            receipt = tokenHolder != null ? intake.receiveFromTokenHolder(tokenHolder, delivery, Instant.now())
+                    : intake.receive(delivery, Instant.now());
         } catch (CiDeliveryRefusedException e) {
             throw e.reason() == CiDeliveryRefusedException.Reason.UNAUTHENTICATED
                     ? new ProblemException(401, "Unauthorized", e.getMessage(), e.field())
@@ -82,6 +97,24 @@ public class CiWebhookResource {
         answer.put("type", receipt.eventType());
         return Response.status(receipt.duplicate() ? Response.Status.OK : Response.Status.ACCEPTED)
                 .type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
+    }
+
+    /**
+     * The subject of the bearer token sent, which must be valid (else 401, as on every endpoint) and carry role ci
+     * (else 403); null when the request carries no bearer token (then its signature must authenticate it).
+     */
+    private String tokenHolder(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        // resolving the identity verifies the token; a bad one fails here (AuthenticationFailedException -> 401)
+        if (identity.isAnonymous()) {
+            throw new UnauthorizedException();
+        }
+        if (!identity.hasRole(Roles.CI)) {
+            throw new ForbiddenException();
+        }
+        return identity.getPrincipal().getName();
     }
 
     /** JSON in any of its CloudEvents spellings; batches and forms are not read. */

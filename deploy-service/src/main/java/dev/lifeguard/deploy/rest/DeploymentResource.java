@@ -3,6 +3,7 @@ package dev.lifeguard.deploy.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.Deployment;
+import dev.lifeguard.deploy.event.CiDeploymentEvent;
 import dev.lifeguard.deploy.DeploymentStatus;
 import dev.lifeguard.deploy.service.DeploymentOptions;
 import dev.lifeguard.deploy.service.RollbackRunner;
@@ -18,6 +19,9 @@ import dev.lifeguard.deploy.service.ReportedDeployment;
 import dev.lifeguard.deploy.service.RequestKeyConflictException;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Caller;
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -31,6 +35,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,8 +47,10 @@ public class DeploymentResource {
     private final DeploymentService deployments;
     private final Rollouts rollouts;
     private final RollbackRunner runner;
+    private final Caller caller;
 
-    public DeploymentResource(DeploymentService deployments, Rollouts rollouts, RollbackRunner runner) {
+    public DeploymentResource(DeploymentService deployments, Rollouts rollouts, RollbackRunner runner, Caller caller) {
+        this.caller = caller;
         this.deployments = deployments;
         this.rollouts = rollouts;
         this.runner = runner;
@@ -57,6 +64,7 @@ public class DeploymentResource {
     @POST
     @Path("/deployments")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.CI)
     public Response report(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, DeploymentRequest request) {
         if (request == null) {
             throw ProblemException.invalidField("body", "a JSON body with service, environment and version is required");
@@ -69,7 +77,7 @@ public class DeploymentResource {
         }
         String team = Fields.optionalName("team", request.team());
         String changeUrl = request.changeUrl() == null || request.changeUrl().isBlank() ? null : request.changeUrl().trim();
-        if (changeUrl != null && !changeUrl.matches("(?i)https?://\\S{1,1990}")) {
+        if (changeUrl != null && !CiDeploymentEvent.HTTP_URL.matcher(changeUrl).matches()) {
             throw ProblemException.invalidField("changeUrl", "field 'changeUrl' must be an http(s) URL");
         }
         String image = request.image() == null || request.image().isBlank() ? null : request.image().trim();
@@ -108,46 +116,56 @@ public class DeploymentResource {
     @POST
     @Path("/deployments/{id}/promote")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.OPERATOR)
     public DeploymentView promote(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        fields(body, Set.of("full", "by"));
         JsonNode full = body == null ? null : body.get("full");
         if (full != null && !full.isNull() && !full.isBoolean()) {
             throw ProblemException.invalidField("full", "field 'full' must be true or false");
         }
-        return act(id, () -> rollouts.promote(id, full != null && full.asBoolean(), by(body, user)));
+        return act(id, () -> rollouts.promote(id, full != null && full.asBoolean(), actor(body, user)));
     }
 
     /** Pauses a rollout during a pause step's analysis: {@code {"reason": "...", "by": "alice"}} (both optional). */
     @POST
     @Path("/deployments/{id}/pause")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.OPERATOR)
     public DeploymentView pause(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
-        return act(id, () -> rollouts.pause(id, text(body, "reason", false), by(body, user)));
+        fields(body, Set.of("reason", "by"));
+        return act(id, () -> rollouts.pause(id, text(body, "reason", false), actor(body, user)));
     }
 
     /** Goes on after a pause; a step whose executor call failed is tried again. */
     @POST
     @Path("/deployments/{id}/resume")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.OPERATOR)
     public DeploymentView resume(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
-        return act(id, () -> rollouts.resume(id, by(body, user)));
+        fields(body, Set.of("by"));
+        return act(id, () -> rollouts.resume(id, actor(body, user)));
     }
 
     /** All traffic back to the stable version: {@code {"reason": "...", "by": "alice"}}, reason required. */
     @POST
     @Path("/deployments/{id}/abort")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.OPERATOR)
     public DeploymentView abort(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        fields(body, Set.of("reason", "by"));
         String reason = text(body, "reason", true);
-        return act(id, () -> rollouts.abort(id, reason, by(body, user)));
+        return act(id, () -> rollouts.abort(id, reason, actor(body, user)));
     }
 
     /** Releases a GATED deployment without test evidence: {@code {"reason": "...", "by": "alice"}}, reason required. */
     @POST
     @Path("/deployments/{id}/override")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.OPERATOR)
     public DeploymentView override(@PathParam("id") String id, @HeaderParam(USER_HEADER) String user, JsonNode body) {
+        fields(body, Set.of("reason", "by"));
         String reason = text(body, "reason", true);
-        return act(id, () -> rollouts.override(id, reason, by(body, user)));
+        return act(id, () -> rollouts.override(id, reason, actor(body, user)));
     }
 
     private DeploymentView act(String id, Runnable action) {
@@ -185,6 +203,7 @@ public class DeploymentResource {
             throw ProblemException.invalidField("tests", "field 'tests' must be an object {\"passed\": 412,"
                     + " \"failed\": 0, \"suites\": [\"unit\", \"e2e\"]}");
         }
+        KnownFields.only(tests, "tests.", Set.of("passed", "failed", "suites"));
         return new DeploymentOptions.Tests(count(tests, "passed"), count(tests, "failed"),
                 TargetResource.suites(tests.get("suites"), "tests.suites"));
     }
@@ -230,16 +249,22 @@ public class DeploymentResource {
         return node.asText().trim();
     }
 
-    /** Who asks: the body's {@code by}, else the {@code X-Lifeguard-User} header. */
-    private static String by(JsonNode body, String user) {
-        String by = text(body, "by", false);
-        if (by == null && user != null && !user.isBlank()) {
-            by = user.trim();
+    /**
+     * Who asks: the token's subject. The body's {@code by} and the {@code X-Lifeguard-User} header, which declared
+     * it before, are optional and refused (400 naming them) unless they name the subject.
+     */
+    private String actor(JsonNode body, String user) {
+        Actors.requireSubject(caller, "by", text(body, "by", false));
+        Actors.requireSubject(caller, USER_HEADER, user);
+        return caller.subject();
+    }
+
+    /** An action's body: absent, or an object of the action's fields only. */
+    private static void fields(JsonNode body, Set<String> known) {
+        if (body != null && !body.isNull() && !body.isObject()) {
+            throw ProblemException.invalidField("body", "the body must be a JSON object with " + known);
         }
-        if (by != null && by.length() > 200) {
-            throw ProblemException.invalidField("by", "field 'by' must be at most 200 characters");
-        }
-        return by;
+        KnownFields.only(body, "", known);
     }
 
     private static String requestKey(String header) {
@@ -256,6 +281,7 @@ public class DeploymentResource {
 
     @GET
     @Path("/deployments/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public DeploymentView deployment(@PathParam("id") String id) {
         return deployments.find(id).map(this::view)
                 .orElseThrow(() -> ProblemException.notFound("no deployment with id '" + id + "'"));
@@ -263,6 +289,7 @@ public class DeploymentResource {
 
     @GET
     @Path("/services/{service}/environments/{environment}")
+    @RolesAllowed(Roles.VIEWER)
     public EnvironmentView environment(@PathParam("service") String service,
                                        @PathParam("environment") String environment) {
         return deployments.environment(service, environment).map(EnvironmentView::of)

@@ -48,6 +48,8 @@ public class CiWebhookIntake {
     private static final Logger LOG = Logger.getLogger(CiWebhookIntake.class);
     private static final Pattern NAMED_INPUT = Pattern.compile("(field|header) '([^']+)'");
     private static final int MAX_ID_LENGTH = 200;
+    private static final int MAX_SOURCE_LENGTH = 100;
+    static final String TOKEN_SOURCE_PREFIX = "token:";
 
     private final CiWebhookConfig config;
     private final CloudEventReader reader;
@@ -70,7 +72,19 @@ public class CiWebhookIntake {
      * @throws CiDeliveryRefusedException when the caller is not authenticated or the event cannot be read
      */
     public Receipt receive(CiDelivery delivery, Instant now) {
-        String source = authenticate(delivery, now);
+        return accept(authenticate(delivery, now), delivery, now);
+    }
+
+    /**
+     * Accepts or recognises a delivery whose caller a bearer token with role ci authenticated: no signature is
+     * needed. Its deliveries are de-duplicated under the source {@code token:<subject>}.
+     */
+    public Receipt receiveFromTokenHolder(String subject, CiDelivery delivery, Instant now) {
+        String source = TOKEN_SOURCE_PREFIX + subject;
+        return accept(source.length() > MAX_SOURCE_LENGTH ? source.substring(0, MAX_SOURCE_LENGTH) : source, delivery, now);
+    }
+
+    private Receipt accept(String source, CiDelivery delivery, Instant now) {
         CloudEvent event = read(delivery);
         String deliveryId = deliveryId(delivery.deliveryId(), event);
         Receipt receipt = QuarkusTransaction.requiringNew().call(() -> {

@@ -11,6 +11,7 @@ import dev.lifeguard.deploy.executor.RollbackExecutor.RollbackPlan;
 import dev.lifeguard.deploy.executor.RollbackExecutor.RolloutStep;
 import dev.lifeguard.deploy.repository.DeploymentRepository;
 import dev.lifeguard.deploy.repository.RollbackRepository;
+import dev.lifeguard.support.audit.AuditTrail;
 import dev.lifeguard.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -65,11 +66,13 @@ public class RollbackExecutions {
     private final Outbox outbox;
     private final DeployConfig config;
     private final Rollouts rollouts;
+    private final AuditTrail audit;
 
     public RollbackExecutions(DeploymentRepository deployments, RollbackRepository rollbacks,
                               DeploymentService deploymentService, TargetService targets, DeploymentEvents events,
-                              Outbox outbox, DeployConfig config, Rollouts rollouts) {
+                              Outbox outbox, DeployConfig config, Rollouts rollouts, AuditTrail audit) {
         this.rollouts = rollouts;
+        this.audit = audit;
         this.deployments = deployments;
         this.rollbacks = rollbacks;
         this.deploymentService = deploymentService;
@@ -116,7 +119,7 @@ public class RollbackExecutions {
                 rollback.chainId = request.chainId() != null ? request.chainId() : failing.get().chainId;
                 rollback.settle(Rollback.SKIPPED, "rollout already aborted by " + abortedBy.get(), now);
                 rollbacks.persist(rollback);
-                outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+                skipped(rollback);
                 LOG.warnf("Rollback %s skipped: %s", rollback.id, rollback.outcomeDetail);
                 return rollback;
             }
@@ -146,7 +149,7 @@ public class RollbackExecutions {
         if (skipReason != null) {
             rollback.settle(Rollback.SKIPPED, skipReason, now);
             rollbacks.persist(rollback);
-            outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+            skipped(rollback);
             LOG.warnf("Rollback %s skipped: %s", rollback.id, skipReason);
             return rollback;
         }
@@ -183,7 +186,7 @@ public class RollbackExecutions {
                 if (abort.isEmpty()) {
                     rollback.settle(Rollback.SKIPPED, "the rollout of " + rollback.fromVersion + " is no longer aborting",
                             now);
-                    outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+                    skipped(rollback);
                     continue;
                 }
                 rollback.attempts++;
@@ -197,7 +200,7 @@ public class RollbackExecutions {
             if (failing == null || !failing.current || restored == null) {
                 rollback.settle(Rollback.SKIPPED, "superseded: " + (failing == null ? "deployment unknown"
                         : failing.version + " is no longer current") + " when the rollback was to run", now);
-                outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+                skipped(rollback);
                 LOG.warnf("Rollback %s skipped: %s", rollback.id, rollback.outcomeDetail);
                 continue;
             }
@@ -230,6 +233,9 @@ public class RollbackExecutions {
             rollback.nextAttemptAt = null;
             outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackAccepted(rollback,
                     completePath(rollback.id)));
+            audit.recordAutomatic("rollback.accepted", key(rollback), Rollback.ACCEPTED.toLowerCase(), "rollback "
+                    + rollback.id + " to " + rollback.toVersion + " taken by " + rollback.executor
+                    + "; its completion is reported later");
             LOG.infof("Rollback %s accepted by %s: %s", rollback.id, rollback.executor, outcome.detail());
         }
     }
@@ -257,13 +263,18 @@ public class RollbackExecutions {
             rollouts.abortFailed(rollback);
         }
         outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackFailed(rollback));
+        audit.recordAutomatic("rollback.failed", key(rollback), Rollback.FAILED.toLowerCase(), "rollback " + rollback.id
+                + " of " + rollback.fromVersion + " with " + rollback.executor + ": " + rollback.outcomeDetail);
         LOG.errorf("Rollback %s FAILED: %s still runs %s: %s", rollback.id, key(rollback), rollback.fromVersion,
                 rollback.outcomeDetail);
     }
 
-    /** A person reports the rollback done ({@code POST /api/v1/rollbacks/{id}/complete}). */
+    /**
+     * {@code subject} (a person, {@code reportedBy} {@link #BY_PERSON}, or a CI webhook receiver, {@link #BY_CI})
+     * reports the rollback done ({@code POST /api/v1/rollbacks/{id}/complete}); null subject: someone unnamed.
+     */
     @Transactional
-    public Rollback completeByPerson(String rollbackId, String note) {
+    public Rollback completeBy(String rollbackId, String subject, String reportedBy, String note) {
         Rollback found = rollbacks.findById(rollbackId);
         if (found == null) {
             throw new UnknownRollbackException("no rollback with id '" + rollbackId + "'");
@@ -277,8 +288,9 @@ public class RollbackExecutions {
             throw new RollbackSettledException("rollback " + rollbackId + " is " + settled.outcome
                     + " and cannot be completed: " + settled.outcomeDetail);
         }
-        complete(rollback, note == null || note.isBlank() ? "completed by a person" : "completed by a person: " + note,
-                BY_PERSON);
+        String who = subject != null ? subject : BY_CI.equals(reportedBy) ? "CI" : "a person";
+        complete(rollback, note == null || note.isBlank() ? "completed by " + who : "completed by " + who + ": " + note,
+                reportedBy);
         return rollback;
     }
 
@@ -330,10 +342,16 @@ public class RollbackExecutions {
         rollback.requestEventId = reported.eventId();
         rollback.settle(Rollback.EXECUTED, "reported by CI (event " + reported.eventId() + ")", now);
         rollbacks.persist(rollback);
+        audit.recordAutomatic("rollback.executed", key(rollback), Rollback.EXECUTED.toLowerCase(), "rollback "
+                + rollback.id + " " + rollback.fromVersion + " -> " + rollback.toVersion
+                + " done outside Lifeguard, reported by CI");
         deploymentService.applyRollback(rollback, current.get(), restored, BY_CI);
     }
 
     private void complete(Rollback rollback, String detail, String reportedBy) {
+        audit.recordAutomatic("rollback.executed", key(rollback), Rollback.EXECUTED.toLowerCase(), "rollback "
+                + rollback.id + " " + rollback.fromVersion + " -> " + rollback.toVersion + " (" + reportedBy + "): "
+                + detail);
         if (rollback.rolloutAbort) {
             rollouts.abortDone(rollback, detail, reportedBy);
             return;
@@ -351,6 +369,13 @@ public class RollbackExecutions {
         }
         rollback.settle(Rollback.EXECUTED, detail, now);
         deploymentService.applyRollback(rollback, failing, restored, reportedBy);
+    }
+
+    /** A rollback that will not be executed: its event and audit entry, in the transaction that settled it. */
+    private void skipped(Rollback rollback) {
+        outbox.enqueue(config.deploymentsTopic(), key(rollback), events.rollbackSkipped(rollback));
+        audit.recordAutomatic("rollback.skipped", key(rollback), Rollback.SKIPPED.toLowerCase(), "rollback "
+                + rollback.id + " of " + rollback.fromVersion + ": " + rollback.outcomeDetail);
     }
 
     /** The rollback locked with its target, if still open (and in {@code state}, when given); else null. */

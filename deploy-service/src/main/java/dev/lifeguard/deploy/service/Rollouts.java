@@ -25,6 +25,7 @@ import dev.lifeguard.deploy.repository.RolloutRepository;
 import dev.lifeguard.deploy.repository.TestEvidenceRepository;
 import dev.lifeguard.deploy.service.Strategies.StepSpec;
 import dev.lifeguard.support.event.CloudEvent;
+import dev.lifeguard.support.audit.AuditTrail;
 import dev.lifeguard.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -86,10 +87,13 @@ public class Rollouts {
     private final Outbox outbox;
     private final DeployConfig config;
     private final ObjectMapper mapper;
+    private final AuditTrail audit;
 
     public Rollouts(DeploymentRepository deployments, RollbackRepository rollbacks, RolloutRepository rollouts,
                     TestEvidenceRepository evidence, RedeployGate gate, TargetService targets, RolloutEvents events,
-                    DeploymentEvents deploymentEvents, Outbox outbox, DeployConfig config, ObjectMapper mapper) {
+                    DeploymentEvents deploymentEvents, Outbox outbox, DeployConfig config, ObjectMapper mapper,
+                    AuditTrail audit) {
+        this.audit = audit;
         this.deployments = deployments;
         this.rollbacks = rollbacks;
         this.rollouts = rollouts;
@@ -630,6 +634,11 @@ public class Rollouts {
         content.put("rollbackId", id);
         content.put("reason", rollback.reason);
         enqueue(RolloutEvents.ABORTED, rollout, deployment, content, triggeredBy);
+        if (!BY_PERSON.equals(abortedBy)) {
+            // a person's abort is audited as their request; the service's own (analysis, rollback request) here
+            audit.recordAutomatic("rollout.aborted", deployment.key(), "aborted", "rollout of " + deployment.version
+                    + " (" + deployment.id + ") aborted by " + abortedBy + ": " + rollback.reason);
+        }
         LOG.warnf("Rollout of %s (%s %s) aborting by %s: %s", deployment.id, deployment.key(), deployment.version,
                 abortedBy, reason);
         return rollback;
@@ -652,6 +661,10 @@ public class Rollouts {
         content.put("reason", rollout.gateReason);
         content.set("evidence", shown);
         enqueue(RolloutEvents.RELEASED, rollout, deployment, content, triggeredBy);
+        if (BY_EVIDENCE.equals(releasedBy)) {
+            audit.recordAutomatic("gate.released", deployment.key(), "released", "deployment " + deployment.id + " ("
+                    + deployment.version + ") released by test evidence: " + rollout.gateReason);
+        }
         deployment.changeStatus(DeploymentStatus.ROLLING_OUT, now, "released (" + releasedBy + "): " + reason);
         ObjectNode strategy = Strategies.read(rollout.strategy);
         LOG.infof("Deployment %s released from the gate (%s): %s", deployment.id, releasedBy, reason);
@@ -780,6 +793,10 @@ public class Rollouts {
             default -> "promoted by " + (rollout.requestedBy == null ? "a person" : rollout.requestedBy);
         });
         CloudEvent promoted = enqueue(RolloutEvents.PROMOTED, rollout, deployment, content, null);
+        // the promotion itself is the service's act (its executor call went through), whoever asked for it
+        audit.recordAutomatic("rollout.promoted", deployment.key(), "promoted", deployment.version + " ("
+                + deployment.id + ") takes all traffic, promoted by " + rollout.promotedBy
+                + (previousVersion == null ? "" : ", replacing " + previousVersion));
         boolean first = history.stream().allMatch(other -> other.id.equals(deployment.id));
         outbox.enqueue(config.deploymentsTopic(), deployment.key(), deploymentEvents.deployed(deployment, first,
                 previousVersion, StableVersions.choose(history, deployment.version).orElse(null), true, promoted.id()));
@@ -808,6 +825,10 @@ public class Rollouts {
         content.put("pausedBy", by);
         content.put("reason", rollout.pausedReason);
         enqueue(RolloutEvents.PAUSED, rollout, deployment, content, triggeredBy);
+        if (!BY_PERSON.equals(by)) {
+            audit.recordAutomatic("rollout.paused", deployment.key(), "paused", "rollout of " + deployment.version
+                    + " (" + deployment.id + ") paused by " + by + ": " + rollout.pausedReason);
+        }
         LOG.warnf("Rollout of %s paused by %s: %s", deployment.id, by, reason);
     }
 

@@ -1,6 +1,7 @@
 package dev.lifeguard.deploy.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.Target;
@@ -9,6 +10,7 @@ import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
 import dev.lifeguard.deploy.executor.RollbackExecutor;
 import dev.lifeguard.deploy.executor.RollbackExecutors;
 import dev.lifeguard.deploy.repository.TargetRepository;
+import dev.lifeguard.support.crypto.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -16,14 +18,26 @@ import org.jboss.logging.Logger;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Which executor rolls each target back, with which settings; targets without a choice use the configured default. */
 @ApplicationScoped
 public class TargetService {
 
-    /** A target's executor and validated settings. {@code configured} is false for the default. */
+    /**
+     * A target's executor and validated settings (secrets open: for the executor, never to be shown or logged; see
+     * {@link #shown}), and its owning team (null: the platform's). {@code configured} is false for the default.
+     */
     public record ExecutorChoice(String service, String environment, String executor, ObjectNode settings,
-                                 boolean configured, OffsetDateTime updatedAt) {
+                                 boolean configured, OffsetDateTime updatedAt, String team) {
+
+        /** Without the settings: they hold open secrets, and a choice may end up in a log line. */
+        @Override
+        public String toString() {
+            return "ExecutorChoice[" + service + "/" + environment + ", executor=" + executor + ", team=" + team
+                    + ", configured=" + configured + "]";
+        }
     }
 
     /**
@@ -43,14 +57,17 @@ public class TargetService {
     }
 
     private static final Logger LOG = Logger.getLogger(TargetService.class);
+    private static final String MASK = "********";
 
     private final TargetRepository targets;
     private final RollbackExecutors executors;
     private final DeployConfig config;
     private final ObjectMapper mapper;
+    private final SecretBox secrets;
 
     public TargetService(TargetRepository targets, RollbackExecutors executors,
-                         DeployConfig config, ObjectMapper mapper) {
+                         DeployConfig config, ObjectMapper mapper, SecretBox secrets) {
+        this.secrets = secrets;
         this.targets = targets;
         this.executors = executors;
         this.config = config;
@@ -62,20 +79,18 @@ public class TargetService {
     }
 
     /**
-     * Validates and stores a target's choice.
+     * Validates and stores a target's choice with its rollout defaults. {@code owner} sees
+     * the target as it is (empty: not configured) under a row lock, in this transaction, and answers its owning team
+     * from now on (null: the platform's), or throws when the caller may not change it: the check and the change
+     * cannot interleave with another caller's change of the same target.
      *
      * @throws UnknownExecutorException for an executor this build does not have
      * @throws InvalidExecutorSettingsException for settings the executor refuses
      */
     @Transactional
-    public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings) {
-        return choose(service, environment, executorName, settings, Policy.DEFAULT);
-    }
-
-    /** As {@link #choose(String, String, String, ObjectNode)}, with the target's rollout defaults. */
-    @Transactional
     public ExecutorChoice choose(String service, String environment, String executorName, ObjectNode settings,
-                                 Policy policy) {
+                                 Policy policy, Function<Optional<ExecutorChoice>, String> owner) {
+        String team = owner.apply(targets.findForUpdate(service, environment).map(this::choice));
         RollbackExecutor executor = executors.named(executorName).orElseThrow(() -> new UnknownExecutorException(
                 "no executor named '" + executorName + "'; known: " + String.join(", ", executors.names())));
         ObjectNode validated = executor.validate(settings == null ? mapper.createObjectNode() : settings.deepCopy());
@@ -85,7 +100,8 @@ public class TargetService {
             return created;
         });
         target.executor = executorName;
-        target.settings = validated.toString();
+        target.team = team;
+        target.settings = sealed(executor, validated).toString();
         target.strategy = policy.strategy() == null ? null : policy.strategy().toString();
         target.redeployStrategy = policy.redeployStrategy() == null ? null : policy.redeployStrategy().toString();
         ObjectNode gate = mapper.createObjectNode().put("enabled", policy.gateEnabled());
@@ -97,9 +113,16 @@ public class TargetService {
         return choice(target);
     }
 
+    /** Forgets a configured target once {@code authorize} (under a row lock, in this transaction) allows it. */
     @Transactional
-    public boolean forget(String service, String environment) {
-        return targets.deleteById(new Target.Key(service, environment));
+    public boolean forget(String service, String environment, Consumer<ExecutorChoice> authorize) {
+        Optional<Target> target = targets.findForUpdate(service, environment);
+        if (target.isEmpty()) {
+            return false;
+        }
+        authorize.accept(choice(target.get()));
+        targets.delete(target.get());
+        return true;
     }
 
     /** The target's choice, or the default executor with no settings. */
@@ -107,7 +130,7 @@ public class TargetService {
     public ExecutorChoice choiceFor(String service, String environment) {
         return targets.find(service, environment).map(this::choice)
                 .orElseGet(() -> new ExecutorChoice(service, environment, config.rollbackExecutor(),
-                        mapper.createObjectNode(), false, null));
+                        mapper.createObjectNode(), false, null, null));
     }
 
     @Transactional
@@ -123,12 +146,36 @@ public class TargetService {
     /** A copy of the settings fit to show: the executor's secret settings replaced. */
     public ObjectNode shown(ExecutorChoice choice) {
         ObjectNode shown = choice.settings().deepCopy();
+        // URLs (a webhook's) may carry a token in their user info or query: shown without them
+        List<String> names = new java.util.ArrayList<>();
+        shown.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode value = shown.get(name);
+            if (value.isTextual() && value.asText().regionMatches(true, 0, "http", 0, 4)) {
+                shown.put(name, withoutCredentials(value.asText()));
+            }
+        }
         executors.named(choice.executor()).ifPresent(executor -> executor.secretSettings().forEach(secret -> {
             if (shown.has(secret)) {
-                shown.put(secret, "********");
+                shown.put(secret, MASK);
             }
         }));
         return shown;
+    }
+
+    /** {@code url} with its user info and query masked; all of it masked when it cannot be read as a URI. */
+    static String withoutCredentials(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+                return url;
+            }
+            return uri.getScheme() + "://" + (uri.getRawUserInfo() == null ? "" : MASK + "@") + uri.getHost()
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + MASK);
+        } catch (java.net.URISyntaxException e) {
+            return MASK;
+        }
     }
 
     /** The target's rollout defaults ({@link Policy#DEFAULT} for a target without a body). */
@@ -163,11 +210,38 @@ public class TargetService {
     }
 
     private ExecutorChoice choice(Target target) {
+        ObjectNode stored;
         try {
-            return new ExecutorChoice(target.key.service(), target.key.environment(), target.executor,
-                    (ObjectNode) mapper.readTree(target.settings), true, target.updatedAt);
+            stored = (ObjectNode) mapper.readTree(target.settings);
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("settings of target " + target.key + " are not a JSON object", e);
         }
+        return new ExecutorChoice(target.key.service(), target.key.environment(), target.executor, opened(target.executor,
+                stored), true, target.updatedAt, target.team);
+    }
+
+    /** The settings as stored: each secret setting sealed (SecretBox), so a database dump shows no secret. */
+    private ObjectNode sealed(RollbackExecutor executor, ObjectNode validated) {
+        ObjectNode stored = validated.deepCopy();
+        for (String secret : executor.secretSettings()) {
+            JsonNode value = stored.get(secret);
+            if (value != null && value.isTextual()) {
+                stored.put(secret, secrets.seal(value.asText()));
+            }
+        }
+        return stored;
+    }
+
+    /** The settings for the executor: sealed secrets opened; plain ones (stored before sealing existed) as they are. */
+    private ObjectNode opened(String executorName, ObjectNode stored) {
+        executors.named(executorName).ifPresent(executor -> {
+            for (String secret : executor.secretSettings()) {
+                JsonNode value = stored.get(secret);
+                if (value != null && value.isTextual()) {
+                    stored.put(secret, secrets.open(value.asText()));
+                }
+            }
+        });
+        return stored;
     }
 }

@@ -6,6 +6,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +25,7 @@ import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
 import static dev.lifeguard.deploy.DeployFixtures.example;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -34,6 +35,7 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class CiEventConsumerTest {
 
     @Test
@@ -134,6 +136,29 @@ class CiEventConsumerTest {
         assertThat(deadLetters).extracting(record -> KafkaTestClient.header(record, "dead-letter-reason"))
                 .anySatisfy(reason -> assertThat(reason).contains("not JSON"))
                 .anySatisfy(reason -> assertThat(reason).contains("/subject/content/artifactId"));
+    }
+
+    @Test
+    void aChangeUrlThatIsNotHttpIsDeadLetteredNamingItAndTheNextRecordIsProcessed() {
+        String service = unique("checkout");
+        ObjectNode scripted = (ObjectNode) example("service-deployed.bare-cdevent.json");
+        scripted.with("context").put("id", UUID.randomUUID().toString());
+        scripted.with("subject").put("id", service);
+        scripted.with("customData").put("changeUrl", "javascript:alert(document.cookie)");
+        kafka().send(CI_TOPIC, service + "/production", scripted.toString());
+
+        ObjectNode good = (ObjectNode) example("service-deployed.bare-cdevent.json");
+        good.with("context").put("id", UUID.randomUUID().toString());
+        good.with("subject").put("id", service);
+        good.with("customData").put("changeUrl", "https://git.example.com/shop/commit/abc");
+        kafka().send(CI_TOPIC, service + "/production", good.toString());
+
+        awaitEnvironment(service, "production", "1.0.0");
+        given().get("/api/v1/services/{s}/environments/production", service).then()
+                .body("current.changeUrl", equalTo("https://git.example.com/shop/commit/abc"))
+                .body("history", hasSize(1));
+        var deadLetter = kafka().awaitRecord(CI_TOPIC + ".dlq", record -> (service + "/production").equals(record.key()));
+        assertThat(KafkaTestClient.header(deadLetter, "dead-letter-reason")).contains("customData.changeUrl");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +31,7 @@ import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
 import static dev.lifeguard.deploy.DeployFixtures.rollbacksOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static dev.lifeguard.testsupport.ServiceHealth.stuckChannel;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -44,6 +45,7 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class ConsumerFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);

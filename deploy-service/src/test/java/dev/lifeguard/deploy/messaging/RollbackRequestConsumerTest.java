@@ -8,6 +8,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -23,7 +24,7 @@ import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RollbackRequestConsumerTest {
 
     @Inject

@@ -5,6 +5,7 @@ import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.outbox.Outbox;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,7 +24,7 @@ import static dev.lifeguard.deploy.DeployFixtures.kafka;
 import static dev.lifeguard.testsupport.ServiceHealth.readiness;
 import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -37,6 +38,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class OutboxRelayTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);

@@ -9,6 +9,7 @@ import dev.lifeguard.support.outbox.Outbox;
 import dev.lifeguard.support.outbox.OutboxRelay;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(OutboxRelayTwoInstancesTest.NoSafetyNetPoll.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class OutboxRelayTwoInstancesTest {
 
     /** Only wake-ups after commits send rows in this test. */

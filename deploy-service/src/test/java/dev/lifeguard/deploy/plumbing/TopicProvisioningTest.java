@@ -3,6 +3,7 @@ package dev.lifeguard.deploy.plumbing;
 import dev.lifeguard.support.kafka.TopicProvisioner;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class TopicProvisioningTest {
 
     private static final List<String> TOPICS = List.of("lifeguard.ci", "lifeguard.ci.dlq", "lifeguard.rollbacks",

@@ -3,6 +3,7 @@ package dev.lifeguard.deploy.rest;
 import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -29,7 +30,7 @@ import static dev.lifeguard.deploy.rest.CiWebhookFixtures.count;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.lifeguardSignature;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.post;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.recorded;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -42,6 +43,7 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class CiWebhookFailureModesTest {
 
     @Inject
@@ -149,7 +151,7 @@ class CiWebhookFailureModesTest {
     // --- helpers -----------------------------------------------------------------------------------------------
 
     private static RequestSpecification withDelivery(String body, String delivery) {
-        return given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        return io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Delivery", delivery)
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), body)).body(body);
     }

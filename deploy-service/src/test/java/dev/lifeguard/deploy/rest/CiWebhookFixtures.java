@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 
 /**
  * What a CI system does to call the webhook: build a CDEvent, sign it (computed here independently of the
@@ -83,7 +83,7 @@ final class CiWebhookFixtures {
 
     /** A request signed now by the test source. */
     static RequestSpecification signed(String body) {
-        return given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        return io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), body)).body(body);
     }
 

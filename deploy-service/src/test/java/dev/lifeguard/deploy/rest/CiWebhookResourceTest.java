@@ -3,6 +3,8 @@ package dev.lifeguard.deploy.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
+import dev.lifeguard.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -28,13 +30,14 @@ import static dev.lifeguard.deploy.rest.CiWebhookFixtures.PATH;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.SECRET;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.SOURCE;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.bareDeployment;
+import static dev.lifeguard.deploy.rest.CiWebhookFixtures.count;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.githubSignature;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.lifeguardSignature;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.post;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.recorded;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.signed;
 import static dev.lifeguard.deploy.rest.CiWebhookFixtures.structuredDeployment;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -44,6 +47,7 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class CiWebhookResourceTest {
 
     @Inject
@@ -76,7 +80,7 @@ class CiWebhookResourceTest {
         String eventId = UUID.randomUUID().toString();
         String body = structuredDeployment(eventId, service, "staging", "2.0.0").toString();
 
-        given().contentType("application/cloudevents+json; charset=utf-8").header("X-Lifeguard-Source", SOURCE)
+        io.restassured.RestAssured.given().contentType("application/cloudevents+json; charset=utf-8").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), body)).body(body)
                 .post(PATH).then().statusCode(202).body("eventId", equalTo(eventId));
 
@@ -106,7 +110,7 @@ class CiWebhookResourceTest {
         String delivery = UUID.randomUUID().toString();
         String body = bareDeployment(eventId, service, "production", "4.0.0").toString();
 
-        given().contentType("application/json").queryParam("source", SOURCE)
+        io.restassured.RestAssured.given().contentType("application/json").queryParam("source", SOURCE)
                 .header("X-Hub-Signature-256", githubSignature(SECRET, body)).header("X-GitHub-Delivery", delivery)
                 .body(body).post(PATH).then()
                 .statusCode(202).body("deliveryId", equalTo(delivery)).body("eventId", equalTo(eventId));
@@ -121,33 +125,33 @@ class CiWebhookResourceTest {
         List<Response> answers = new ArrayList<>();
 
         String wrongHex = body(service, refusedEventIds, "wrong hex");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", "t=" + Instant.now().getEpochSecond() + ",v1=" + "ab".repeat(32))
                 .body(wrongHex).post(PATH));
         String otherSecret = body(service, refusedEventIds, "another source's secret");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", lifeguardSignature(OTHER_SECRET, Instant.now(), otherSecret))
                 .body(otherSecret).post(PATH));
         String unsigned = body(service, refusedEventIds, "unsigned");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .body(unsigned).post(PATH));
         String stale = body(service, refusedEventIds, "stale");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now().minus(Duration.ofMinutes(6)), stale))
                 .body(stale).post(PATH));
         String tampered = body(service, refusedEventIds, "tampered");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), tampered.replace("1.0.0", "1.0.1")))
                 .body(tampered).post(PATH));
         String badGitHub = body(service, refusedEventIds, "bad GitHub signature");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Hub-Signature-256", githubSignature(OTHER_SECRET, badGitHub)).body(badGitHub).post(PATH));
         String unknownSource = body(service, refusedEventIds, "unknown source");
-        answers.add(given().contentType("application/json").header("X-Lifeguard-Source", "nobody")
+        answers.add(io.restassured.RestAssured.given().contentType("application/json").header("X-Lifeguard-Source", "nobody")
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), unknownSource))
                 .body(unknownSource).post(PATH));
         String noSource = body(service, refusedEventIds, "no source");
-        answers.add(given().contentType("application/json")
+        answers.add(io.restassured.RestAssured.given().contentType("application/json")
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), noSource))
                 .body(noSource).post(PATH));
 
@@ -231,11 +235,11 @@ class CiWebhookResourceTest {
         ObjectNode event = bareDeployment(UUID.randomUUID().toString(), service, "production", "1.0.0");
         event.with("customData").put("padding", "x".repeat(1024 * 1024));
 
-        post(event.toString()).then().statusCode(413).contentType("application/problem+json")
-                .body("field", equalTo("body"));
+        // refused before the webhook reads it: every endpoint's body limit (quarkus.http.limits.max-body-size) answers
+        post(event.toString()).then().statusCode(413).contentType("application/problem+json");
 
         String body = bareDeployment(UUID.randomUUID().toString(), service, "production", "1.0.0").toString();
-        given().contentType("application/x-www-form-urlencoded").header("X-Lifeguard-Source", SOURCE)
+        io.restassured.RestAssured.given().contentType("application/x-www-form-urlencoded").header("X-Lifeguard-Source", SOURCE)
                 .header("X-Lifeguard-Signature", lifeguardSignature(SECRET, Instant.now(), body)).body(body)
                 .post(PATH).then().statusCode(415).contentType("application/problem+json")
                 .body("field", equalTo("Content-Type"));
@@ -261,5 +265,52 @@ class CiWebhookResourceTest {
         String eventId = UUID.randomUUID().toString();
         refused.put(eventId, why);
         return bareDeployment(eventId, service, "production", "1.0.0").toString();
+    }
+
+    @Test
+    void aCiBearerTokenAuthenticatesWithoutASignature() {
+        String service = unique("token-ci");
+        String eventId = UUID.randomUUID().toString();
+        String body = bareDeployment(eventId, service, "production", "1.0.0").toString();
+
+        TestTokens.as(TestTokens.token("ci-bot", java.util.Set.of("ci"), java.util.Set.of()))
+                .contentType("application/json").body(body).post(PATH).then().statusCode(202)
+                .body("status", equalTo("accepted")).body("eventId", equalTo(eventId));
+        awaitEnvironment(service, "production", "1.0.0");
+        assertThat(count(dataSource, "SELECT count(*) FROM ci_webhook_delivery WHERE source = ?", "token:ci-bot"))
+                .isPositive();
+        // the same event again with the token: a duplicate, as a signed retry is
+        TestTokens.as(TestTokens.token("ci-bot", java.util.Set.of("ci"), java.util.Set.of()))
+                .contentType("application/json").body(body).post(PATH).then().statusCode(200)
+                .body("status", equalTo("duplicate"));
+    }
+
+    @Test
+    void aBearerTokenOnceSentDecidesEvenWithAValidSignature() {
+        String service = unique("token-bad");
+        String eventId = UUID.randomUUID().toString();
+        String body = bareDeployment(eventId, service, "production", "1.0.0").toString();
+
+        signed(body).auth().oauth2(TestTokens.badlySigned("ci")).post(PATH).then().statusCode(401)
+                .contentType("application/problem+json");
+        signed(body).auth().oauth2(TestTokens.expired("ci")).post(PATH).then().statusCode(401)
+                .contentType("application/problem+json");
+        signed(body).auth().oauth2(TestTokens.forRole("viewer")).post(PATH).then().statusCode(403)
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given().contentType("application/json").body(body).post(PATH).then()
+                .statusCode(401).contentType("application/problem+json");
+        assertThat(recorded(dataSource, eventId)).isZero();
+        // and the signature alone still works
+        post(body).then().statusCode(202);
+    }
+
+    @Test
+    void aChangeUrlThatIsNotHttpIsRefusedNamingIt() {
+        String eventId = UUID.randomUUID().toString();
+        ObjectNode event = bareDeployment(eventId, unique("bad-url"), "production", "1.0.0");
+        event.with("customData").put("changeUrl", "javascript:alert(1)");
+        post(event.toString()).then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("customData.changeUrl"));
+        assertThat(recorded(dataSource, eventId)).isZero();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -43,7 +44,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.awaitRolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.post;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -56,6 +57,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RedeployGateTest {
 
     private static final Map<String, Object> ALL_AT_ONCE = Map.of("strategy", Map.of("type", "all-at-once"));
@@ -121,6 +123,8 @@ class RedeployGateTest {
         assertThat(released.getString("gate.status")).isEqualTo("RELEASED");
         assertThat(released.getString("gate.releasedBy")).isEqualTo("evidence");
         assertThat(released.getInt("gate.evidence.passed")).isEqualTo(412);
+        assertThat(dev.lifeguard.deploy.service.DeployAuditTest.awaitAutomatic(service + "/production", "gate.released")
+                .path("detail").asText()).contains("released by test evidence");
         assertThat(released.getInt("rollout.weight")).isEqualTo(10);
         JsonNode releasedEvent = awaitRolloutEvents(service, fix, "released", 1).get(0);
         assertThat(releasedEvent.at("/data/subject/content/releasedBy").asText()).isEqualTo("evidence");

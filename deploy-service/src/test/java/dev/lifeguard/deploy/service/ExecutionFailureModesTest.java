@@ -7,6 +7,7 @@ import dev.lifeguard.deploy.messaging.AnalysisConsumer;
 import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,7 @@ import static dev.lifeguard.deploy.DeployFixtures.scriptedTarget;
 import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static dev.lifeguard.deploy.DeployFixtures.verdict;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -47,6 +48,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class ExecutionFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);

@@ -3,6 +3,7 @@ package dev.lifeguard.deploy.service;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -31,7 +32,7 @@ import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
 import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static dev.lifeguard.deploy.DeployFixtures.verdict;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -41,6 +42,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class LifecycleTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);

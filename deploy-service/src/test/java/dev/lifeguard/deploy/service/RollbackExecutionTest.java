@@ -6,6 +6,7 @@ import dev.lifeguard.deploy.executor.scripted.ScriptedRollbackExecutor.Step;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
@@ -31,7 +32,7 @@ import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
 import static dev.lifeguard.deploy.DeployFixtures.scriptedTarget;
 import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -44,6 +45,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RollbackExecutionTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);

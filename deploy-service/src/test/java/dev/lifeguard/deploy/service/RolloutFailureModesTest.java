@@ -8,6 +8,7 @@ import dev.lifeguard.deploy.messaging.AnalysisConsumer;
 import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -44,7 +45,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.canary;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rollOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -58,6 +59,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RolloutFailureModesTest {
 
     @Inject

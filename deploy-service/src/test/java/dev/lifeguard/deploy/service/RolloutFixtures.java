@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
 import static dev.lifeguard.deploy.DeployFixtures.recordsWith;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -85,7 +85,12 @@ public final class RolloutFixtures {
     }
 
     public static ValidatableResponse act(String deploymentId, String action, Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/deployments/{id}/" + action, deploymentId)
+        // the actor is the token's subject: a body naming "by" is sent by that person, an operator
+        Object by = body.get("by");
+        io.restassured.specification.RequestSpecification request = by == null ? given()
+                : dev.lifeguard.testsupport.TestTokens.as(dev.lifeguard.testsupport.TestTokens.token(by.toString(),
+                java.util.Set.of("operator"), java.util.Set.of()));
+        return request.contentType(ContentType.JSON).body(body).post("/api/v1/deployments/{id}/" + action, deploymentId)
                 .then();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -40,7 +41,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.rollOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rollingOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rolloutEvents;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -50,6 +51,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RolloutTest {
 
     @Inject
@@ -337,5 +339,28 @@ class RolloutTest {
         assertThat(deployed.at("/data/customData/fixes/1").asText()).isEqualTo("incident-2");
         assertThat(deployed.at("/data/customData/strategy/type").asText()).isEqualTo("all-at-once");
         assertThat(deployed.at("/data/customData/rollout").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void theActorIsTheTokensSubjectAndNamingSomeoneElseIsRefused() {
+        String service = unique("canary-actor");
+        String v2 = rollingOut(service, canary(), "ANALYSING", 1);
+        String alice = dev.lifeguard.testsupport.TestTokens.token("alice", java.util.Set.of("operator"),
+                java.util.Set.of());
+
+        dev.lifeguard.testsupport.TestTokens.as(alice).contentType(ContentType.JSON)
+                .body(Map.of("reason", "look", "by", "bob")).post("/api/v1/deployments/{id}/pause", v2).then()
+                .statusCode(400).contentType(containsString("problem+json")).body("field", equalTo("by"))
+                .body("detail", containsString("'alice'"));
+        dev.lifeguard.testsupport.TestTokens.as(alice).contentType(ContentType.JSON).header("X-Lifeguard-User", "bob")
+                .body(Map.of("reason", "look")).post("/api/v1/deployments/{id}/pause", v2).then()
+                .statusCode(400).body("field", equalTo("X-Lifeguard-User"));
+        assertThat(view(v2).getString("rollout.phase")).isEqualTo("ANALYSING");
+
+        // no "by" at all: the subject is recorded
+        dev.lifeguard.testsupport.TestTokens.as(alice).contentType(ContentType.JSON).header("X-Lifeguard-User", "alice")
+                .body(Map.of("reason", "look")).post("/api/v1/deployments/{id}/pause", v2).then().statusCode(200);
+        JsonNode paused = awaitRolloutEvents(service, v2, "paused", 1).get(0);
+        assertThat(paused.at("/data/subject/content/requestedBy").asText()).isEqualTo("alice");
     }
 }

@@ -10,6 +10,7 @@ import dev.lifeguard.deploy.executor.RollbackExecutor.RollbackPlan;
 import dev.lifeguard.deploy.executor.TransientExecutionException;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Status;
@@ -46,6 +47,7 @@ import static org.assertj.core.api.Assertions.tuple;
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class KubernetesRollbackExecutorTest {
 
     private static final String DIGEST = "sha256:0b31b1c02ff458ad9b7b81cbdf8f028bd54699fa151f221d1e8de6817db93427";

@@ -3,6 +3,7 @@ package dev.lifeguard.deploy.executor.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,7 +36,7 @@ import static dev.lifeguard.deploy.service.RolloutFixtures.blueGreen;
 import static dev.lifeguard.deploy.service.RolloutFixtures.canary;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rollOut;
 import static dev.lifeguard.deploy.service.RolloutFixtures.view;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -49,6 +50,7 @@ import static org.hamcrest.Matchers.equalTo;
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class KubernetesRolloutEndToEndTest {
 
     private static final String NAMESPACE = "production";

@@ -11,6 +11,7 @@ import dev.lifeguard.deploy.executor.RollbackExecutor.RolloutStep;
 import dev.lifeguard.deploy.executor.RollbackExecutor.StepAction;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -46,6 +47,7 @@ import static org.assertj.core.api.Assertions.entry;
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class KubernetesRolloutStepsTest {
 
     private static final String STABLE = "ghcr.io/acme/checkout:1.0.0";
