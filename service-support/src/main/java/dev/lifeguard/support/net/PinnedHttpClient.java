@@ -235,7 +235,7 @@ public class PinnedHttpClient implements AutoCloseable {
             }
             if (c instanceof SSLException) {
                 return new OutboundCallException(OutboundCallException.Kind.TLS,
-                        where + ": TLS handshake failed: " + c.getMessage());
+                        where + ": TLS handshake failed: " + withoutPath(String.valueOf(c.getMessage()), url));
             }
             boolean timeout = c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout");
             if (timeout && String.valueOf(c.getMessage()).contains("getting a connection")) {
@@ -253,7 +253,22 @@ public class PinnedHttpClient implements AutoCloseable {
             }
         }
         return new OutboundCallException(OutboundCallException.Kind.IO, where + ": "
-                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": "
+                + withoutPath(cause.getMessage(), url)));
+    }
+
+    /** Vert.x messages may quote the request line; its path or query may hold a token. */
+    private static String withoutPath(String message, VettedUrl url) {
+        String scrubbed = message;
+        String target = url.requestTarget();
+        if (target.length() > 1) {
+            scrubbed = scrubbed.replace(target, "/***");
+        }
+        String path = url.uri().getRawPath();
+        if (path != null && path.length() > 1) {
+            scrubbed = scrubbed.replace(path, "/***");
+        }
+        return scrubbed;
     }
 
     private static boolean isLiteral(String host) {
