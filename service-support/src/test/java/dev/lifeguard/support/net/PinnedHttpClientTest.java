@@ -8,8 +8,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.StandardConstants;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,6 +196,58 @@ class PinnedHttpClientTest {
         assertThat(response.bodyText()).isEqualTo("over tls");
         tls.verify(getRequestedFor(urlEqualTo("/hook"))
                 .withHeader("Host", equalTo("hooks.example.test:" + tls.httpsPort())));
+    }
+
+    /** A bare TLS server (JDK) that records the SNI name the client sends, then answers 200. */
+    @Test
+    void theTlsHandshakeNamesTheUrlsHostNotTheVettedAddress() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(TLS.resolve("hooks-example-test.p12"))) {
+            keys.load(in, "test-only".toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, "test-only".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, null);
+        CompletableFuture<String> sniName = new CompletableFuture<>();
+        try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            SSLParameters parameters = server.getSSLParameters();
+            parameters.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+                @Override
+                public boolean matches(SNIServerName name) {
+                    sniName.complete(new String(name.getEncoded(), StandardCharsets.US_ASCII));
+                    return true;
+                }
+            }));
+            server.setSSLParameters(parameters);
+            Thread answering = new Thread(() -> answerOnce(server));
+            answering.start();
+            OutboundUrlGuard guard = localGuard(host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")});
+
+            PinnedHttpClient.Response response = http.send(guard.check("https://hooks.example.test:"
+                    + server.getLocalPort() + "/hook"), request("GET", null));
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(sniName.getNow("no SNI sent")).isEqualTo("hooks.example.test");
+            answering.join();
+        }
+    }
+
+    private static void answerOnce(SSLServerSocket server) {
+        try (Socket socket = server.accept()) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                // the request head; the test's GET has no body worth reading
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
