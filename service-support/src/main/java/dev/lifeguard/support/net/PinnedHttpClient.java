@@ -142,6 +142,10 @@ public class PinnedHttpClient implements AutoCloseable {
                 .setConnectTimeout(request.connectTimeout().toMillis())
                 .setIdleTimeout(request.timeout().toMillis());
         request.headers().forEach(options::putHeader);
+        if (url.host().contains(":")) {
+            // an IPv6 literal: Vert.x would write the Host header without the brackets it needs
+            options.putHeader("Host", "[" + url.host() + "]" + (url.uri().getPort() == -1 ? "" : ":" + url.port()));
+        }
         HttpClient client = isLiteral(url.host()) ? literalHosts : namedHosts;
 
         CompletableFuture<Response> answer = new CompletableFuture<>();

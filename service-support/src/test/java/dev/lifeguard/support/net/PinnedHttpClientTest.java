@@ -126,6 +126,19 @@ class PinnedHttpClientTest {
     }
 
     @Test
+    void anIpv6LiteralHostIsSentInBrackets() throws Exception {
+        WireMockServer hooks = server();
+        hooks.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200)));
+        // pinned by hand, so the test needs no IPv6 on the machine: the Host header is what is checked
+        VettedUrl url = new VettedUrl(java.net.URI.create("http://[2001:db8::1]:" + hooks.port() + "/hook?x=1"),
+                List.of(InetAddress.getByName("127.0.0.1")));
+
+        assertThat(http.send(url, request("GET", null)).status()).isEqualTo(200);
+        hooks.verify(getRequestedFor(urlEqualTo("/hook?x=1"))
+                .withHeader("Host", equalTo("[2001:db8::1]:" + hooks.port())));
+    }
+
+    @Test
     void aRedirectIsReturnedNotFollowed() throws Exception {
         WireMockServer elsewhere = server();
         elsewhere.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200)));
