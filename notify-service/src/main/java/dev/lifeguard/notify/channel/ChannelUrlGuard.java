@@ -3,13 +3,16 @@ package dev.lifeguard.notify.channel;
 import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.support.net.OutboundUrlGuard;
 import dev.lifeguard.support.net.RejectedUrlException;
+import dev.lifeguard.support.net.VettedUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Vets channel URLs, which are untrusted input, with service-support's {@link OutboundUrlGuard} (SSRF: http(s)
- * only, no user info, public addresses unless {@code lifeguard.notify.allow-private-network}). Checked when a
- * subscription is made and again before each attempt, because DNS answers change.
+ * Vets channel URLs, which are untrusted input, with service-support's {@link OutboundUrlGuard} (SSRF: https only,
+ * no user info, public addresses only, unless {@code lifeguard.notify.allow-private-network} allows http and private
+ * networks for local use; cloud metadata addresses never). Checked when a subscription is made ({@link #check}) and
+ * again before each attempt ({@link #vet}), because DNS answers change; the attempt then connects to the addresses
+ * vetted for it.
  */
 @ApplicationScoped
 public class ChannelUrlGuard {
@@ -31,8 +34,16 @@ public class ChannelUrlGuard {
         this.guard = guard;
     }
 
-    /** The channel URL (shown only masked), or {@link RejectedUrlException} saying what is wrong with it. */
+    /** When a channel URL is stored: the URL (shown only masked), or {@link RejectedUrlException} saying why not. */
     public ChannelUrl check(String url) {
-        return new ChannelUrl(guard.check(url));
+        return new ChannelUrl(guard.validate(url));
+    }
+
+    /**
+     * Before each attempt: the URL with the addresses to connect to, or {@link RejectedUrlException} (an
+     * {@link dev.lifeguard.support.net.UnresolvableHostException} when the host does not resolve now).
+     */
+    public VettedUrl vet(ChannelUrl url) {
+        return guard.check(url.uri().toString());
     }
 }

@@ -1,17 +1,21 @@
 package dev.lifeguard.notify.delivery;
 
 import dev.lifeguard.notify.channel.ChannelUrl;
+import dev.lifeguard.notify.channel.ChannelUrlGuard;
 import dev.lifeguard.notify.config.NotifyConfig;
+import dev.lifeguard.support.net.OutboundCallException;
+import dev.lifeguard.support.net.PinnedHttpClient;
+import dev.lifeguard.support.net.RejectedUrlException;
+import dev.lifeguard.support.net.UnresolvableHostException;
+import dev.lifeguard.support.net.VettedUrl;
 import io.smallrye.faulttolerance.api.Guard;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tolerance guard, a timeout inside a circuit breaker: annotations would give one breaker for all hosts,
  * and one team's dead webhook must not stop everyone's Slack. Only timeouts, connection errors and 5xx
  * count against a host; retrying is the worker's job, so a delivery can wait in the database, not in memory.
- * Redirects are not followed: they could lead past the {@code ChannelUrlGuard}.
+ * <p>
+ * Before each POST the {@link ChannelUrlGuard} vets the URL again (SSRF), and the POST goes through a
+ * {@link PinnedHttpClient} to exactly the addresses it vetted (no second DNS lookup that could be rebound).
+ * Redirects are not followed: their target was not vetted. A refused URL is not the host's failure and does not
+ * count against its breaker.
  */
 @ApplicationScoped
 public class ChannelHttpClient {
@@ -32,22 +40,39 @@ public class ChannelHttpClient {
     private static final int ERROR_BODY_EXCERPT = 300;
 
     private final NotifyConfig.Delivery config;
-    private final HttpClient http;
+    private final ChannelUrlGuard urlGuard;
+    private final PinnedHttpClient http;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
 
-    public ChannelHttpClient(NotifyConfig config) {
-        this.config = config.delivery();
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(this.config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    @Inject
+    public ChannelHttpClient(NotifyConfig config, ChannelUrlGuard urlGuard, Vertx vertx) {
+        this(config.delivery(), urlGuard, new PinnedHttpClient(vertx));
+    }
+
+    public ChannelHttpClient(NotifyConfig.Delivery config, ChannelUrlGuard urlGuard, PinnedHttpClient http) {
+        this.config = config;
+        this.urlGuard = urlGuard;
+        this.http = http;
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
     }
 
     /** Never throws: every failure becomes an outcome whose error text holds no secret part of the URL. */
     public HttpOutcome post(ChannelUrl url, String body, Map<String, String> headers) {
+        VettedUrl vetted;
+        try {
+            vetted = urlGuard.vet(url);
+        } catch (UnresolvableHostException e) {
+            return HttpOutcome.noResponse(url.redact("channel URL: " + e.getMessage()));
+        } catch (RejectedUrlException e) {
+            return HttpOutcome.refused(url.redact("channel URL refused: " + e.getMessage()));
+        }
         Guard guard = guards.computeIfAbsent(url.origin(), this::newGuard);
         try {
-            return guard.call(() -> send(url, body, headers), HttpOutcome.class);
+            return guard.call(() -> send(url, vetted, body, headers), HttpOutcome.class);
         } catch (ServerError e) {
             return e.outcome;
         } catch (CircuitBreakerOpenException e) {
@@ -59,35 +84,26 @@ public class ChannelHttpClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return HttpOutcome.noResponse("interrupted");
+        } catch (OutboundCallException e) {
+            return HttpOutcome.noResponse(e.kind() == OutboundCallException.Kind.TIMEOUT
+                    ? "no response within " + config.timeout().toMillis() + " ms" : url.redact(e.getMessage()));
         } catch (Exception e) {
-            return HttpOutcome.noResponse(url.redact(describe(e)));
+            return HttpOutcome.noResponse(url.redact(e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         }
     }
 
-    /** The JDK client often puts the useful words ("Connection refused") on a cause, not on the exception. */
-    private static String describe(Throwable failure) {
-        String message = null;
-        for (Throwable cause = failure; cause != null && message == null; cause = cause.getCause()) {
-            message = cause.getMessage();
-        }
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private HttpOutcome send(ChannelUrl url, String body, Map<String, String> headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url.uri())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        headers.forEach(request::header);
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        String excerpt;
-        try (InputStream in = response.body()) {
-            excerpt = new String(in.readNBytes(ERROR_BODY_EXCERPT), StandardCharsets.UTF_8);
-        }
-        Duration retryAfter = HttpOutcome.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null),
-                Instant.now());
-        HttpOutcome outcome = HttpOutcome.response(response.statusCode(), retryAfter, url.redact(excerpt));
-        if (response.statusCode() >= 500) {
+    private HttpOutcome send(ChannelUrl url, VettedUrl vetted, String body, Map<String, String> headers)
+            throws OutboundCallException, InterruptedException {
+        Map<String, String> allHeaders = new java.util.LinkedHashMap<>();
+        allHeaders.put("Content-Type", "application/json");
+        allHeaders.putAll(headers);
+        PinnedHttpClient.Response response = http.send(vetted, new PinnedHttpClient.Request("POST", allHeaders,
+                body.getBytes(StandardCharsets.UTF_8), config.timeout(), config.timeout(), ERROR_BODY_EXCERPT));
+        String excerpt = response.bodyText();
+        Duration retryAfter = HttpOutcome.parseRetryAfter(response.header("Retry-After"), Instant.now());
+        HttpOutcome outcome = HttpOutcome.response(response.status(), retryAfter, url.redact(excerpt));
+        if (response.status() >= 500) {
             throw new ServerError(outcome);
         }
         return outcome;

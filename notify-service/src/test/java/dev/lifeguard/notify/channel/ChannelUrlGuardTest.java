@@ -27,7 +27,7 @@ class ChannelUrlGuardTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "https://hooks.slack.com/services/T000/B000/XXXX",
-            "http://93.184.216.34:8080/hook"})
+            "https://93.184.216.34:8443/hook"})
     void acceptsPublicHttpTargets(String url) {
         assertThat(guard.check(url).uri().toString()).isEqualTo(url);
     }
@@ -35,17 +35,18 @@ class ChannelUrlGuardTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "ftp://hooks.slack.com/x",
+            "http://hooks.slack.com/services/T000/B000/XXXX",
             "https://user:secret@hooks.slack.com/x",
-            "http://localhost:8080/hook",
-            "http://169.254.169.254/latest/meta-data",
-            "http://rebound.example.com/hook"})
+            "https://localhost:8080/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://rebound.example.com/hook"})
     void rejectsWhatTheSharedGuardRejects(String url) {
         assertThatThrownBy(() -> guard.check(url)).isInstanceOf(RejectedUrlException.class);
     }
 
     @Test
     void aRefusedPrivateAddressNamesNotifysSetting() {
-        assertThatThrownBy(() -> guard.check("http://rebound.example.com/hook"))
+        assertThatThrownBy(() -> guard.check("https://rebound.example.com/hook"))
                 .hasMessageContaining("non-public address 10.1.2.3")
                 .hasMessageContaining("set lifeguard.notify.allow-private-network=true");
     }
@@ -57,6 +58,8 @@ class ChannelUrlGuardTest {
         assertThat(permissive.check("http://localhost:8089/hook").uri().getPort()).isEqualTo(8089);
         assertThatThrownBy(() -> permissive.check("gopher://localhost/hook"))
                 .isInstanceOf(RejectedUrlException.class);
+        assertThatThrownBy(() -> permissive.check("http://169.254.169.254/latest/meta-data"))
+                .hasMessageContaining("cloud metadata");
     }
 
     @Test

@@ -1,23 +1,26 @@
 package dev.lifeguard.support.net;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Vets URLs that come from untrusted input (a chat channel, a rollback webhook) before Lifeguard calls them:
- * http(s) only, no user info, a host, and (unless private networks are allowed) every address the host resolves
- * to must be public, so whoever configures the URL cannot make Lifeguard call into its own network (SSRF). Callers
- * check when the URL is given and again before each call, because DNS answers change, and do not follow redirects,
- * which could lead past this check.
+ * Vets URLs before Lifeguard calls them, so whoever configures a URL cannot make Lifeguard call into its own network
+ * (SSRF): https only (http too when private networks are allowed, for local use), no user info, a host, and every
+ * address the host resolves to judged by {@link AddressRules}: internal addresses are refused unless private networks
+ * are allowed, cloud metadata addresses always.
+ * <p>
+ * {@link #check} resolves the host once and returns the vetted addresses; a {@link PinnedHttpClient} connects to
+ * exactly those (a second resolution by the HTTP client could answer differently: DNS rebinding). Callers check
+ * again before each call, because DNS answers change, and never follow redirects, which could lead past the check.
+ * {@link #validate} is the lighter check for when a URL is stored.
  * <p>
  * Not a CDI bean: each service builds one from its own setting ({@code allowSetting} is that setting's name, shown
- * in the refusal so an operator knows what to change).
+ * in refusals so an operator knows what to change).
  */
 public class OutboundUrlGuard {
 
@@ -27,8 +30,9 @@ public class OutboundUrlGuard {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    private static final Set<String> SCHEMES = Set.of("http", "https");
     private static final int MAX_LENGTH = 2000;
+    /** Dotted-quad and IPv6 literals are parsed, not looked up (both forms {@link InetAddress} parses itself). */
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final boolean allowPrivateNetwork;
     private final String allowSetting;
@@ -54,8 +58,37 @@ public class OutboundUrlGuard {
         return allowPrivateNetwork;
     }
 
-    /** The parsed URL, or {@link RejectedUrlException} saying what is wrong with it. */
-    public URI check(String url) {
+    /**
+     * Before a call: the URL with the addresses to connect to, or {@link RejectedUrlException} saying what is wrong
+     * ({@link UnresolvableHostException} when the host does not resolve now, which may pass).
+     */
+    public VettedUrl check(String url) {
+        URI uri = shape(url);
+        return new VettedUrl(uri, vetAddresses(uri));
+    }
+
+    /**
+     * When a URL is stored: like {@link #check}, except that with private networks allowed a host that does not
+     * resolve yet passes (a local container that is not up); every call checks again anyway.
+     */
+    public URI validate(String url) {
+        URI uri = shape(url);
+        try {
+            vetAddresses(uri);
+        } catch (UnresolvableHostException e) {
+            if (!allowPrivateNetwork) {
+                throw e;
+            }
+        }
+        return uri;
+    }
+
+    /** Scheme, host and port: safe to show and log, as the path or query may carry a token. */
+    public static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    }
+
+    private URI shape(String url) {
         if (url == null || url.isBlank()) {
             throw new RejectedUrlException("a URL is required");
         }
@@ -68,8 +101,14 @@ public class OutboundUrlGuard {
         } catch (URISyntaxException e) {
             throw new RejectedUrlException("not a valid URL: " + e.getReason());
         }
-        if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-            throw new RejectedUrlException("the URL must use http or https");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new RejectedUrlException(allowPrivateNetwork ? "the URL must use http or https"
+                    : "the URL must use https");
+        }
+        if (scheme.equals("http") && !allowPrivateNetwork) {
+            throw new RejectedUrlException("the URL must use https (plain http only when private networks are"
+                    + " allowed for local use" + (allowSetting == null ? ")" : ", " + allowSetting + "=true)"));
         }
         if (uri.getRawUserInfo() != null) {
             throw new RejectedUrlException("the URL must not contain user info (user:password@)");
@@ -77,22 +116,17 @@ public class OutboundUrlGuard {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             throw new RejectedUrlException("the URL must name a host");
         }
-        if (!allowPrivateNetwork) {
-            requirePublicAddresses(uri.getHost());
-        }
         return uri;
     }
 
-    /** Scheme, host and port: safe to show and log, as the path or query may carry a token. */
-    public static String origin(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-    }
-
-    private void requirePublicAddresses(String host) {
+    private List<InetAddress> vetAddresses(URI uri) {
+        String host = uri.getHost();
         String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(bareHost);
+            addresses = IP_LITERAL.matcher(bareHost).matches()
+                    ? new InetAddress[] {InetAddress.getByName(bareHost)}
+                    : resolver.resolve(bareHost);
         } catch (UnknownHostException e) {
             throw new UnresolvableHostException("host '" + host + "' does not resolve");
         }
@@ -100,29 +134,22 @@ public class OutboundUrlGuard {
             throw new UnresolvableHostException("host '" + host + "' does not resolve");
         }
         for (InetAddress address : addresses) {
-            if (isInternal(address)) {
+            AddressRules.Verdict verdict = AddressRules.judge(address);
+            if (verdict.kind() == AddressRules.Kind.METADATA) {
+                throw new RejectedUrlException("host '" + host + "' resolves to " + address.getHostAddress() + ", "
+                        + verdict.reason() + ", which Lifeguard never calls");
+            }
+            if (verdict.kind() == AddressRules.Kind.INTERNAL && !allowPrivateNetwork) {
                 throw new RejectedUrlException("host '" + host + "' resolves to the non-public address "
-                        + address.getHostAddress()
+                        + address.getHostAddress() + ": " + verdict.reason()
                         + (allowSetting == null ? "" : " (set " + allowSetting + "=true to allow it)"));
             }
         }
+        return List.of(addresses);
     }
 
-    /** Loopback, unspecified, private, shared (CGNAT), link-local, unique-local, multicast or broadcast. */
+    /** Loopback, unspecified, private, CGNAT, link-local, unique-local, multicast, metadata, ... (see {@link AddressRules}). */
     public static boolean isInternal(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet4Address) {
-            int first = bytes[0] & 0xff;
-            int second = bytes[1] & 0xff;
-            return first == 0 // "this network"
-                    || first == 100 && (second & 0xc0) == 64 // 100.64.0.0/10 shared address space
-                    || first == 255; // broadcast
-        }
-        // fc00::/7 unique local addresses; Java's isSiteLocalAddress only knows the deprecated fec0::/10.
-        return address instanceof Inet6Address && (bytes[0] & 0xfe) == 0xfc;
+        return AddressRules.isInternal(address);
     }
 }

@@ -11,16 +11,15 @@ import dev.lifeguard.deploy.executor.RollbackExecutor;
 import dev.lifeguard.deploy.executor.TransientExecutionException;
 import dev.lifeguard.deploy.executor.support.ExecutorHttp;
 import dev.lifeguard.deploy.executor.support.ExecutorSettings;
+import dev.lifeguard.support.net.OutboundUrlGuard;
+import dev.lifeguard.support.net.PinnedHttpClient;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.URI;
+import java.net.InetAddress;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -80,13 +79,26 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
 
     private final ArgoCdConfig config;
     private final ObjectMapper mapper;
-    private final HttpClient http;
+    private final ExecutorHttp http;
 
     @Inject
-    public ArgoCdRollbackExecutor(ArgoCdConfig config, ObjectMapper mapper) {
+    public ArgoCdRollbackExecutor(ArgoCdConfig config, ObjectMapper mapper, PinnedHttpClient http) {
+        this(config, mapper, http, InetAddress::getAllByName);
+    }
+
+    /**
+     * Argo CD servers are the operator's: vetted before each call with private networks allowed unless
+     * {@code allow-private-network=false} (cloud metadata never), and called at the vetted address.
+     *
+     * @param resolver resolves the servers' hosts (replaceable in tests)
+     */
+    public ArgoCdRollbackExecutor(ArgoCdConfig config, ObjectMapper mapper, PinnedHttpClient http,
+                                  OutboundUrlGuard.Resolver resolver) {
         this.config = config;
         this.mapper = mapper;
-        this.http = ExecutorHttp.client(config.connectTimeout());
+        this.http = new ExecutorHttp(http, new OutboundUrlGuard(config.allowPrivateNetwork(),
+                CONFIG + "allow-private-network", resolver), "Argo CD server URL", config.connectTimeout(),
+                config.requestTimeout());
     }
 
     @Override
@@ -126,9 +138,8 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         String what = "Argo CD application " + application;
         String version = plan.toVersion();
 
-        JsonNode app = answerOrThrow(ExecutorHttp.send(http,
-                argo.request("/api/v1/applications/" + application + scope.query()).GET().build(),
-                MAX_ANSWER_BYTES, what), argo, what + " could not be read");
+        JsonNode app = answerOrThrow(http.send("GET", argo.url("/api/v1/applications/" + application + scope.query()),
+                argo.headers(), null, MAX_ANSWER_BYTES, what), argo, what + " could not be read");
         if (syncsAutomatically(app)) {
             throw new ExecutionFailedException(what + " syncs automatically (spec.syncPolicy.automated), and Argo CD"
                     + " refuses to roll back or sync to an older revision while it does: turn automated sync off for"
@@ -176,11 +187,8 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
             done = what + " is syncing to revision " + version + " (no deployment history entry matched it)";
         }
         scope.addTo(body);
-        answerOrThrow(ExecutorHttp.send(http,
-                argo.request("/api/v1/applications/" + application + path)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json(body))).build(),
-                MAX_ANSWER_BYTES, what), argo, what + " was not rolled back");
+        answerOrThrow(http.send("POST", argo.url("/api/v1/applications/" + application + path), argo.jsonHeaders(),
+                bytes(json(body)), MAX_ANSWER_BYTES, what), argo, what + " was not rolled back");
         return ExecutionOutcome.done(done);
     }
 
@@ -201,9 +209,8 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         String what = "Argo CD application " + application;
         String applied = what + " " + describe(step, versionParameter);
 
-        JsonNode app = answerOrThrow(ExecutorHttp.send(http,
-                argo.request("/api/v1/applications/" + application + scope.query()).GET().build(),
-                MAX_ANSWER_BYTES, what), argo, what + " could not be read");
+        JsonNode app = answerOrThrow(http.send("GET", argo.url("/api/v1/applications/" + application + scope.query()),
+                argo.headers(), null, MAX_ANSWER_BYTES, what), argo, what + " could not be read");
         if (syncsAutomatically(app)) {
             throw new ExecutionFailedException(what + " syncs automatically (spec.syncPolicy.automated): Lifeguard"
                     + " does not change the parameters of an application that Argo CD syncs from Git on its own;"
@@ -245,11 +252,8 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
                 query.append("&project=").append(URLEncoder.encode(scope.project(), StandardCharsets.UTF_8));
             }
             // the body carries metadata.resourceVersion from the read: a change in between is answered 409
-            answerOrThrow(ExecutorHttp.send(http,
-                    argo.request("/api/v1/applications/" + application + query)
-                            .header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString(json(updated))).build(),
-                    MAX_ANSWER_BYTES, what), argo, what + " was not updated");
+            answerOrThrow(http.send("PUT", argo.url("/api/v1/applications/" + application + query),
+                    argo.jsonHeaders(), bytes(json(updated)), MAX_ANSWER_BYTES, what), argo, what + " was not updated");
         }
         ObjectNode sync = mapper.createObjectNode();
         sync.put("prune", false);
@@ -257,11 +261,8 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         info.put("name", STEP_INFO);
         info.put("value", step.stepId());
         scope.addTo(sync);
-        answerOrThrow(ExecutorHttp.send(http,
-                argo.request("/api/v1/applications/" + application + "/sync")
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json(sync))).build(),
-                MAX_ANSWER_BYTES, what), argo, what + " was not synced");
+        answerOrThrow(http.send("POST", argo.url("/api/v1/applications/" + application + "/sync"),
+                argo.jsonHeaders(), bytes(json(sync)), MAX_ANSWER_BYTES, what), argo, what + " was not synced");
         return ExecutionOutcome.done(applied + "; syncing");
     }
 
@@ -453,19 +454,18 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         if (server == null) {
             String url = config.url().orElseThrow(() -> new ExecutionFailedException(
                     "no Argo CD server: set " + CONFIG + "url, or the target's argocd.server"));
-            return new Endpoint(url, config.token().orElse(null), CONFIG + "token", config.requestTimeout());
+            return new Endpoint(url, config.token().orElse(null), CONFIG + "token");
         }
         ArgoCdConfig.Server configured = config.servers().get(server);
         if (configured == null) {
             throw new ExecutionFailedException("Argo CD server '" + server + "' is no longer configured in "
                     + CONFIG + "servers");
         }
-        return new Endpoint(configured.url(), configured.token().orElse(null), CONFIG + "servers." + server + ".token",
-                config.requestTimeout());
+        return new Endpoint(configured.url(), configured.token().orElse(null), CONFIG + "servers." + server + ".token");
     }
 
     /** A configured Argo CD server; {@link #toString()} leaves the token out. */
-    private record Endpoint(String url, String token, String tokenKey, Duration requestTimeout) {
+    private record Endpoint(String url, String token, String tokenKey) {
 
         Endpoint {
             if (token == null || token.isBlank()) {
@@ -474,12 +474,19 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
             url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
 
-        HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create(url + path))
-                    .timeout(requestTimeout)
-                    .header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json")
-                    .header("User-Agent", "lifeguard-deploy-service");
+        String url(String path) {
+            return url + path;
+        }
+
+        Map<String, String> headers() {
+            return Map.of("Authorization", "Bearer " + token, "Accept", "application/json",
+                    "User-Agent", "lifeguard-deploy-service");
+        }
+
+        Map<String, String> jsonHeaders() {
+            Map<String, String> headers = new LinkedHashMap<>(headers());
+            headers.put("Content-Type", "application/json");
+            return headers;
         }
 
         @Override
@@ -529,6 +536,10 @@ public class ArgoCdRollbackExecutor implements RollbackExecutor {
         } catch (JsonProcessingException e) {
             return mapper.createObjectNode();
         }
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private String json(ObjectNode node) {

@@ -24,6 +24,14 @@ public interface GitHubActionsConfig {
     @WithDefault("main")
     String ref();
 
+    /**
+     * Whether the configured GitHub API ({@code api-base-url}) may be on a private network (loopback, RFC 1918, ...): it is the operator's, and such
+     * platforms usually run inside. Cloud metadata addresses are refused either way, and every call goes to the
+     * address vetted for it.
+     */
+    @WithDefault("true")
+    boolean allowPrivateNetwork();
+
     @WithDefault("10s")
     Duration connectTimeout();
 

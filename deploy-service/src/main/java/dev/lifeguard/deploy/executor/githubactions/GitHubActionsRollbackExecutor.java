@@ -10,13 +10,16 @@ import dev.lifeguard.deploy.executor.RollbackExecutor;
 import dev.lifeguard.deploy.executor.TransientExecutionException;
 import dev.lifeguard.deploy.executor.support.ExecutorHttp;
 import dev.lifeguard.deploy.executor.support.ExecutorSettings;
+import dev.lifeguard.support.net.OutboundUrlGuard;
+import dev.lifeguard.support.net.PinnedHttpClient;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -62,13 +65,27 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
 
     private final GitHubActionsConfig config;
     private final ObjectMapper mapper;
-    private final HttpClient http;
+    private final ExecutorHttp http;
 
     @Inject
-    public GitHubActionsRollbackExecutor(GitHubActionsConfig config, ObjectMapper mapper) {
+    public GitHubActionsRollbackExecutor(GitHubActionsConfig config, ObjectMapper mapper, PinnedHttpClient http) {
+        this(config, mapper, http, InetAddress::getAllByName);
+    }
+
+    /**
+     * The GitHub API base URL is the operator's: vetted before each call with private networks allowed (GitHub
+     * Enterprise Server) unless {@code allow-private-network=false} (cloud metadata never), and called at the vetted
+     * address.
+     *
+     * @param resolver resolves the API's host (replaceable in tests)
+     */
+    public GitHubActionsRollbackExecutor(GitHubActionsConfig config, ObjectMapper mapper, PinnedHttpClient http,
+                                         OutboundUrlGuard.Resolver resolver) {
         this.config = config;
         this.mapper = mapper;
-        this.http = ExecutorHttp.client(config.connectTimeout());
+        this.http = new ExecutorHttp(http, new OutboundUrlGuard(config.allowPrivateNetwork(),
+                CONFIG + "allow-private-network", resolver), "GitHub API URL", config.connectTimeout(),
+                config.requestTimeout());
     }
 
     @Override
@@ -128,10 +145,8 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
         inputs.put("version", plan.toVersion());
         inputs.put("reason", plan.reason());
         inputs.put("rollbackId", plan.rollbackId());
-        ExecutorHttp.Answer answer = ExecutorHttp.send(http,
-                request(token, workflowPath + "/dispatches").POST(HttpRequest.BodyPublishers.ofString(json(dispatch)))
-                        .header("Content-Type", "application/json").build(),
-                MAX_ANSWER_BYTES, what);
+        ExecutorHttp.Answer answer = http.send("POST", url(workflowPath + "/dispatches"), headers(token, true),
+                json(dispatch).getBytes(StandardCharsets.UTF_8), MAX_ANSWER_BYTES, what);
         if (answer.successful()) {
             return ExecutionOutcome.accepted(what + " dispatched on " + ref + " to roll " + plan.service() + "/"
                     + plan.environment() + " back to " + plan.toVersion() + "; it reports completion as"
@@ -171,10 +186,8 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
         inputs.put("environment", step.environment());
         inputs.put("deployment_id", step.deploymentId());
         inputs.put("step_id", step.stepId());
-        ExecutorHttp.Answer answer = ExecutorHttp.send(http,
-                request(token, workflowPath + "/dispatches").POST(HttpRequest.BodyPublishers.ofString(json(dispatch)))
-                        .header("Content-Type", "application/json").build(),
-                MAX_ANSWER_BYTES, what);
+        ExecutorHttp.Answer answer = http.send("POST", url(workflowPath + "/dispatches"), headers(token, true),
+                json(dispatch).getBytes(StandardCharsets.UTF_8), MAX_ANSWER_BYTES, what);
         if (answer.successful()) {
             return ExecutionOutcome.accepted(what + " dispatched on " + ref + " to " + action + " "
                     + step.service() + "/" + step.environment() + " " + step.version() + " (step " + step.stepId() + ")");
@@ -192,9 +205,9 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
      * means the repository or workflow does not exist (or the token cannot see it).
      */
     private String earlierRun(String token, String workflowPath, String rollbackId, String what, String inputs) {
-        ExecutorHttp.Answer answer = ExecutorHttp.send(http,
-                request(token, workflowPath + "/runs?event=workflow_dispatch&per_page=" + RUNS_SEARCHED).GET().build(),
-                MAX_ANSWER_BYTES, what);
+        ExecutorHttp.Answer answer = http.send("GET",
+                url(workflowPath + "/runs?event=workflow_dispatch&per_page=" + RUNS_SEARCHED), headers(token, false),
+                null, MAX_ANSWER_BYTES, what);
         if (!answer.successful()) {
             throw refusal(answer, token, what + ": its runs could not be listed", inputs);
         }
@@ -231,13 +244,20 @@ public class GitHubActionsRollbackExecutor implements RollbackExecutor {
         return new ExecutionFailedException(what + hint + said);
     }
 
-    private HttpRequest.Builder request(String token, String path) {
-        return HttpRequest.newBuilder(URI.create(stripTrailingSlash(config.apiBaseUrl()) + path))
-                .timeout(config.requestTimeout())
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("User-Agent", "lifeguard-deploy-service");
+    private String url(String path) {
+        return stripTrailingSlash(config.apiBaseUrl()) + path;
+    }
+
+    private static Map<String, String> headers(String token, boolean json) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + token);
+        headers.put("Accept", "application/vnd.github+json");
+        headers.put("X-GitHub-Api-Version", "2022-11-28");
+        headers.put("User-Agent", "lifeguard-deploy-service");
+        if (json) {
+            headers.put("Content-Type", "application/json");
+        }
+        return headers;
     }
 
     private static String required(ObjectNode settings, String name) {

@@ -1,77 +1,93 @@
 package dev.lifeguard.deploy.executor.support;
 
+import dev.lifeguard.deploy.executor.ExecutionFailedException;
 import dev.lifeguard.deploy.executor.TransientExecutionException;
+import dev.lifeguard.support.net.OutboundCallException;
+import dev.lifeguard.support.net.OutboundUrlGuard;
+import dev.lifeguard.support.net.PinnedHttpClient;
+import dev.lifeguard.support.net.RejectedUrlException;
+import dev.lifeguard.support.net.UnresolvableHostException;
+import dev.lifeguard.support.net.VettedUrl;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
- * HTTP for the executors that call a platform's API: the JDK client, no redirects (a redirect could lead past the
- * outbound URL guard, and would carry the Authorization header to wherever it points), bounded answers, and every
- * failure to get an answer turned into a {@link TransientExecutionException} whose message holds no URL path and
- * no credential.
+ * HTTP for the executors that call a platform's API. Before each call the URL is vetted by an
+ * {@link OutboundUrlGuard} (SSRF: what its host resolves to may have changed since it was configured), and the call
+ * goes through service-support's {@link PinnedHttpClient} to exactly the vetted addresses: no second DNS lookup, no
+ * redirects (a redirect could lead past the guard and would carry the Authorization header to wherever it points),
+ * bounded answers. Every failure to get an answer becomes a {@link TransientExecutionException} whose message holds
+ * no URL path and no credential; a refused URL an {@link ExecutionFailedException}.
  */
 public final class ExecutorHttp {
 
     private static final int EXCERPT_LENGTH = 200;
 
-    private ExecutorHttp() {
+    private final PinnedHttpClient client;
+    private final OutboundUrlGuard guard;
+    private final String urlLabel;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+
+    /**
+     * @param urlLabel names the URL in refusals, e.g. {@code "webhook URL"}
+     */
+    public ExecutorHttp(PinnedHttpClient client, OutboundUrlGuard guard, String urlLabel, Duration connectTimeout,
+                        Duration requestTimeout) {
+        this.client = client;
+        this.guard = guard;
+        this.urlLabel = urlLabel;
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
     }
 
-    /** An answer: status, headers and (at most the first {@code maxBodyBytes} of) the body as UTF-8. */
-    public record Answer(int status, HttpHeaders headers, String body) {
+    /** An answer: status, headers (names case-insensitive) and (at most the first bytes of) the body as UTF-8. */
+    public record Answer(int status, Map<String, List<String>> headers, String body) {
 
         public boolean successful() {
             return status >= 200 && status < 300;
         }
 
         public String header(String name) {
-            return headers.firstValue(name).orElse(null);
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
         }
     }
 
-    public static HttpClient client(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
     /**
-     * Sends {@code request} (which carries its own response timeout).
+     * Vets {@code url} and sends the request to the vetted addresses.
      *
      * @param what names the callee for people, e.g. {@code "webhook at https://deploy.example.com"}; no path, no
      *             credential
-     * @throws TransientExecutionException when no answer came: connection refused or reset, a timeout, an
-     *                                     interrupt
+     * @throws TransientExecutionException when no answer came (connection refused or reset, a timeout, an
+     *                                     interrupt) or the host does not resolve now
+     * @throws ExecutionFailedException    when the guard refuses the URL
      */
-    public static Answer send(HttpClient client, HttpRequest request, int maxBodyBytes, String what) {
+    public Answer send(String method, String url, Map<String, String> headers, byte[] body, int maxBodyBytes,
+                       String what) {
+        VettedUrl vetted;
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            String body;
-            try (InputStream in = response.body()) {
-                body = new String(in.readNBytes(maxBodyBytes), StandardCharsets.UTF_8);
-            }
-            return new Answer(response.statusCode(), response.headers(), body);
-        } catch (HttpConnectTimeoutException e) {
-            throw new TransientExecutionException(what + ": no connection within "
-                    + client.connectTimeout().map(ExecutorHttp::seconds).orElse("the connect timeout"));
-        } catch (HttpTimeoutException e) {
-            throw new TransientExecutionException(what + ": no answer within "
-                    + request.timeout().map(ExecutorHttp::seconds).orElse("the timeout"));
-        } catch (ConnectException e) {
-            throw new TransientExecutionException(what + ": connection refused");
-        } catch (IOException e) {
-            throw new TransientExecutionException(what + ": " + describe(e));
+            vetted = guard.check(url);
+        } catch (UnresolvableHostException e) {
+            throw new TransientExecutionException(urlLabel + ": " + e.getMessage());
+        } catch (RejectedUrlException e) {
+            throw new ExecutionFailedException(urlLabel + " refused: " + e.getMessage());
+        }
+        try {
+            PinnedHttpClient.Response response = client.send(vetted, new PinnedHttpClient.Request(method, headers,
+                    body, connectTimeout, requestTimeout, maxBodyBytes));
+            return new Answer(response.status(), response.headers(),
+                    new String(response.body(), StandardCharsets.UTF_8));
+        } catch (OutboundCallException e) {
+            throw new TransientExecutionException(what + ": " + switch (e.kind()) {
+                case CONNECT_TIMEOUT -> "no connection within " + seconds(connectTimeout);
+                case TIMEOUT -> "no answer within " + seconds(requestTimeout);
+                case CONNECT_FAILED -> "connection refused";
+                case TLS, IO -> e.getMessage();
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientExecutionException(what + ": interrupted while waiting for an answer");
@@ -108,14 +124,5 @@ public final class ExecutorHttp {
 
     private static String seconds(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
-    }
-
-    /** The JDK client often puts the useful words on a cause, not on the exception; messages name no path. */
-    private static String describe(Throwable failure) {
-        String message = null;
-        for (Throwable cause = failure; cause != null && message == null; cause = cause.getCause()) {
-            message = cause.getMessage();
-        }
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

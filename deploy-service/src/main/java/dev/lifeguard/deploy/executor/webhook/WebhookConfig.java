@@ -19,6 +19,14 @@ public interface WebhookConfig {
     /** The HMAC signing secret for targets that set no {@code secret}. */
     Optional<String> secret();
 
+    /**
+     * Whether the configured default webhook URL ({@code url}) may be on a private network (loopback, RFC 1918, ...): it is the operator's, and such
+     * platforms usually run inside. Cloud metadata addresses are refused either way, and every call goes to the
+     * address vetted for it.
+     */
+    @WithDefault("true")
+    boolean allowPrivateNetwork();
+
     @WithDefault("10s")
     Duration connectTimeout();
 

@@ -14,21 +14,21 @@ import dev.lifeguard.deploy.signing.HmacSignature;
 import dev.lifeguard.support.event.CdEventBuilder;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.net.OutboundUrlGuard;
+import dev.lifeguard.support.net.PinnedHttpClient;
 import dev.lifeguard.support.net.RejectedUrlException;
-import dev.lifeguard.support.net.UnresolvableHostException;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -42,6 +42,10 @@ import java.util.UUID;
  * Rollout steps go the same way as a {@value #STEP_EVENT_TYPE} CloudEvent (action {@code set-weight},
  * {@code promote} or {@code abort}, the weight, the new and the stable version), to the target's {@code stepUrl}
  * when it sets one, else to its {@code url}; {@code Idempotency-Key} is the step id.
+ * <p>
+ * A target's URL is vetted by the SSRF guard when it is saved and again before each call, and the call goes to the
+ * addresses vetted for it; the configured default URL is vetted the same way with private networks allowed unless
+ * {@code lifeguard.deploy.executors.webhook.allow-private-network=false}.
  */
 @ApplicationScoped
 @Identifier(WebhookRollbackExecutor.NAME)
@@ -64,22 +68,31 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
     private final OutboundUrlGuard urlGuard;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final HttpClient http;
+    /** Calls to a target's own URL, vetted by {@code urlGuard}. */
+    private final ExecutorHttp targetHttp;
+    /** Calls to the configured default URL, vetted by the configured-URL guard. */
+    private final ExecutorHttp configuredHttp;
 
     @Inject
     public WebhookRollbackExecutor(WebhookConfig config, DeployConfig deployConfig, OutboundUrlGuard urlGuard,
-                                   ObjectMapper mapper) {
-        this(config, deployConfig.eventSource(), urlGuard, mapper, Clock.systemUTC());
+                                   ObjectMapper mapper, PinnedHttpClient http) {
+        this(config, deployConfig.eventSource(), urlGuard, mapper, Clock.systemUTC(), http, InetAddress::getAllByName);
     }
 
+    /** @param configuredUrlResolver resolves the configured default URL's host (replaceable in tests) */
     public WebhookRollbackExecutor(WebhookConfig config, String eventSource, OutboundUrlGuard urlGuard,
-                                   ObjectMapper mapper, Clock clock) {
+                                   ObjectMapper mapper, Clock clock, PinnedHttpClient http,
+                                   OutboundUrlGuard.Resolver configuredUrlResolver) {
         this.config = config;
         this.eventSource = eventSource;
         this.urlGuard = urlGuard;
         this.mapper = mapper;
         this.clock = clock;
-        this.http = ExecutorHttp.client(config.connectTimeout());
+        this.targetHttp = new ExecutorHttp(http, urlGuard, "webhook URL", config.connectTimeout(),
+                config.requestTimeout());
+        this.configuredHttp = new ExecutorHttp(http, new OutboundUrlGuard(config.allowPrivateNetwork(),
+                CONFIG + "allow-private-network", configuredUrlResolver), "webhook URL (" + CONFIG + "url)",
+                config.connectTimeout(), config.requestTimeout());
     }
 
     @Override
@@ -113,7 +126,7 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
             return null;
         }
         try {
-            return urlGuard.check(url).toString();
+            return urlGuard.validate(url).toString();
         } catch (RejectedUrlException e) {
             throw new InvalidExecutorSettingsException(name, "setting '" + name + "': " + e.getMessage());
         }
@@ -132,9 +145,9 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
     @Override
     public ExecutionOutcome execute(RollbackPlan plan, ObjectNode settings) {
         ExecutorSettings.requireStableVersion(plan);
-        URI url = url(settings, URL);
+        Receiver url = url(settings, URL);
         String secret = secret(settings);
-        String receiver = "webhook at " + OutboundUrlGuard.origin(url);
+        String receiver = "webhook at " + OutboundUrlGuard.origin(url.uri());
         Instant now = clock.instant();
         ExecutorHttp.Answer answer = post(url, secret, rollbackBody(plan, now), plan.rollbackId(), now, receiver);
         int status = answer.status();
@@ -147,14 +160,14 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
             return ExecutionOutcome.done(receiver + " rolled " + target + " back to " + plan.toVersion()
                     + " (HTTP " + status + ")");
         }
-        throw refusal(answer, url, secret, receiver, "the rollback");
+        throw refusal(answer, url.uri(), secret, receiver, "the rollback");
     }
 
     @Override
     public ExecutionOutcome applyStep(RolloutStep step, ObjectNode settings) {
-        URI url = ExecutorSettings.text(settings, STEP_URL) != null ? url(settings, STEP_URL) : url(settings, URL);
+        Receiver url = ExecutorSettings.text(settings, STEP_URL) != null ? url(settings, STEP_URL) : url(settings, URL);
         String secret = secret(settings);
-        String receiver = "webhook at " + OutboundUrlGuard.origin(url);
+        String receiver = "webhook at " + OutboundUrlGuard.origin(url.uri());
         Instant now = clock.instant();
         ExecutorHttp.Answer answer = post(url, secret, stepBody(step, now), step.stepId(), now, receiver);
         String what = describe(step);
@@ -164,7 +177,7 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
         if (answer.successful()) {
             return ExecutionOutcome.done(receiver + " applied " + what + " (HTTP " + answer.status() + ")");
         }
-        throw refusal(answer, url, secret, receiver, what);
+        throw refusal(answer, url.uri(), secret, receiver, what);
     }
 
     /** For people: "set-weight 10% of checkout/production to 2.0.1 (step 0)". */
@@ -178,17 +191,19 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
         };
     }
 
-    private ExecutorHttp.Answer post(URI url, String secret, byte[] body, String idempotencyKey, Instant now,
+    private ExecutorHttp.Answer post(Receiver url, String secret, byte[] body, String idempotencyKey, Instant now,
                                      String receiver) {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(config.requestTimeout())
-                .header("Content-Type", CloudEvent.STRUCTURED_CONTENT_TYPE)
-                .header(HmacSignature.HEADER, HmacSignature.sign(secret, now, body))
-                .header(IDEMPOTENCY_KEY, idempotencyKey)
-                .header("User-Agent", "lifeguard-deploy-service")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return ExecutorHttp.send(http, request, MAX_ANSWER_BYTES, receiver);
+        Map<String, String> headers = Map.of(
+                "Content-Type", CloudEvent.STRUCTURED_CONTENT_TYPE,
+                HmacSignature.HEADER, HmacSignature.sign(secret, now, body),
+                IDEMPOTENCY_KEY, idempotencyKey,
+                "User-Agent", "lifeguard-deploy-service");
+        ExecutorHttp http = url.configured() ? configuredHttp : targetHttp;
+        return http.send("POST", url.uri().toString(), headers, body, MAX_ANSWER_BYTES, receiver);
+    }
+
+    /** Where a call goes: a target's own URL, or the configured default (vetted by different guards). */
+    private record Receiver(URI uri, boolean configured) {
     }
 
     /** A non-2xx answer: 408, 429 and 5xx may work later; a redirect or any other status will not. */
@@ -207,19 +222,17 @@ public class WebhookRollbackExecutor implements RollbackExecutor {
         return new ExecutionFailedException(receiver + " refused " + what + " with HTTP " + status + said);
     }
 
-    /** A target's URL is checked again before each call: what its host resolves to may have changed. */
-    private URI url(ObjectNode settings, String name) {
+    /** The URL to call; it is vetted again right before the call (what its host resolves to may have changed). */
+    private Receiver url(ObjectNode settings, String name) {
         String url = ExecutorSettings.text(settings, name);
         if (url == null) {
-            return URI.create(config.url().orElseThrow(() -> new ExecutionFailedException(
-                    "the target sets no webhook url and " + CONFIG + "url is not configured")));
+            return new Receiver(URI.create(config.url().orElseThrow(() -> new ExecutionFailedException(
+                    "the target sets no webhook url and " + CONFIG + "url is not configured"))), true);
         }
         try {
-            return urlGuard.check(url);
-        } catch (UnresolvableHostException e) {
-            throw new TransientExecutionException("webhook URL: " + e.getMessage());
-        } catch (RejectedUrlException e) {
-            throw new ExecutionFailedException("webhook URL refused: " + e.getMessage());
+            return new Receiver(new URI(url), false);
+        } catch (java.net.URISyntaxException e) {
+            throw new ExecutionFailedException("webhook URL refused: not a valid URL: " + e.getReason());
         }
     }
 

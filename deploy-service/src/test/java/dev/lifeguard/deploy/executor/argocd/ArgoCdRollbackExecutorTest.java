@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.executor.argocd;
 
+import static dev.lifeguard.deploy.executor.support.ExecutorTestPlans.HTTP;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.lifeguard.deploy.executor.ExecutionFailedException;
 import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
@@ -348,7 +349,7 @@ class ArgoCdRollbackExecutorTest {
     }
 
     private static ArgoCdRollbackExecutor executor(Config config) {
-        return new ArgoCdRollbackExecutor(config, MAPPER);
+        return new ArgoCdRollbackExecutor(config, MAPPER, HTTP);
     }
 
     private static Config config() {
@@ -365,6 +366,11 @@ class ArgoCdRollbackExecutorTest {
 
     record Config(Optional<String> url, Optional<String> token, Map<String, ArgoCdConfig.Server> servers,
                   Duration connectTimeout, Duration requestTimeout) implements ArgoCdConfig {
+
+        @Override
+        public boolean allowPrivateNetwork() {
+            return true;
+        }
     }
 
     record Server(String url, Optional<String> token) implements ArgoCdConfig.Server {

@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.executor.argocd;
 
+import static dev.lifeguard.deploy.executor.support.ExecutorTestPlans.HTTP;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -310,6 +311,6 @@ class ArgoCdRolloutStepTest {
 
     private static ArgoCdRollbackExecutor executor() {
         return new ArgoCdRollbackExecutor(new Config(Optional.of(argo.baseUrl()), Optional.of(TOKEN), Map.of(),
-                Duration.ofSeconds(2), Duration.ofSeconds(5)), MAPPER);
+                Duration.ofSeconds(2), Duration.ofSeconds(5)), MAPPER, HTTP);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.executor.githubactions;
 
+import static dev.lifeguard.deploy.executor.support.ExecutorTestPlans.HTTP;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.lifeguard.deploy.executor.ExecutionFailedException;
@@ -227,7 +228,7 @@ class GitHubActionsRollbackExecutorTest {
     }
 
     private static GitHubActionsRollbackExecutor executor(Config config) {
-        return new GitHubActionsRollbackExecutor(config, MAPPER);
+        return new GitHubActionsRollbackExecutor(config, MAPPER, HTTP);
     }
 
     private static Config config(String apiBaseUrl) {
@@ -244,5 +245,10 @@ class GitHubActionsRollbackExecutorTest {
 
     record Config(Optional<String> token, String apiBaseUrl, String ref, Duration connectTimeout,
                   Duration requestTimeout) implements GitHubActionsConfig {
+
+        @Override
+        public boolean allowPrivateNetwork() {
+            return true;
+        }
     }
 }

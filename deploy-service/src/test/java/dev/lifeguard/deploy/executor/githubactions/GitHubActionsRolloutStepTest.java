@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.executor.githubactions;
 
+import static dev.lifeguard.deploy.executor.support.ExecutorTestPlans.HTTP;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.lifeguard.deploy.executor.ExecutionFailedException;
 import dev.lifeguard.deploy.executor.InvalidExecutorSettingsException;
@@ -182,6 +183,6 @@ class GitHubActionsRolloutStepTest {
 
     private static GitHubActionsRollbackExecutor executor() {
         return new GitHubActionsRollbackExecutor(new Config(Optional.of(TOKEN), github.baseUrl(), "main",
-                Duration.ofSeconds(2), Duration.ofSeconds(5)), MAPPER);
+                Duration.ofSeconds(2), Duration.ofSeconds(5)), MAPPER, HTTP);
     }
 }

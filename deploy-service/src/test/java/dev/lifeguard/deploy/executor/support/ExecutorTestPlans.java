@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.deploy.executor.RollbackExecutor.RollbackPlan;
 import dev.lifeguard.deploy.executor.RollbackExecutor.RolloutStep;
 import dev.lifeguard.deploy.executor.RollbackExecutor.StepAction;
+import dev.lifeguard.support.net.PinnedHttpClient;
+import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +17,8 @@ import java.util.UUID;
 public final class ExecutorTestPlans {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The pinned HTTP client the executors call through, on a Vert.x instance of the test JVM's own. */
+    public static final PinnedHttpClient HTTP = new PinnedHttpClient(Vertx.vertx());
     public static final String REASON = "error_rate above 0.05 for 3 consecutive samples (0.21, 0.34, 0.4) on 2.0.0";
 
     private ExecutorTestPlans() {

@@ -1,5 +1,6 @@
 package dev.lifeguard.deploy.executor.webhook;
 
+import static dev.lifeguard.deploy.executor.support.ExecutorTestPlans.HTTP;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -216,14 +217,21 @@ class WebhookRollbackExecutorTest {
     @Test
     void privateAddressesAreRefusedWhenPrivateNetworksAreNotAllowed() {
         WebhookRollbackExecutor executor = new WebhookRollbackExecutor(config(Duration.ofSeconds(5)), SOURCE,
-                productionGuard, MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
+                productionGuard, MAPPER,
+                Clock.fixed(NOW, ZoneOffset.UTC), HTTP, InetAddress::getAllByName);
 
-        assertThatThrownBy(() -> executor.validate(targetSettings()))
+        ObjectNode httpsToLoopback = settings("{\"url\": \"https://localhost:" + receiver.port() + PATH
+                + "\", \"secret\": \"" + SECRET + "\"}");
+        assertThatThrownBy(() -> executor.validate(httpsToLoopback))
                 .isInstanceOfSatisfying(InvalidExecutorSettingsException.class,
                         e -> assertThat(e.setting()).isEqualTo("url"))
                 .hasMessageContaining("non-public address 127.0.0.1")
                 .hasMessageContaining("lifeguard.deploy.allow-private-network");
-        assertThatThrownBy(() -> executor.execute(plan(), targetSettings()))
+        assertThatThrownBy(() -> executor.validate(targetSettings()))
+                .isInstanceOfSatisfying(InvalidExecutorSettingsException.class,
+                        e -> assertThat(e.setting()).isEqualTo("url"))
+                .hasMessageContaining("must use https");
+        assertThatThrownBy(() -> executor.execute(plan(), httpsToLoopback))
                 .isInstanceOf(ExecutionFailedException.class)
                 .hasMessageContaining("webhook URL refused")
                 .hasMessageContaining("non-public address 127.0.0.1");
@@ -233,7 +241,8 @@ class WebhookRollbackExecutorTest {
     @Test
     void theUrlIsCheckedAgainBeforeEachCallBecauseDnsAnswersChange() {
         WebhookRollbackExecutor executor = new WebhookRollbackExecutor(config(Duration.ofSeconds(5)), SOURCE,
-                productionGuard, MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
+                productionGuard, MAPPER,
+                Clock.fixed(NOW, ZoneOffset.UTC), HTTP, InetAddress::getAllByName);
         dns.put("deploy.example.com", "93.184.216.34");
         ObjectNode validated = executor.validate(
                 settings("{\"url\": \"https://deploy.example.com/rollback\", \"secret\": \"" + SECRET + "\"}"));
@@ -242,7 +251,13 @@ class WebhookRollbackExecutorTest {
 
         assertThatThrownBy(() -> executor.execute(plan(), validated))
                 .isInstanceOf(ExecutionFailedException.class)
-                .hasMessageContaining("non-public address 169.254.169.254");
+                .hasMessageContaining("resolves to 169.254.169.254, cloud metadata");
+
+        dns.put("deploy.example.com", "10.1.2.3");
+
+        assertThatThrownBy(() -> executor.execute(plan(), validated))
+                .isInstanceOf(ExecutionFailedException.class)
+                .hasMessageContaining("non-public address 10.1.2.3");
 
         dns.remove("deploy.example.com");
 
@@ -273,7 +288,8 @@ class WebhookRollbackExecutorTest {
         WebhookRollbackExecutor executor = new WebhookRollbackExecutor(
                 new Config(Optional.of(receiver.baseUrl() + "/default-hook"), Optional.of("config-secret"),
                         Duration.ofSeconds(5), Duration.ofSeconds(5)),
-                SOURCE, productionGuard, MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
+                SOURCE, productionGuard, MAPPER,
+                Clock.fixed(NOW, ZoneOffset.UTC), HTTP, InetAddress::getAllByName);
 
         ObjectNode validated = executor.validate(settings("{}"));
         ExecutionOutcome outcome = executor.execute(plan(), validated);
@@ -315,7 +331,8 @@ class WebhookRollbackExecutorTest {
     }
 
     private WebhookRollbackExecutor executor(Config config) {
-        return new WebhookRollbackExecutor(config, SOURCE, localGuard, MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new WebhookRollbackExecutor(config, SOURCE, localGuard, MAPPER,
+                Clock.fixed(NOW, ZoneOffset.UTC), HTTP, InetAddress::getAllByName);
     }
 
     private static Config config(Duration requestTimeout) {
@@ -368,5 +385,10 @@ class WebhookRollbackExecutorTest {
 
     record Config(Optional<String> url, Optional<String> secret, Duration connectTimeout, Duration requestTimeout)
             implements WebhookConfig {
+
+        @Override
+        public boolean allowPrivateNetwork() {
+            return true;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lifeguard.deploy.executor.webhook;
 
+import java.net.InetAddress;
+import static dev.lifeguard.deploy.executor.support.ExecutorTestPlans.HTTP;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -221,7 +223,7 @@ class WebhookRolloutStepTest {
         OutboundUrlGuard productionGuard = new OutboundUrlGuard(false, "lifeguard.deploy.allow-private-network",
                 host -> new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.1")});
         WebhookRollbackExecutor guarded = new WebhookRollbackExecutor(config(), SOURCE, productionGuard, MAPPER,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), HTTP, InetAddress::getAllByName);
         assertThatThrownBy(() -> guarded.validate(settings("{\"url\": \"https://deploy.example.com/r\","
                 + " \"stepUrl\": \"https://internal.example.com/s\", \"secret\": \"s\"}")))
                 .isInstanceOfSatisfying(InvalidExecutorSettingsException.class,
@@ -245,7 +247,8 @@ class WebhookRolloutStepTest {
     }
 
     private WebhookRollbackExecutor executor() {
-        return new WebhookRollbackExecutor(config(), SOURCE, localGuard, MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new WebhookRollbackExecutor(config(), SOURCE, localGuard, MAPPER,
+                Clock.fixed(NOW, ZoneOffset.UTC), HTTP, InetAddress::getAllByName);
     }
 
     private static Config config() {
