@@ -11,6 +11,7 @@ import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.notify.repository.DeliveryRepository;
 import dev.lifeguard.notify.repository.SubscriptionRepository;
+import dev.lifeguard.support.audit.AuditTrail;
 import dev.lifeguard.support.net.RejectedUrlException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -25,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +52,11 @@ public class DeliveryWorker {
     private final ChannelHttpClient http;
     private final NotifyConfig.Delivery config;
     private final RetryPolicy retryPolicy;
+    private final AuditTrail audit;
 
     public DeliveryWorker(DeliveryRepository deliveries, SubscriptionRepository subscriptions, ChatChannels channels,
-                          ChannelUrlGuard urlGuard, ChannelHttpClient http, NotifyConfig config) {
+                          ChannelUrlGuard urlGuard, ChannelHttpClient http, NotifyConfig config, AuditTrail audit) {
+        this.audit = audit;
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.channels = channels;
@@ -157,6 +161,13 @@ public class DeliveryWorker {
                     attempt.channelType(), attempt.url(), attempt.number(), delivery.nextAttemptAt, delivery.lastError);
             case FAILED -> LOG.warnf("Delivery %s (%s to %s) failed: %s", delivery.id, attempt.channelType(),
                     attempt.url(), delivery.lastError);
+        }
+        if (verdict.status() != DeliveryStatus.PENDING) {
+            // what left the platform, and to where (masked: the URL is the subscription's secret)
+            audit.recordAutomatic("notification." + verdict.status().name().toLowerCase(Locale.ROOT),
+                    "subscription/" + delivery.subscriptionId, verdict.status().name().toLowerCase(Locale.ROOT),
+                    "delivery " + delivery.id + " (" + delivery.eventType + ", attempt " + attempt.number() + ") to "
+                            + attempt.channelType() + " " + attempt.url().masked());
         }
     }
 
