@@ -50,7 +50,7 @@ public record AuditRecorded(String eventId, OffsetDateTime at, String service, S
     }
 
     private static OffsetDateTime time(JsonNode content) {
-        String at = CdEvent.requiredText(content, "/at");
+        String at = required(content, "at");
         try {
             return OffsetDateTime.parse(at);
         } catch (DateTimeParseException e) {
@@ -59,8 +59,15 @@ public record AuditRecorded(String eventId, OffsetDateTime at, String service, S
     }
 
     private static String text(JsonNode content, String field, int max) {
-        String value = CdEvent.requiredText(content, "/" + field);
-        return bounded(field, value, max);
+        return bounded(field, required(content, field), max);
+    }
+
+    private static String required(JsonNode content, String field) {
+        String value = CdEvent.textOrNull(content.path(field));
+        if (value == null) {
+            throw new MalformedEventException("missing or empty field '/subject/content/" + field + "'");
+        }
+        return value;
     }
 
     private static String optionalText(JsonNode content, String field, int max) {
