@@ -123,6 +123,16 @@ class IncidentLifecycleTest {
         assertThat(KafkaTestClient.forTestBroker().readAll(topic("incidents")))
                 .filteredOn(record -> chain.key().equals(record.key()))
                 .hasSize(1);
+        // resolving is an automatic action: audited once, by contract, and listed in the audit trail
+        List<ConsumerRecord<String, String>> audited = KafkaTestClient.forTestBroker().awaitRecords(topic("audit"),
+                record -> record.value().contains("incident/" + incidentId), 1);
+        assertThat(audited).hasSize(1);
+        assertThat(EventContract.violations(audited.get(0).value())).isEmpty();
+        JsonNode entry = EventContract.parse(audited.get(0).value()).at("/data/subject/content");
+        assertThat(entry.path("actor").asText()).isEqualTo("service:postmortem-service");
+        assertThat(entry.path("action").asText()).isEqualTo("incident.resolved");
+        await().atMost(WAIT).untilAsserted(() -> given().queryParam("target", "incident/" + incidentId)
+                .get("/api/v1/audit").then().body("entries.action", contains("incident.resolved")));
     }
 
     @Test
