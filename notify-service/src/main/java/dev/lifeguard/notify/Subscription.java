@@ -1,8 +1,10 @@
 package dev.lifeguard.notify;
 
+import dev.lifeguard.notify.repository.SealedText;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
@@ -39,8 +41,12 @@ public class Subscription extends PanacheEntityBase {
     @Column(name = "channel_type", nullable = false, length = 20)
     public String channelType;
 
-    /** Slack webhook URLs are credentials: shown and logged only through {@code ChannelUrl.masked()}. */
-    @Column(name = "channel_url", nullable = false, length = 2000)
+    /**
+     * Slack webhook URLs are credentials: sealed in the database ({@link SealedText}), shown and logged only through
+     * {@code ChannelUrl.masked()}.
+     */
+    @Convert(converter = SealedText.class)
+    @Column(name = "channel_url", nullable = false, columnDefinition = "text")
     public String channelUrl;
 
     @Column(name = "created_at", nullable = false)

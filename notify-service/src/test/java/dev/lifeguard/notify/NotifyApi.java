@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 
 /** notify-service's REST API as tests drive it, and unique names that keep tests sharing one app apart. */
 public final class NotifyApi {

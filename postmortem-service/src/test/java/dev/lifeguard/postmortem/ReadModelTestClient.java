@@ -9,7 +9,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 

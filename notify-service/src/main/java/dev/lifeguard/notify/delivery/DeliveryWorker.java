@@ -10,6 +10,7 @@ import dev.lifeguard.notify.channel.NotificationContent.Urgency;
 import dev.lifeguard.notify.config.NotifyConfig;
 import dev.lifeguard.notify.repository.DeliveryRepository;
 import dev.lifeguard.notify.repository.SubscriptionRepository;
+import dev.lifeguard.support.audit.AuditTrail;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +49,11 @@ public class DeliveryWorker {
     private final ChannelHttpClient http;
     private final NotifyConfig.Delivery config;
     private final RetryPolicy retryPolicy;
+    private final AuditTrail audit;
 
     public DeliveryWorker(DeliveryRepository deliveries, SubscriptionRepository subscriptions, ChatChannels channels,
-                          ChannelHttpClient http, NotifyConfig config) {
+                          ChannelHttpClient http, NotifyConfig config, AuditTrail audit) {
+        this.audit = audit;
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.channels = channels;
@@ -149,6 +153,13 @@ public class DeliveryWorker {
                     attempt.channelType(), attempt.url(), attempt.number(), delivery.nextAttemptAt, delivery.lastError);
             case FAILED -> LOG.warnf("Delivery %s (%s to %s) failed: %s", delivery.id, attempt.channelType(),
                     attempt.url(), delivery.lastError);
+        }
+        if (verdict.status() != DeliveryStatus.PENDING) {
+            // what left the platform, and to where (masked: the URL is the subscription's secret)
+            audit.recordAutomatic("notification." + verdict.status().name().toLowerCase(Locale.ROOT),
+                    "subscription/" + delivery.subscriptionId, verdict.status().name().toLowerCase(Locale.ROOT),
+                    "delivery " + delivery.id + " (" + delivery.eventType + ", attempt " + attempt.number() + ") to "
+                            + attempt.channelType() + " " + attempt.url().masked());
         }
     }
 

@@ -7,6 +7,7 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
@@ -35,13 +36,23 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, Strin
                 DeliveryStatus.PENDING) == 1;
     }
 
-    /** Newest first; null filters match everything. */
-    public List<Delivery> search(String team, DeliveryStatus status, int limit) {
+    /**
+     * Newest first; null filters match everything. {@code visibleTeams}: the teams whose deliveries the caller may
+     * see (null: all).
+     */
+    public List<Delivery> search(String team, Collection<String> visibleTeams, DeliveryStatus status, int limit) {
+        if (visibleTeams != null && visibleTeams.isEmpty()) {
+            return List.of();
+        }
         StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
         if (team != null) {
             query.append(" and team = :team");
             parameters.and("team", team);
+        }
+        if (visibleTeams != null) {
+            query.append(" and team in :visibleTeams");
+            parameters.and("visibleTeams", visibleTeams);
         }
         if (status != null) {
             query.append(" and status = :status");

@@ -11,6 +11,9 @@ import dev.lifeguard.notify.service.TeamTopics;
 import dev.lifeguard.support.net.RejectedUrlException;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Caller;
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,6 +31,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+/**
+ * Subscriptions are their team's: only its members (and admins) see them, only its operators (and admins) create or
+ * delete them; to anyone else another team's subscription does not exist (404).
+ */
 @Path("/api/v1/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SubscriptionResource {
@@ -38,22 +45,26 @@ public class SubscriptionResource {
     private final ChatChannels channels;
     private final ChannelUrlGuard urlGuard;
     private final TeamTopics teamTopics;
+    private final Caller caller;
 
     public SubscriptionResource(SubscriptionService subscriptions, ChatChannels channels, ChannelUrlGuard urlGuard,
-                                TeamTopics teamTopics) {
+                                TeamTopics teamTopics, Caller caller) {
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.urlGuard = urlGuard;
         this.teamTopics = teamTopics;
+        this.caller = caller;
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response subscribe(SubscriptionRequest request) {
         if (request == null) {
             throw ProblemException.invalidField("body", "a JSON body with team, services and channel is required");
         }
         String team = Fields.requireName("team", request.team());
+        caller.requireCanAssign(team, "team");
         List<String> services = services(request.services());
         if (request.channel() == null) {
             throw ProblemException.invalidField("channel", "field 'channel' ({type, url}) is required");
@@ -75,18 +86,38 @@ public class SubscriptionResource {
                 .build();
     }
 
+    /** The caller's teams' subscriptions (every team's for an admin), optionally of one team. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<SubscriptionView> list(@QueryParam("team") String team) {
-        return subscriptions.list(Fields.optionalName("team", team)).stream().map(SubscriptionView::of).toList();
+        return subscriptions.list(Fields.optionalName("team", team)).stream()
+                .filter(subscription -> caller.canSee(subscription.team))
+                .map(SubscriptionView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
+    public SubscriptionView subscription(@PathParam("id") String id) {
+        return subscriptions.find(id).filter(subscription -> caller.canSee(subscription.team))
+                .map(SubscriptionView::of)
+                .orElseThrow(() -> notFound(id));
     }
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed(Roles.OPERATOR)
     public Response unsubscribe(@PathParam("id") String id) {
+        Subscription subscription = subscriptions.find(id).orElseThrow(() -> notFound(id));
+        caller.requireCanManage(subscription.team, () -> notFound(id));
         if (!subscriptions.unsubscribe(id)) {
-            throw ProblemException.notFound("no subscription with id '" + id + "'");
+            throw notFound(id);
         }
         return Response.noContent().build();
+    }
+
+    private static ProblemException notFound(String id) {
+        return ProblemException.notFound("no subscription with id '" + id + "'");
     }
 
     /** Service names or "*", without duplicates, in the order given. */

@@ -288,8 +288,9 @@ final class DecisionWording {
     /** The event's path when it is a plain one, else the one rollback-service serves by contract. */
     private String curl(String eventPath, String contractPath) {
         String path = eventPath != null && SHELL_SAFE_PATH.matcher(eventPath).matches() ? eventPath : contractPath;
-        return "curl -X POST " + rollbackServiceUrl + path + " -H 'Content-Type: application/json'"
-                + " -d '{\"by\":\"you\",\"reason\":\"...\"}'";
+        // the actor is the token's subject: the command carries an operator token, not a name
+        return "curl -X POST " + rollbackServiceUrl + path + " -H \"Authorization: Bearer $LIFEGUARD_TOKEN\""
+                + " -H 'Content-Type: application/json' -d '{\"reason\":\"...\"}'";
     }
 
     /** " Why (rule x): reason." or nothing. */

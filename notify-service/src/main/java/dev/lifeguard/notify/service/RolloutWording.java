@@ -44,7 +44,7 @@ final class RolloutWording {
                 .append(" (a testsuiterun.finished with outcome pass from CI for this artifact or chain, or a")
                 .append(" \"tests\" field on the deployment).");
         text.append(" To release it without evidence: POST ").append(endpoint(e, "override"))
-                .append(" {\"reason\": \"...\", \"by\": \"<you>\"}.");
+                .append(" {\"reason\": \"...\"} with an operator's token.");
         if (e.stableVersion() != null) {
             text.append(' ').append(e.stableVersion()).append(" keeps serving meanwhile.");
         }

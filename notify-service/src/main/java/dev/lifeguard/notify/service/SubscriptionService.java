@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -47,6 +48,11 @@ public class SubscriptionService {
     @Transactional
     public List<Subscription> list(String team) {
         return subscriptions.forTeam(team);
+    }
+
+    @Transactional
+    public Optional<Subscription> find(String id) {
+        return Optional.ofNullable(subscriptions.findById(id));
     }
 
     /** False when there was no such subscription. Its pending deliveries fail: they have nowhere to go. */

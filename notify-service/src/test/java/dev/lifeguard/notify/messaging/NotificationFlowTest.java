@@ -8,6 +8,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class NotificationFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -59,6 +61,8 @@ class NotificationFlowTest {
     String analysesTopic;
     @ConfigProperty(name = "lifeguard.topics.notifications")
     String notificationsTopic;
+    @ConfigProperty(name = "lifeguard.topics.audit")
+    String auditTopic;
 
     private final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
 
@@ -105,6 +109,15 @@ class NotificationFlowTest {
         assertThat(delivery.get("deliveredAt")).isNotNull();
 
         String deliveryId = (String) delivery.get("id");
+        // the delivery is an automatic action of the service: audited, without the channel URL's secret
+        ConsumerRecord<String, String> audited = kafka.awaitRecord(auditTopic,
+                candidate -> candidate.value().contains(deliveryId));
+        assertThat(EventContract.violations(audited.value())).isEmpty();
+        JsonNode entry = EventContract.parse(audited.value()).at("/data/subject/content");
+        assertThat(entry.path("actor").asText()).isEqualTo("service:notify-service");
+        assertThat(entry.path("action").asText()).isEqualTo("notification.delivered");
+        assertThat(entry.path("target").asText()).isEqualTo("subscription/" + delivery.get("subscriptionId"));
+        assertThat(audited.value()).doesNotContain(slackPath);
         for (String topic : List.of(notificationsTopic + "." + team, notificationsTopic)) {
             ConsumerRecord<String, String> record = kafka.awaitRecord(topic,
                     candidate -> candidate.value().contains(deliveryId));

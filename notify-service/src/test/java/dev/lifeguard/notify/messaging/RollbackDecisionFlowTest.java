@@ -7,6 +7,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RollbackDecisionFlowTest {
 
     private static final Duration WAIT = ChatChannelStub.WAIT;
@@ -82,7 +84,8 @@ class RollbackDecisionFlowTest {
                 .contains("Policy: environment policy production v3 (mode approval).")
                 .contains("Answer by 2026-11-26 10:16:22 UTC (15m after the decision).")
                 .contains("`curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/approve -H"
-                        + " 'Content-Type: application/json' -d '{\"by\":\"you\",\"reason\":\"...\"}'`")
+                        + " \"Authorization: Bearer $LIFEGUARD_TOKEN\" -H 'Content-Type: application/json'"
+                        + " -d '{\"reason\":\"...\"}'`")
                 .contains("`./lifeguard rollback reject rollback-0004 --reason \"...\"`");
         LoggedRequest hook = channels.awaitRequest(hookPath);
         assertThat(EventContract.parse(hook.getBodyAsString())).isEqualTo(EventContract.parse(request));

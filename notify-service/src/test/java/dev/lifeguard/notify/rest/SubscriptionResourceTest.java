@@ -2,6 +2,7 @@ package dev.lifeguard.notify.rest;
 
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 import static dev.lifeguard.notify.NotifyApi.subscribe;
 import static dev.lifeguard.notify.NotifyApi.unique;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class SubscriptionResourceTest {
 
     private static final String SLACK_URL = "https://hooks.slack.com/services/T000/B000/SECRETTOKEN";
@@ -97,7 +99,7 @@ class SubscriptionResourceTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("field", equalTo("channel.type"))
-                .body("detail", containsString("[slack, webhook]"));
+                .body("detail", containsString("[slack, teams, webhook]"));
     }
 
     @Test

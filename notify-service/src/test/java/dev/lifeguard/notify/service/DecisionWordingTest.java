@@ -17,10 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DecisionWordingTest {
 
     private static final String APPROVE = "Approve: `curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/approve"
-            + " -H 'Content-Type: application/json' -d '{\"by\":\"you\",\"reason\":\"...\"}'`"
+            + " -H \"Authorization: Bearer $LIFEGUARD_TOKEN\" -H 'Content-Type: application/json'"
+            + " -d '{\"reason\":\"...\"}'`"
             + " or `./lifeguard rollback approve rollback-0004`";
     private static final String REJECT = "Reject: `curl -X POST http://localhost:8083/api/v1/rollbacks/rollback-0004/reject"
-            + " -H 'Content-Type: application/json' -d '{\"by\":\"you\",\"reason\":\"...\"}'`"
+            + " -H \"Authorization: Bearer $LIFEGUARD_TOKEN\" -H 'Content-Type: application/json'"
+            + " -d '{\"reason\":\"...\"}'`"
             + " or `./lifeguard rollback reject rollback-0004 --reason \"...\"`";
 
     private final NotificationComposer composer = new NotificationComposer();

@@ -24,7 +24,7 @@ class RolloutWordingTest {
                 + " Needed: a passing run of at least one test suite, with no failures, for 2.0.1 (a"
                 + " testsuiterun.finished with outcome pass from CI for this artifact or chain, or a \"tests\" field on"
                 + " the deployment). To release it without evidence: POST /api/v1/deployments/d-0003/override"
-                + " {\"reason\": \"...\", \"by\": \"<you>\"}. 1.0.0 keeps serving meanwhile. It fixes incident-0004.");
+                + " {\"reason\": \"...\"} with an operator's token. 1.0.0 keeps serving meanwhile. It fixes incident-0004.");
         assertThat(content.urgency()).isEqualTo(Urgency.NORMAL);
         assertThat(content.chainId()).isEqualTo("5a1b2c3d-0003-4e5f-8a9b-000000000003");
     }

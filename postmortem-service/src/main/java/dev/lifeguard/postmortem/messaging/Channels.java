@@ -13,6 +13,8 @@ public final class Channels {
     public static final String ANALYSES = "analyses";
     /** notify-service's notifications to all teams (lifeguard.notifications). */
     public static final String NOTIFICATIONS = "notifications";
+    /** every service's audit entries (lifeguard.audit). */
+    public static final String AUDIT = "audit";
 
     private Channels() {
     }

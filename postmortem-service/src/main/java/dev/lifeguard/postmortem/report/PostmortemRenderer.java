@@ -57,18 +57,18 @@ public final class PostmortemRenderer {
         boolean resolved = incident.status == IncidentStatus.RESOLVED;
         OffsetDateTime impactStart = incident.firstBadSampleAt != null ? incident.firstBadSampleAt : incident.openedAt;
         StringBuilder md = new StringBuilder();
-        md.append("# Post-mortem: ").append(incident.service).append(' ').append(incident.triggerVersion)
-                .append(" in ").append(incident.environment).append("\n\n");
-        md.append("_Draft written by Lifeguard for incident `").append(incident.id).append("` (chain `")
-                .append(incident.chainId).append("`), status ").append(incident.status).append("._\n");
+        md.append("# Post-mortem: ").append(t(incident.service)).append(' ').append(t(incident.triggerVersion))
+                .append(" in ").append(t(incident.environment)).append("\n\n");
+        md.append("_Draft written by Lifeguard for incident ").append(code(incident.id)).append(" (chain ")
+                .append(code(incident.chainId)).append("), status ").append(incident.status).append("._\n");
 
         section(md, "Summary");
-        md.append(incident.service).append(' ').append(incident.triggerVersion).append(" was deployed to ")
-                .append(incident.environment)
+        md.append(t(incident.service)).append(' ').append(t(incident.triggerVersion)).append(" was deployed to ")
+                .append(t(incident.environment))
                 .append(incident.deployedAt == null ? "" : " at " + time(incident.deployedAt)).append(". ")
                 .append("Lifeguard detected an anomaly at ").append(time(incident.openedAt))
-                .append(incident.detectionRule == null ? "" : ": " + incident.detectionRule)
-                .append(incident.observedValues == null ? "" : " (observed " + incident.observedValues + ")")
+                .append(incident.detectionRule == null ? "" : ": " + t(incident.detectionRule))
+                .append(incident.observedValues == null ? "" : " (observed " + t(incident.observedValues) + ")")
                 .append(". ");
         RollbackOutcome.Result outcome = RollbackOutcome.Result.fromLabel(incident.rollbackOutcome);
         if (resolved) {
@@ -76,24 +76,24 @@ public final class PostmortemRenderer {
                     .append("; the impact lasted ").append(duration(impactStart, incident.resolvedAt)).append('.');
             if (outcome == RollbackOutcome.Result.FAILED) {
                 md.append(" A rollback attempt failed at ").append(time(incident.rollbackOutcomeAt))
-                        .append(": ").append(incident.rollbackOutcomeDetail).append('.');
+                        .append(": ").append(t(incident.rollbackOutcomeDetail)).append('.');
             }
             md.append('\n');
         } else if (outcome == RollbackOutcome.Result.FAILED) {
             md.append("The rollback").append(toVersion(incident)).append(" FAILED at ")
                     .append(time(incident.rollbackOutcomeAt)).append(attempts(incident)).append(": ")
-                    .append(incident.rollbackOutcomeDetail).append(". ").append(incident.service).append(' ')
-                    .append(incident.rollbackOutcomeFromVersion).append(" still runs in ").append(incident.environment)
+                    .append(t(incident.rollbackOutcomeDetail)).append(". ").append(t(incident.service)).append(' ')
+                    .append(t(incident.rollbackOutcomeFromVersion)).append(" still runs in ").append(t(incident.environment))
                     .append(": the incident stays open until it is rolled back or fixed.\n");
         } else if (outcome == RollbackOutcome.Result.SKIPPED) {
             md.append("The rollback was not carried out (").append(time(incident.rollbackOutcomeAt)).append("): ")
-                    .append(incident.rollbackOutcomeDetail).append(". The incident is not resolved: no rollback has")
+                    .append(t(incident.rollbackOutcomeDetail)).append(". The incident is not resolved: no rollback has")
                     .append(" been reported.\n");
         } else if (outcome == RollbackOutcome.Result.ACCEPTED) {
             md.append("The rollback").append(toVersion(incident)).append(" was accepted at ")
                     .append(time(incident.rollbackOutcomeAt))
-                    .append(incident.rollbackOutcomeExecutor == null ? "" : " (executor " + incident.rollbackOutcomeExecutor + ")")
-                    .append(" and waits for completion: ").append(incident.rollbackOutcomeDetail).append(".\n");
+                    .append(incident.rollbackOutcomeExecutor == null ? "" : " (executor " + t(incident.rollbackOutcomeExecutor) + ")")
+                    .append(" and waits for completion: ").append(t(incident.rollbackOutcomeDetail)).append(".\n");
         } else if (decision != null) {
             md.append(decided(incident, decision)).append('\n');
         } else {
@@ -102,7 +102,7 @@ public final class PostmortemRenderer {
 
         section(md, "Impact window");
         item(md, "Start", time(impactStart) + (incident.firstBadSampleAt != null ? " (first bad sample)" : " (anomaly detected)"));
-        item(md, "End", resolved ? time(incident.resolvedAt) + " (rollback to " + incident.restoredVersion + ")"
+        item(md, "End", resolved ? time(incident.resolvedAt) + " (rollback to " + t(incident.restoredVersion) + ")"
                 : outcome == null && openBecause != null ? "ongoing: " + openBecause : ongoing(incident, outcome));
         item(md, "Duration", resolved ? duration(impactStart, incident.resolvedAt) : "ongoing");
 
@@ -120,20 +120,20 @@ public final class PostmortemRenderer {
         } else if (incident.deploymentEventId == null) {
             md.append("The deployment event of this chain has not been received.\n\n");
         }
-        item(md, "Version", incident.triggerVersion);
-        item(md, "Previous version", incident.previousVersion);
+        item(md, "Version", t(incident.triggerVersion));
+        item(md, "Previous version", t(incident.previousVersion));
         item(md, "Deployment", code(incident.deploymentId));
         item(md, "Deployed at", time(incident.deployedAt));
         item(md, "Commit", code(incident.commit));
-        item(md, "Change", incident.changeUrl);
-        item(md, "Team", incident.team);
+        item(md, "Change", link(incident.changeUrl));
+        item(md, "Team", t(incident.team));
         item(md, "CI event", code(incident.ciEventId));
 
         section(md, "Detection");
-        item(md, "Rule", incident.detectionRule);
-        item(md, "Metric", incident.detectionMetric);
+        item(md, "Rule", t(incident.detectionRule));
+        item(md, "Metric", t(incident.detectionMetric));
         item(md, "Threshold", incident.detectionThreshold == null ? null : AnomalyDetected.number(incident.detectionThreshold));
-        item(md, "Observed values", incident.observedValues);
+        item(md, "Observed values", t(incident.observedValues));
         item(md, "First bad sample", time(incident.firstBadSampleAt));
         item(md, "Last bad sample", time(incident.lastBadSampleAt));
         item(md, "Detected at", time(incident.openedAt));
@@ -142,18 +142,18 @@ public final class PostmortemRenderer {
         if (!decisions.isEmpty()) {
             section(md, "Decision");
             for (DecisionStory story : decisions) {
-                decision(md, story, incident.environment, decisions.size() > 1);
+                decision(md, story, t(incident.environment), decisions.size() > 1);
             }
         }
 
         section(md, "Resolution");
         if (resolved) {
-            item(md, "Rollback", "from " + incident.triggerVersion + " to " + incident.restoredVersion + " at "
+            item(md, "Rollback", "from " + t(incident.triggerVersion) + " to " + t(incident.restoredVersion) + " at "
                     + time(incident.resolvedAt));
-            item(md, "Reason", incident.resolutionReason);
+            item(md, "Reason", t(incident.resolutionReason));
             boolean byCi = ServiceRolledBack.REPORTED_BY_CI.equals(incident.rolledBackBy);
             // No executor of Lifeguard's ran when someone used their CD tool.
-            item(md, "Executor", incident.rollbackExecutor == null && byCi ? "none" : incident.rollbackExecutor);
+            item(md, "Executor", incident.rollbackExecutor == null && byCi ? "none" : t(incident.rollbackExecutor));
             if (byCi) {
                 item(md, "Reported by", "CI: someone rolled back with their CD tool, outside Lifeguard");
             } else if (ServiceRolledBack.REPORTED_BY_PERSON.equals(incident.rolledBackBy)) {
@@ -162,29 +162,29 @@ public final class PostmortemRenderer {
             item(md, "Rollback decision", code(incident.rollbackId));
             if (outcome != null) {
                 item(md, "Other rollback outcome", outcome.label() + " at " + time(incident.rollbackOutcomeAt)
-                        + attempts(incident) + ": " + incident.rollbackOutcomeDetail);
+                        + attempts(incident) + ": " + t(incident.rollbackOutcomeDetail));
             }
         } else if (outcome != null) {
             md.append(switch (outcome) {
-                case FAILED -> "Not resolved: the rollback failed and " + incident.rollbackOutcomeFromVersion
-                        + " still runs in " + incident.environment + ".";
+                case FAILED -> "Not resolved: the rollback failed and " + t(incident.rollbackOutcomeFromVersion)
+                        + " still runs in " + t(incident.environment) + ".";
                 case SKIPPED -> "Not resolved: the rollback was not carried out.";
                 case ACCEPTED -> "Not resolved yet: the rollback was accepted and waits for completion.";
             }).append("\n\n");
-            item(md, "Rollback", "from " + incident.rollbackOutcomeFromVersion
-                    + (incident.rollbackOutcomeToVersion == null ? "" : " to " + incident.rollbackOutcomeToVersion)
+            item(md, "Rollback", "from " + t(incident.rollbackOutcomeFromVersion)
+                    + (incident.rollbackOutcomeToVersion == null ? "" : " to " + t(incident.rollbackOutcomeToVersion))
                     + ", " + (outcome == RollbackOutcome.Result.SKIPPED ? "not carried out" : outcome.label())
                     + " at " + time(incident.rollbackOutcomeAt));
-            item(md, "Detail", incident.rollbackOutcomeDetail);
+            item(md, "Detail", t(incident.rollbackOutcomeDetail));
             if (outcome == RollbackOutcome.Result.FAILED) {
                 item(md, "Attempts", incident.rollbackOutcomeAttempts == null ? null
                         : String.valueOf(incident.rollbackOutcomeAttempts));
             }
-            item(md, "Executor", incident.rollbackOutcomeExecutor == null ? "none" : incident.rollbackOutcomeExecutor);
+            item(md, "Executor", incident.rollbackOutcomeExecutor == null ? "none" : t(incident.rollbackOutcomeExecutor));
             if (outcome == RollbackOutcome.Result.ACCEPTED && incident.rollbackCompleteUrl != null) {
-                item(md, "Complete with", "`POST " + incident.rollbackCompleteUrl + "`");
+                item(md, "Complete with", code("POST " + incident.rollbackCompleteUrl));
             }
-            item(md, "Reason", incident.rollbackOutcomeReason);
+            item(md, "Reason", t(incident.rollbackOutcomeReason));
             item(md, "Rollback decision", code(incident.rollbackOutcomeRollbackId));
         } else if (openBecause != null) {
             md.append("Not resolved: ").append(openBecause).append(", and no rollback has been reported for this")
@@ -207,8 +207,8 @@ public final class PostmortemRenderer {
      * why, and that the incident stays open.
      */
     private static String decided(Incident incident, DecisionStory decision) {
-        String why = "(rule " + decision.rule() + "): " + inline(decision.reason());
-        String stillRuns = (decision.fromVersion() != null ? decision.fromVersion() : incident.triggerVersion)
+        String why = "(rule " + t(decision.rule()) + "): " + inline(decision.reason());
+        String stillRuns = (decision.fromVersion() != null ? t(decision.fromVersion()) : t(incident.triggerVersion))
                 + " still runs";
         String open = "the incident stays open until it is rolled back or fixed.";
         return switch (decision.decision()) {
@@ -227,8 +227,8 @@ public final class PostmortemRenderer {
                     && decision.explanation().wouldBe() != null ? decision.explanation().wouldBe() : "to act") + " "
                     + why + ". Nothing was executed: " + open;
             case "SKIPPED" -> "Lifeguard decided not to roll back " + why + ". " + capitalized(open);
-            default -> "Lifeguard decided to roll back" + toVersion(decision) + " (" + decision.decision()
-                    + (decision.rule() == null ? "" : ", rule " + decision.rule()) + "): " + inline(decision.reason())
+            default -> "Lifeguard decided to roll back" + toVersion(decision) + " (" + t(decision.decision())
+                    + (decision.rule() == null ? "" : ", rule " + t(decision.rule())) + "): " + inline(decision.reason())
                     + "; no rollback has been reported yet.";
         };
     }
@@ -251,24 +251,24 @@ public final class PostmortemRenderer {
             md.append("### Decision ").append(code(story.decisionId())).append("\n\n");
         }
         DecisionExplanation explanation = story.explanation();
-        item(md, "Decision", story.decision() + (explanation != null && explanation.wouldBe() != null
-                ? " (would have been " + explanation.wouldBe() + ")" : ""));
-        item(md, "Rule", story.rule());
+        item(md, "Decision", t(story.decision()) + (explanation != null && explanation.wouldBe() != null
+                ? " (would have been " + t(explanation.wouldBe()) + ")" : ""));
+        item(md, "Rule", t(story.rule()));
         item(md, "Reason", inline(story.reason()));
         item(md, "Decided at", time(story.decidedAt()) + (explanation != null && explanation.trigger() != null
-                ? " (trigger " + explanation.trigger() + ")" : ""));
+                ? " (trigger " + t(explanation.trigger()) + ")" : ""));
         if (story.changed()) {
-            item(md, "First decided", story.originalDecision() + ", rule " + story.originalRule() + ": "
+            item(md, "First decided", t(story.originalDecision()) + ", rule " + t(story.originalRule()) + ": "
                     + inline(story.originalReason()));
             item(md, "Changed at", time(story.changedAt()));
         }
         if (explanation != null) {
-            item(md, "Policy", explanation.policyText());
+            item(md, "Policy", t(explanation.policyText()));
             DecisionExplanation.StormGuard storm = explanation.stormGuard();
             if (storm != null && storm.count() != null && storm.limit() != null) {
                 item(md, "Storm guard", storm.count() + " of " + storm.limit() + " automatic rollbacks in "
                         + environment + (storm.window() == null ? "" : " within "
-                        + TimelineSummarizer.duration(storm.window()))
+                        + t(TimelineSummarizer.duration(storm.window())))
                         + (storm.since() == null ? "" : " (since " + instant(storm.since()) + ")"));
             }
             if (explanation.freezeWindow() != null) {
@@ -277,7 +277,7 @@ public final class PostmortemRenderer {
             if (explanation.cooldownUntil() != null) {
                 item(md, "Cooldown", "until " + instant(explanation.cooldownUntil())
                         + (explanation.cooldown() == null ? ""
-                        : " (" + TimelineSummarizer.duration(explanation.cooldown()) + " after the last rollback)"));
+                        : " (" + t(TimelineSummarizer.duration(explanation.cooldown())) + " after the last rollback)"));
             }
             if (explanation.depth() != null && explanation.depth() > 1) {
                 item(md, "Depth", explanation.depth() + ": the version an earlier rollback restored failed too");
@@ -287,12 +287,12 @@ public final class PostmortemRenderer {
             DecisionStory.GuardTrip trip = story.guardTripped();
             item(md, "Storm guard tripped", time(trip.at()) + ": " + trip.count() + " automatic rollbacks in "
                     + environment + " within "
-                    + TimelineSummarizer.duration(trip.window()) + " (limit " + trip.limit() + "); automatic"
+                    + t(TimelineSummarizer.duration(trip.window())) + " (limit " + trip.limit() + "); automatic"
                     + " rollbacks there need approval");
         }
         for (DecisionStory.Escalation escalation : story.escalations()) {
-            item(md, "Escalated", "to " + (escalation.team() == null ? "no team" : escalation.team()) + " at "
-                    + time(escalation.at()) + " (" + escalation.because() + "), then " + escalation.then());
+            item(md, "Escalated", "to " + (escalation.team() == null ? "no team" : t(escalation.team())) + " at "
+                    + time(escalation.at()) + " (" + t(escalation.because()) + "), then " + t(escalation.then()));
         }
         item(md, "Decision id", code(story.decisionId()));
         if (story.approval() != null) {
@@ -308,22 +308,22 @@ public final class PostmortemRenderer {
         item(md, "Requested at", time(approval.requestedAt()));
         if (approval.deadline() != null) {
             item(md, "Deadline", time(approval.deadline()) + (approval.timeout() == null ? ""
-                    : " (" + TimelineSummarizer.duration(approval.timeout()) + ")"));
+                    : " (" + t(TimelineSummarizer.duration(approval.timeout())) + ")"));
         }
         if (approval.onTimeout() != null) {
             item(md, "On timeout", (approval.escalationTeam() == null ? "" : "escalate to "
-                    + approval.escalationTeam() + ", then ") + approval.onTimeout());
+                    + t(approval.escalationTeam()) + ", then ") + t(approval.onTimeout()));
         }
         if (approval.timedOutAt() != null) {
             item(md, "Timed out", time(approval.timedOutAt()) + ": nobody answered in time, then "
-                    + approval.afterTimeout());
+                    + t(approval.afterTimeout()));
         }
         switch (approval.outcome()) {
             case DecisionStory.APPROVED, DecisionStory.REJECTED -> item(md,
                     DecisionStory.APPROVED.equals(approval.outcome()) ? "Approved" : "Rejected",
                     "by " + inline(approval.settledBy()) + " at " + time(approval.settledAt())
                             + (approval.settleReason() == null ? "" : ": " + inline(approval.settleReason())));
-            case DecisionStory.PENDING -> item(md, "Answer", "none yet (" + approval.waitingAs() + ")");
+            case DecisionStory.PENDING -> item(md, "Answer", "none yet (" + t(approval.waitingAs()) + ")");
             default -> {
             }
         }
@@ -337,9 +337,9 @@ public final class PostmortemRenderer {
         String reason = CdEvent.textOrNull(window.get("reason"));
         String when = from != null || to != null ? (from == null ? "?" : instant(from)) + " to "
                 + (to == null ? "?" : instant(to)) : "in force";
-        return when + (cron == null ? "" : " (every " + cron + " for " + TimelineSummarizer.duration(
-                String.valueOf(CdEvent.textOrNull(window.get("duration")))) + (window.hasNonNull("zone")
-                ? ", " + window.get("zone").asText() : "") + ")") + (reason == null ? "" : ": " + inline(reason));
+        return when + (cron == null ? "" : " (every " + code(cron) + " for " + t(TimelineSummarizer.duration(
+                String.valueOf(CdEvent.textOrNull(window.get("duration"))))) + (window.hasNonNull("zone")
+                ? ", " + t(window.get("zone").asText()) : "") + ")") + (reason == null ? "" : ": " + inline(reason));
     }
 
     /** An RFC 3339 time from an explanation as the rest of the draft writes times; as given when it is none. */
@@ -352,7 +352,7 @@ public final class PostmortemRenderer {
     }
 
     private static String toVersion(DecisionStory decision) {
-        return decision.toVersion() == null ? "" : " to " + decision.toVersion();
+        return decision.toVersion() == null ? "" : " to " + t(decision.toVersion());
     }
 
     private static String settledBy(DecisionStory decision) {
@@ -365,9 +365,51 @@ public final class PostmortemRenderer {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
-    /** Text from other services and people inside a list item: a line break would end the item (or start a heading). */
+    /** Text from other services and people inside a sentence or list item: shown as text ({@link #t}). */
     private static String inline(String text) {
-        return text == null ? null : text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return t(text);
+    }
+
+    /**
+     * Text from events (service names, versions, reasons, people's names, anything CI or an executor sent) shown
+     * literally inside a sentence, list item or cell: what could format, link ({@code [x](javascript:..)}), open HTML
+     * ({@code <script>}, an entity) or end a code span is backslash-escaped; a line break, which would end a list item
+     * or start a heading, becomes a space. Characters that only mean something at the start of a line ({@code #},
+     * {@code >}, {@code -}) stay as they are (text from events never starts a line), and so does an underscore inside a
+     * word ({@code error_rate}), which CommonMark never reads as emphasis.
+     */
+    static String t(String text) {
+        if (text == null) {
+            return null;
+        }
+        String flat = text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        StringBuilder escaped = new StringBuilder(flat.length() + 8);
+        for (int i = 0; i < flat.length(); i++) {
+            char c = flat.charAt(i);
+            boolean special = switch (c) {
+                case '\\', '`', '*', '[', ']', '<', '~', '|' -> true;
+                case '_' -> !(i > 0 && i < flat.length() - 1 && Character.isLetterOrDigit(flat.charAt(i - 1))
+                        && Character.isLetterOrDigit(flat.charAt(i + 1)));
+                case '&' -> flat.startsWith("#", i + 1) || flat.substring(i + 1).matches("(?s)[A-Za-z0-9]+;.*");
+                default -> false;
+            };
+            if (special) {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    /**
+     * A URL from an event as a link only when it is http(s) and fits an autolink ({@code <url>}: no spaces, no angle
+     * brackets or quotes); anything else ({@code javascript:}, {@code data:}, a crafted Markdown link) as escaped text.
+     */
+    static String link(String url) {
+        if (url == null) {
+            return null;
+        }
+        return url.matches("(?i)https?://[^\\s\\p{Cntrl}<>\"`\\\\]+") ? "<" + url + ">" : t(url);
     }
 
     /**
@@ -377,7 +419,7 @@ public final class PostmortemRenderer {
     private static String fixItem(IncidentFix link, FixDeployment fix) {
         FixStatus status = fix.status();
         String how = IncidentFix.EXPLICIT.equals(link.linkedBy) ? "linked explicit: named as the fix by its deployment"
-                : "linked candidate: the first deployment of " + fix.service + " after the incident";
+                : "linked candidate: the first deployment of " + t(fix.service) + " after the incident";
         String outcome = switch (status) {
             case LINKED -> "linked, not deployed yet";
             case DEPLOYED -> "deployed at " + time(fix.deployedAt) + ", not verified yet";
@@ -385,20 +427,20 @@ public final class PostmortemRenderer {
                     .equals(fix.verifiedBy) ? " (its rollout was promoted to all traffic)" : " (its analysis passed)");
             case FAILED -> "FAILED at " + time(fix.failedAt) + (FixDeployment.FAILED_BY_ABORT.equals(fix.failedBy)
                     ? " (its rollout was aborted" : " (its analysis failed")
-                    + (fix.failureReason != null ? ": " + fix.failureReason : "") + "): a fix is still needed";
+                    + (fix.failureReason != null ? ": " + t(fix.failureReason) : "") + "): a fix is still needed";
         };
-        return "- [" + (status == FixStatus.VERIFIED ? "x" : " ") + "] Fix: " + fix.service + " " + fix.version
+        return "- [" + (status == FixStatus.VERIFIED ? "x" : " ") + "] Fix: " + t(fix.service) + " " + t(fix.version)
                 + " (deployment " + code(fix.deploymentId) + ", " + how + "): " + outcome;
     }
 
     /** Who rolled back, as the summary says it. */
     private static String rolledBack(Incident incident) {
-        String fromTo = " from " + incident.triggerVersion + " to " + incident.restoredVersion;
+        String fromTo = " from " + t(incident.triggerVersion) + " to " + t(incident.restoredVersion);
         if (ServiceRolledBack.REPORTED_BY_CI.equals(incident.rolledBackBy)) {
-            return incident.service + " was rolled back" + fromTo + " outside Lifeguard, with a CD tool (reported by CI),";
+            return t(incident.service) + " was rolled back" + fromTo + " outside Lifeguard, with a CD tool (reported by CI),";
         }
         if (ServiceRolledBack.REPORTED_BY_PERSON.equals(incident.rolledBackBy)) {
-            return incident.service + " was rolled back by hand" + fromTo + " (reported by a person)";
+            return t(incident.service) + " was rolled back by hand" + fromTo + " (reported by a person)";
         }
         return "Lifeguard rolled back" + fromTo;
     }
@@ -410,7 +452,7 @@ public final class PostmortemRenderer {
         }
         return switch (outcome) {
             case FAILED -> "ongoing: the rollback failed at " + time(incident.rollbackOutcomeAt) + ", "
-                    + incident.rollbackOutcomeFromVersion + " still runs";
+                    + t(incident.rollbackOutcomeFromVersion) + " still runs";
             case SKIPPED -> "ongoing: the rollback was not carried out";
             case ACCEPTED -> "ongoing: the rollback was accepted at " + time(incident.rollbackOutcomeAt)
                     + " and waits for completion";
@@ -418,7 +460,7 @@ public final class PostmortemRenderer {
     }
 
     private static String toVersion(Incident incident) {
-        return incident.rollbackOutcomeToVersion == null ? "" : " to " + incident.rollbackOutcomeToVersion;
+        return incident.rollbackOutcomeToVersion == null ? "" : " to " + t(incident.rollbackOutcomeToVersion);
     }
 
     private static String attempts(Incident incident) {
@@ -452,12 +494,16 @@ public final class PostmortemRenderer {
         return time == null ? null : TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
+    /** An id or a command as a code span; one that could break out of it (a backtick, a line break) as text. */
     private static String code(String value) {
-        return value == null ? null : "`" + value + "`";
+        if (value == null) {
+            return null;
+        }
+        return value.matches("[^`\\r\\n|]+") ? "`" + value + "`" : t(value);
     }
 
-    /** Table cells end at a pipe or a line break. */
+    /** Table cells end at a pipe or a line break: both are escaped with the rest. */
     private static String cell(String text) {
-        return text.replace("|", "\\|").replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return text == null ? "" : t(text);
     }
 }

@@ -20,6 +20,7 @@ import dev.lifeguard.postmortem.report.DecisionStory;
 import dev.lifeguard.postmortem.report.TimelineSummarizer;
 import dev.lifeguard.postmortem.repository.IncidentRepository;
 import dev.lifeguard.postmortem.repository.TimelineEntryRepository;
+import dev.lifeguard.support.audit.AuditTrail;
 import dev.lifeguard.support.event.CloudEventReader;
 import dev.lifeguard.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,11 +55,13 @@ public class IncidentService {
     private final CloudEventReader reader;
     private final ObjectMapper mapper;
     private final FixService fixes;
+    private final AuditTrail audit;
 
     public IncidentService(TimelineEntryRepository entries, IncidentRepository incidents, IncidentEvents events,
                            Outbox outbox, PostmortemConfig config, CloudEventReader reader, ObjectMapper mapper,
-                           FixService fixes) {
+                           FixService fixes, AuditTrail audit) {
         this.fixes = fixes;
+        this.audit = audit;
         this.entries = entries;
         this.incidents = incidents;
         this.events = events;
@@ -129,6 +132,8 @@ public class IncidentService {
             incident.attachRollout(event, rollout);
         } else if (event.details() instanceof ServiceRolledBack rollback && incident.resolve(event, rollback)) {
             outbox.enqueue(config.incidentsTopic(), incident.key(), events.resolved(incident));
+            audit.recordAutomatic("incident.resolved", "incident/" + incident.id, "resolved", incident.key()
+                    + " rolled back from " + incident.triggerVersion + " to " + incident.restoredVersion);
             LOG.infof("Incident %s resolved: %s rolled back from %s to %s", incident.id, incident.key(),
                     incident.triggerVersion, incident.restoredVersion);
         } else if (event.details() instanceof RollbackOutcome outcome && incident.noteRollbackOutcome(event, outcome)) {

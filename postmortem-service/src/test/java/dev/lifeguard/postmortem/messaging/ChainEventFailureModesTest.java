@@ -10,6 +10,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.ServiceHealth;
 import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
 import static dev.lifeguard.postmortem.ReadModelTestClient.publish;
 import static dev.lifeguard.postmortem.ReadModelTestClient.topic;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,6 +51,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class ChainEventFailureModesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -4,6 +4,7 @@ import dev.lifeguard.postmortem.ChainScenario;
 import dev.lifeguard.postmortem.FixRollout;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +23,7 @@ import static dev.lifeguard.postmortem.ReadModelTestClient.WAIT;
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitTimelineEntry;
 import static dev.lifeguard.postmortem.ReadModelTestClient.publish;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class FixLinkingTest {
 
     private static final String GATED = FixRollout.GATED;

@@ -6,6 +6,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,7 +29,7 @@ import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitTimelineEntry;
 import static dev.lifeguard.postmortem.ReadModelTestClient.publish;
 import static dev.lifeguard.postmortem.ReadModelTestClient.topic;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -40,6 +41,7 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class IncidentLifecycleTest {
 
     private static final List<String> TIMELINE_IN_EVENT_ORDER =
@@ -121,6 +123,16 @@ class IncidentLifecycleTest {
         assertThat(KafkaTestClient.forTestBroker().readAll(topic("incidents")))
                 .filteredOn(record -> chain.key().equals(record.key()))
                 .hasSize(1);
+        // resolving is an automatic action: audited once, by contract, and listed in the audit trail
+        List<ConsumerRecord<String, String>> audited = KafkaTestClient.forTestBroker().awaitRecords(topic("audit"),
+                record -> record.value().contains("incident/" + incidentId), 1);
+        assertThat(audited).hasSize(1);
+        assertThat(EventContract.violations(audited.get(0).value())).isEmpty();
+        JsonNode entry = EventContract.parse(audited.get(0).value()).at("/data/subject/content");
+        assertThat(entry.path("actor").asText()).isEqualTo("service:postmortem-service");
+        assertThat(entry.path("action").asText()).isEqualTo("incident.resolved");
+        await().atMost(WAIT).untilAsserted(() -> given().queryParam("target", "incident/" + incidentId)
+                .get("/api/v1/audit").then().body("entries.action", contains("incident.resolved")));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.lifeguard.postmortem.ChainScenario;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +19,7 @@ import static dev.lifeguard.postmortem.ReadModelTestClient.awaitIncident;
 import static dev.lifeguard.postmortem.ReadModelTestClient.awaitTimelineEntry;
 import static dev.lifeguard.postmortem.ReadModelTestClient.publish;
 import static dev.lifeguard.postmortem.ReadModelTestClient.topic;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -34,6 +35,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class RollbackOutcomeLifecycleTest {
 
     private static final String INCIDENT_RESOLVED = "dev.cdevents.incident.resolved.0.3.0";

@@ -216,7 +216,7 @@ class DecisionStoryTest {
                 .contains("- Cooldown: until 2026-11-26 10:30:00 UTC (30m after the last rollback)\n")
                 .contains("- Depth: 2: the version an earlier rollback restored failed too\n");
         assertThat(render(weekly)).contains("- Freeze window: 2026-11-20 17:00:00 UTC to 2026-11-23 07:00:00 UTC (every"
-                + " 0 18 * * FRI for 62h, Europe/Paris)\n").doesNotContain("- Cooldown:").doesNotContain("- Depth:");
+                + " `0 18 * * FRI` for 62h, Europe/Paris)\n").doesNotContain("- Cooldown:").doesNotContain("- Depth:");
     }
 
     @Test

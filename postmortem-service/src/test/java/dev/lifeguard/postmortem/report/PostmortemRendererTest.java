@@ -56,7 +56,7 @@ class PostmortemRendererTest {
                 - Deployment: `d-0002`
                 - Deployed at: 2026-11-26 10:00:00 UTC
                 - Commit: `e4f5a6b`
-                - Change: https://git.example.com/shop/checkout/commit/e4f5a6b
+                - Change: <https://git.example.com/shop/checkout/commit/e4f5a6b>
                 - Team: payments
                 - CI event: `ci-0002`
 

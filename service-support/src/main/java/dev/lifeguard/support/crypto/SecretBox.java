@@ -1,5 +1,6 @@
 package dev.lifeguard.support.crypto;
 
+import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * those as they are, and the next write seals them).
  */
 @ApplicationScoped
+@Unremovable // JPA attribute converters look it up at run time; no injection point keeps it at build time
 public class SecretBox {
 
     static final String PREFIX = "sealed:v1:";

@@ -58,7 +58,7 @@ public class SlackChannel implements ChatChannel {
         mrkdwn(context, "*" + escape(content.service()) + "* in *" + escape(content.environment()) + "*");
         for (NotificationContent.Link link : content.links()) {
             if (context.size() < CONTEXT_MAX - 2) {
-                mrkdwn(context, "<" + linkTarget(link.url()) + "|" + escape(link.label()) + ">");
+                mrkdwn(context, link(link));
             }
         }
         mrkdwn(context, "event `" + escape(content.about().id()) + "`");
@@ -79,14 +79,34 @@ public class SlackChannel implements ChatChannel {
         elements.addObject().put("type", "mrkdwn").put("text", text);
     }
 
-    /** Slack reads &, < and > as control characters in mrkdwn. */
+    /**
+     * Slack reads &, < and > as control characters in mrkdwn: escaped, text from events cannot mention
+     * ({@code <!channel>}) or link ({@code <https://evil|click>}). Emphasis characters ({@code *}, {@code _},
+     * {@code ~}, {@code `}) have no escape in mrkdwn; they can only change how text looks, never what it does.
+     */
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** A URL inside {@code <url|label>} must not contain the delimiters. */
+    /**
+     * {@code <url|label>} for an http(s) URL; anything else (a {@code javascript:} URL, a URL with spaces) is shown as
+     * escaped text, never as a link.
+     */
+    static String link(NotificationContent.Link link) {
+        String label = escape(link.label() == null ? "link" : link.label());
+        if (!isHttpUrl(link.url())) {
+            return label + ": " + escape(String.valueOf(link.url()));
+        }
+        return "<" + linkTarget(link.url()) + "|" + label + ">";
+    }
+
+    static boolean isHttpUrl(String url) {
+        return url != null && url.matches("(?i)https?://[^\\s\\p{Cntrl}]+");
+    }
+
+    /** A URL inside {@code <url|label>} must not contain the delimiters; {@code &} is escaped as everywhere. */
     private static String linkTarget(String url) {
-        return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
+        return url.replace("&", "&amp;").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
     }
 
     static String truncate(String text, int max) {
