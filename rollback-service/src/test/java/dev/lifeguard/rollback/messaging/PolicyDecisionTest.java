@@ -1,5 +1,6 @@
 package dev.lifeguard.rollback.messaging;
 
+import dev.lifeguard.rollback.People;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.rollback.DeploymentStatus;
@@ -10,6 +11,7 @@ import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +34,7 @@ import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.awaitDecisio
 import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.awaitOne;
 import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.approve;
 import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.requestsFor;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -46,6 +48,7 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class PolicyDecisionTest {
 
     private static final String ANALYSES = DecisionPipelineTest.ANALYSES;
@@ -84,7 +87,7 @@ class PolicyDecisionTest {
         assertThat(approval.path("approveUrl").asText()).isEqualTo("/api/v1/rollbacks/" + id + "/approve");
         assertThat(requestsFor(scenario, v2)).isEmpty();
 
-        given().header("X-Lifeguard-User", "carol").contentType(ContentType.JSON).body("{}")
+        People.as("carol").header("X-Lifeguard-User", "carol").contentType(ContentType.JSON).body("{}")
                 .post("/api/v1/rollbacks/{id}/approve", id).then().statusCode(200)
                 .body("decision", equalTo("APPROVED")).body("approval.settledBy", equalTo("carol"));
         JsonNode request = await().atMost(BOUND).until(() -> requestsFor(scenario, v2), found -> !found.isEmpty()).get(0);
