@@ -256,6 +256,7 @@ final class EngineDriver implements AutoCloseable {
         @Override public String eventSource() { return "/lifeguard/monitor-service"; }
         @Override public String anomaliesTopic() { return "lifeguard.anomalies"; }
         @Override public String analysesTopic() { return "lifeguard.analyses"; }
+        @Override public String auditTopic() { return "lifeguard.audit"; }
         @Override public String metricsTopic() { return METRICS; }
         @Override public String deploymentsTopic() { return DEPLOYMENTS; }
         @Override public String specsTopic() { return SPECS; }

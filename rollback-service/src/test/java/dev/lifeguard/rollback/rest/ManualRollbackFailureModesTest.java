@@ -10,6 +10,7 @@ import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
 import dev.lifeguard.testsupport.SecurityTestResource;
+import dev.lifeguard.testsupport.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -142,7 +143,7 @@ class ManualRollbackFailureModesTest {
         List<RollbackDecision> decided = await().atMost(BOUND).ignoreExceptions()
                 .until(() -> decisionsOf(scenario), found -> !found.isEmpty());
         assertThat(decided).as("nothing was decided during the outage").extracting(decision -> decision.reason)
-                .containsExactly("manual: after the outage");
+                .containsExactly("manual (requested by " + TestTokens.ADMIN_SUBJECT + "): after the outage");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------

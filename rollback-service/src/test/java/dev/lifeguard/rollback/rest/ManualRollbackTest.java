@@ -124,7 +124,7 @@ class ManualRollbackTest {
         post(request(scenario, "2.x has the same bug").with("toVersion", "1.0.0")).statusCode(201)
                 .body("fromVersion", equalTo("3.0.0"))
                 .body("toVersion", equalTo("1.0.0"))
-                .body("reason", equalTo("manual: 2.x has the same bug"))
+                .body("reason", equalTo("manual (requested by " + TestTokens.ADMIN_SUBJECT + "): 2.x has the same bug"))
                 .body("requestedBy", equalTo(TestTokens.ADMIN_SUBJECT));
 
         JsonNode content = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/content");
