@@ -97,6 +97,11 @@ class EngineFailureModesTest {
 
         awaitAnalysis(service, "status", equalTo("FAILED")).body("samples", equalTo(3));
         assertThat(verdictsOf(service, 1)).hasSize(1);
+        // and one audit entry of its end: written with the verdict, so never twice
+        java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> ended =
+                record -> record.value().contains("\"analysis.ended\"") && record.value().contains(key(service));
+        kafka.awaitRecords("lifeguard.audit", ended, 1);
+        assertThat(kafka.readAll("lifeguard.audit").stream().filter(ended)).hasSize(1);
     }
 
     @Test
