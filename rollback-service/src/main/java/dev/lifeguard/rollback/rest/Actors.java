@@ -10,6 +10,8 @@ import dev.lifeguard.support.security.Caller;
  */
 final class Actors {
 
+    static final int MAX_SUBJECT_LENGTH = 200;
+
     private Actors() {
     }
 
@@ -19,6 +21,11 @@ final class Actors {
      */
     static String subject(Caller caller, String[] fields, String... declared) {
         String subject = caller.subject();
+        if (subject.length() > MAX_SUBJECT_LENGTH) {
+            // stored as who acted (updatedBy, requestedBy, settledBy): refused rather than cut, so it names one person
+            throw new ProblemException(400, "Bad Request", "the token's subject is longer than " + MAX_SUBJECT_LENGTH
+                    + " characters", null);
+        }
         for (int i = 0; i < declared.length; i++) {
             String name = declared[i];
             if (name != null && !name.isBlank() && !name.trim().equals(subject)) {

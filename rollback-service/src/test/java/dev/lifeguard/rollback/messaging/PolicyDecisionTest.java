@@ -180,6 +180,10 @@ class PolicyDecisionTest {
         assertThat(guard.at("/data/subject/content/count").asInt()).isEqualTo(2);
         assertThat(guard.at("/data/subject/content/limit").asInt()).isEqualTo(2);
         assertThat(guard.at("/data/subject/content/window").asText()).isEqualTo("PT1H");
+        JsonNode guardAudit = awaitAudit(third, "rollback.guard-tripped", 1).get(0);
+        assertThat(EventContract.violations(guardAudit.toString())).isEmpty();
+        assertThat(guardAudit.at("/data/subject/content/actor").asText()).isEqualTo("service:rollback-service");
+        assertThat(guardAudit.at("/data/subject/content/outcome").asText()).isEqualTo("AWAITING_APPROVAL");
 
         String stillTripped = runningV2(fourth);
         fourth.send(Scenario.ANOMALIES, fourth.anomaly(stillTripped, "2.0.0"));
@@ -282,6 +286,20 @@ class PolicyDecisionTest {
         Scenario.awaitAllEarlierEventsHandled();
         assertThat(scenario.publishedAbout(Scenario.ESCALATED, id)).hasSize(1);
         assertThat(requestsFor(scenario, v2)).hasSize(1);
+        // the escalation is in the audit trail once, with what followed it
+        List<JsonNode> escalations = awaitAudit(scenario, "rollback.escalated", 1);
+        assertThat(escalations).hasSize(1);
+        assertThat(EventContract.violations(escalations.get(0).toString())).isEmpty();
+        assertThat(escalations.get(0).at("/data/subject/content/outcome").asText()).isEqualTo("ROLL_BACK");
+    }
+
+    /** The audit entries of {@code action} about the scenario's target, once at least {@code atLeast} are there. */
+    private static List<JsonNode> awaitAudit(Scenario scenario, String action, int atLeast) {
+        java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> matching =
+                record -> record.value().contains("\"" + action + "\"") && record.value().contains(scenario.key());
+        scenario.kafka.awaitRecords("lifeguard.audit", matching, atLeast);
+        return scenario.kafka.readAll("lifeguard.audit").stream().filter(matching)
+                .map(record -> EventContract.parse(record.value())).toList();
     }
 
     @Test
