@@ -25,6 +25,10 @@ public class AnalysisSpec extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 
+    /** The team that owns it (its members and admins see and manage it); null: the platform's. */
+    @Column(length = 63)
+    public String team;
+
     @Embeddable
     public static class Target implements Serializable {
 

@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.awaitility.Awaitility.await;
 
 /** Test data built from the golden examples in contracts/events, and waits on monitor-service's REST view. */

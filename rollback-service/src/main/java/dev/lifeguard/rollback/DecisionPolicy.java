@@ -44,6 +44,10 @@ public class DecisionPolicy extends PanacheEntityBase {
     @Column(name = "updated_by", nullable = false, length = 200)
     public String updatedBy;
 
+    /** The team that owns it (its members and admins see and manage it); null: the platform's. */
+    @Column(length = 63)
+    public String team;
+
     /** When it was deleted; null while it applies. */
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;

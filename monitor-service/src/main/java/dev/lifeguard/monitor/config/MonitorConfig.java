@@ -27,6 +27,10 @@ public interface MonitorConfig {
     /** Compacted topic of spec changes, written through the outbox, read by every engine instance. */
     String specsTopic();
 
+    /** The audit trail: each analysis that ends is an automatic action of the service. */
+    @WithDefault("lifeguard.audit")
+    String auditTopic();
+
     /** Internal: snapshots of analyses for the REST read model. */
     String progressTopic();
 

@@ -1,5 +1,6 @@
 package dev.lifeguard.monitor.detector;
 
+import java.util.Set;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,6 +22,12 @@ public interface Detector {
      * @throws dev.lifeguard.monitor.spec.InvalidSpecException naming the field
      */
     ObjectNode parameters(ObjectNode metric, String path);
+
+    /**
+     * The names of this detector's parameters in a spec metric: with {@code metric}, {@code provider}, {@code query}
+     * and {@code detector}, every field a REST client may set (others are refused, naming them).
+     */
+    Set<String> parameterNames();
 
     /**
      * A sample of the analysed version has just been added to the track ({@code samples}, {@code stats},

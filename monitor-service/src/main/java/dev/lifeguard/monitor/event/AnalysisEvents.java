@@ -8,6 +8,8 @@ import dev.lifeguard.monitor.detector.MetricTrack;
 import dev.lifeguard.monitor.detector.Observation;
 import dev.lifeguard.monitor.detector.Outcome;
 import dev.lifeguard.monitor.stream.AnalysisState;
+import dev.lifeguard.support.audit.AuditEntry;
+import dev.lifeguard.support.audit.AuditTrail;
 import dev.lifeguard.support.event.CdEventBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -145,6 +149,37 @@ public class AnalysisEvents {
                 .subjectId(analysis.deploymentId)
                 .cloudEventSubject(service + "/" + environment)
                 .time(time(at(analysis)))
+                .content(content)
+                .build(mapper).toStructuredJson(mapper));
+    }
+
+    /** The service name in audit entries and their actor, {@code service:monitor-service} (the Kafka key). */
+    public static final String AUDIT_SERVICE = "monitor-service";
+    public static final String AUDIT_ACTOR = "service:" + AUDIT_SERVICE;
+
+    /**
+     * The audit entry ({@code lifeguard-audit.recorded}) of an analysis that ended: action {@code analysis.ended} on
+     * {@code <service>/<environment>}, outcome the verdict. Written by the engine in the same Kafka transaction as the
+     * verdict, not through the outbox, so the engine stays exactly-once; its id derives from the analysis, so a
+     * replayed analysis repeats the very same entry.
+     */
+    public String analysisEndedAudit(String service, String environment, AnalysisState analysis) {
+        String target = service + "/" + environment;
+        OffsetDateTime at = time(at(analysis));
+        ObjectNode content = mapper.valueToTree(new AuditEntry(AUDIT_SERVICE, AUDIT_ACTOR, "service", Set.of(),
+                Set.of(), "analysis.ended", target, analysis.outcome.wireName(), null,
+                "analysis " + analysis.analysisId() + " of " + analysis.version + " ended by " + analysis.endedBy
+                        + ": " + analysis.reason, null, at));
+        content.put("at", at.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        String id = derivedId("audit-analysis-ended", analysis.analysisId());
+        return json(CdEventBuilder.event(AuditTrail.EVENT_TYPE)
+                .id(id)
+                .source(source)
+                .chainId(analysis.chainId != null ? analysis.chainId : id)
+                .triggeredBy(verdictEventIdOf(analysis.analysisId()))
+                .subjectId(target)
+                .cloudEventSubject(AUDIT_SERVICE)
+                .time(at)
                 .content(content)
                 .build(mapper).toStructuredJson(mapper));
     }

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Reads the metric-sample contract (contracts/events/schemas/metric-sample.json): one sample object or a
  * non-empty array of them, for both the metrics topic and {@code POST /api/v1/metrics}. All or nothing:
- * one bad sample rejects the whole record, naming it like {@code [2].value}. Unknown fields are ignored.
+ * one bad sample rejects the whole record, naming it like {@code [2].value}. Unknown fields are ignored on the topic
+ * (a newer producer's additions do not dead-letter its samples) and refused over REST ({@link #readStrict}).
  */
 @ApplicationScoped
 public class MetricSampleReader {
@@ -24,6 +25,39 @@ public class MetricSampleReader {
 
     public MetricSampleReader(ObjectMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** The fields a sample may have: the contract's, and a pull provider's report of a failed measurement. */
+    public static final java.util.Set<String> FIELDS = java.util.Set.of("service", "environment", "version", "metric",
+            "value", "timestamp", "source", "instance", "provider", "query", "error");
+
+    /** {@link #read(String, Instant)}, refusing a field no sample has (REST: no mass assignment), naming it. */
+    public List<ReportedSample> readStrict(String json, Instant notAfter) {
+        List<ReportedSample> samples = read(json, notAfter);
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSampleException(null, "the input is not JSON: " + e.getOriginalMessage());
+        }
+        if (tree.isObject()) {
+            refuseUnknown(tree, "");
+        } else {
+            for (int i = 0; i < tree.size(); i++) {
+                refuseUnknown(tree.get(i), "[" + i + "].");
+            }
+        }
+        return samples;
+    }
+
+    private static void refuseUnknown(JsonNode sample, String prefix) {
+        for (java.util.Iterator<String> names = sample.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new InvalidSampleException(prefix + name, "unknown field '" + prefix + name + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+            }
+        }
     }
 
     /** Also refuses timestamps later than {@code notAfter} (a clock far ahead, or a unit mistake). */

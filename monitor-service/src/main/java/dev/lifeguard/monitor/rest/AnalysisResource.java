@@ -1,5 +1,7 @@
 package dev.lifeguard.monitor.rest;
 
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.lifeguard.monitor.rest.dto.AnalysisView;
 import dev.lifeguard.monitor.service.AnalysisReadModel;
 import dev.lifeguard.support.rest.ProblemException;
@@ -30,6 +32,7 @@ public class AnalysisResource {
 
     /** The target's current analysis, or the last one that ended. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Path("/{service}/{environment}")
     public AnalysisView current(@PathParam("service") String service, @PathParam("environment") String environment) {
         return readModel.latest(service, environment).map(AnalysisView::of)
@@ -39,6 +42,7 @@ public class AnalysisResource {
 
     /** Newest first; every filter is optional. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<AnalysisView> search(@QueryParam("service") String service, @QueryParam("environment") String environment,
                                      @QueryParam("status") String status,
                                      @QueryParam("limit") @DefaultValue("100") int limit) {

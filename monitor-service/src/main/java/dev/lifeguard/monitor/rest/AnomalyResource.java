@@ -1,5 +1,7 @@
 package dev.lifeguard.monitor.rest;
 
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.lifeguard.monitor.rest.dto.AnomalyView;
 import dev.lifeguard.monitor.service.AnalysisReadModel;
 import dev.lifeguard.support.rest.ProblemException;
@@ -24,6 +26,7 @@ public class AnomalyResource {
 
     /** Newest first; both filters are optional. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<AnomalyView> anomalies(@QueryParam("service") String service,
                                        @QueryParam("environment") String environment) {
         return readModel.anomalies(Queries.blankToNull(service), Queries.blankToNull(environment)).stream()
@@ -31,6 +34,7 @@ public class AnomalyResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Path("/{id}")
     public AnomalyView anomaly(@PathParam("id") String id) {
         return readModel.anomaly(id).map(AnomalyView::of)

@@ -7,6 +7,8 @@ import dev.lifeguard.monitor.rest.dto.AcceptedView;
 import dev.lifeguard.monitor.service.ReportedSample;
 import dev.lifeguard.monitor.service.SampleIntake;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,14 +35,16 @@ public class MetricsResource {
 
     /**
      * Takes in samples (an array, or one sample object), checked exactly like a record on the metrics topic, and
-     * puts them on that topic: by the 202 the broker has them, and the engine judges them like any other.
+     * puts them on that topic: by the 202 the broker has them, and the engine judges them like any other. Unlike on
+     * the topic, a field no sample has is refused (400 naming it). Reporting samples is CI's (or an exporter's) job.
      */
     @POST
+    @RolesAllowed(Roles.CI)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response report(String body) {
         List<ReportedSample> samples;
         try {
-            samples = sampleReader.read(body, Instant.now().plus(config.clockSkew()));
+            samples = sampleReader.readStrict(body, Instant.now().plus(config.clockSkew()));
         } catch (InvalidSampleException e) {
             throw ProblemException.invalidField(e.field(), e.getMessage());
         }

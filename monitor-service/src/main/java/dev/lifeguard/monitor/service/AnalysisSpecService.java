@@ -45,43 +45,72 @@ public class AnalysisSpecService {
         this.mapper = mapper;
     }
 
-    /** A target's spec as it applies: its own, or the default. */
+    /**
+     * A target's spec as it applies: its own, or the default. {@code team} owns the target's own spec (null: the
+     * platform's, and always for the default).
+     */
     public record EffectiveSpec(String service, String environment, ObjectNode spec, boolean isDefault,
-                                OffsetDateTime updatedAt) {
+                                OffsetDateTime updatedAt, String team) {
     }
 
-    /** Validates (InvalidSpecException names the field), normalises and stores; returns the normalised spec. */
+    /**
+     * Who may change a spec: called, under the row's lock, with the team of the spec the change replaces or deletes
+     * (only when the target has one of its own); throws to refuse.
+     */
+    @FunctionalInterface
+    public interface ManageCheck {
+        void requireCanManage(String owningTeam);
+    }
+
+    /**
+     * Validates (InvalidSpecException names the field), normalises and stores, owned by {@code team}; returns the
+     * normalised spec. {@code check} sees the replaced spec's team under its lock first, then {@code assignCheck}
+     * runs (may the caller give the spec {@code team}).
+     */
     @Transactional
-    public EffectiveSpec put(String service, String environment, JsonNode body) {
+    public EffectiveSpec put(String service, String environment, JsonNode body, String team, ManageCheck check,
+                             Runnable assignCheck) {
         AnalysisPlan plan = reader.read(body);
         ObjectNode normalised = reader.toJson(plan);
         AnalysisSpec.Target target = new AnalysisSpec.Target(service, environment);
         AnalysisSpec spec = specs.findById(target, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (spec != null) {
+            check.requireCanManage(spec.team);
+        }
+        assignCheck.run();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         if (spec == null) {
             spec = new AnalysisSpec();
             spec.target = target;
             spec.body = normalised.toString();
             spec.updatedAt = now;
+            spec.team = team;
             specs.persist(spec);
         } else if (!spec.body.equals(normalised.toString())) {
             spec.body = normalised.toString();
             spec.updatedAt = now;
+            spec.team = team;
         } else {
-            return new EffectiveSpec(service, environment, normalised, false, spec.updatedAt);
+            if (!java.util.Objects.equals(spec.team, team)) {
+                // only the owner changed: the engine's copy stays as it is
+                spec.team = team;
+                spec.updatedAt = now;
+            }
+            return new EffectiveSpec(service, environment, normalised, false, spec.updatedAt, spec.team);
         }
         publish(service, environment, normalised, now);
-        return new EffectiveSpec(service, environment, normalised, false, now);
+        return new EffectiveSpec(service, environment, normalised, false, now, team);
     }
 
     /** True when there was a spec to delete; the target falls back to the default spec. */
     @Transactional
-    public boolean delete(String service, String environment) {
+    public boolean delete(String service, String environment, ManageCheck check) {
         AnalysisSpec spec = specs.findById(new AnalysisSpec.Target(service, environment),
                 jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (spec == null) {
             return false;
         }
+        check.requireCanManage(spec.team);
         specs.delete(spec);
         publish(service, environment, null, OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
         return true;
@@ -91,7 +120,7 @@ public class AnalysisSpecService {
     public EffectiveSpec get(String service, String environment) {
         Optional<AnalysisSpec> own = specs.findByIdOptional(new AnalysisSpec.Target(service, environment));
         return own.map(this::effective).orElseGet(() ->
-                new EffectiveSpec(service, environment, reader.toJson(reader.defaultPlan()), true, null));
+                new EffectiveSpec(service, environment, reader.toJson(reader.defaultPlan()), true, null, null));
     }
 
     @Transactional
@@ -102,7 +131,7 @@ public class AnalysisSpecService {
     private EffectiveSpec effective(AnalysisSpec spec) {
         try {
             return new EffectiveSpec(spec.target.service, spec.target.environment,
-                    (ObjectNode) mapper.readTree(spec.body), false, spec.updatedAt);
+                    (ObjectNode) mapper.readTree(spec.body), false, spec.updatedAt, spec.team);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -81,6 +81,50 @@ public class SpecReader {
         return provider;
     }
 
+    /** The fields of a spec, and those every metric object may have besides its detector's parameters. */
+    static final Set<String> SPEC_FIELDS = Set.of("window", "interval", "minSamples", "inconclusiveLimit", "metrics");
+    static final Set<String> METRIC_FIELDS = Set.of("metric", "provider", "query", "detector");
+
+    /**
+     * Refuses fields a spec from a REST client may not have (no mass assignment), naming the first: at the top, and
+     * in each metric object (the common fields and its detector's parameters). Only for REST: the engine reads what
+     * was stored, leniently.
+     */
+    public void refuseUnknownFields(JsonNode spec) {
+        if (spec == null || !spec.isObject()) {
+            return;
+        }
+        refuseUnknown(spec, SPEC_FIELDS, "");
+        JsonNode metrics = spec.get("metrics");
+        if (metrics == null || !metrics.isArray()) {
+            return;
+        }
+        for (int i = 0; i < metrics.size(); i++) {
+            JsonNode metric = metrics.get(i);
+            if (!metric.isObject()) {
+                continue;
+            }
+            Detector detector = metric.path("detector").isTextual() ? detectors.get(metric.path("detector").asText().trim())
+                    : null;
+            if (detector == null) {
+                continue; // read() says which detectors there are
+            }
+            Set<String> known = new HashSet<>(METRIC_FIELDS);
+            known.addAll(detector.parameterNames());
+            refuseUnknown(metric, known, "metrics[" + i + "].");
+        }
+    }
+
+    private static void refuseUnknown(JsonNode object, Set<String> known, String prefix) {
+        for (java.util.Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new InvalidSpecException(prefix + name, "unknown field '" + prefix + name + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
     public AnalysisPlan read(String json) {
         JsonNode node;
         try {

@@ -772,6 +772,9 @@ final class AnalysisProcessor implements Processor<String, AnalysisInput, String
         }
         context.forward(new Record<>(target, Outbound.of(Outbound.Kind.VERDICT,
                 engine.events().analysisFinished(state.service, state.environment, analysis)), now));
+        // the audit entry of this automatic action, in the same Kafka transaction as the verdict (exactly once)
+        context.forward(new Record<>(target, Outbound.of(Outbound.Kind.AUDIT,
+                engine.events().analysisEndedAudit(state.service, state.environment, analysis)), now));
         engine.metrics().ended(outcome);
     }
 

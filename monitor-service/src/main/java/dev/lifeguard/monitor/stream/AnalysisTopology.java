@@ -1,6 +1,7 @@
 package dev.lifeguard.monitor.stream;
 
 import dev.lifeguard.monitor.config.MonitorConfig;
+import dev.lifeguard.monitor.event.AnalysisEvents;
 import dev.lifeguard.monitor.event.MetricSampleReader;
 import dev.lifeguard.support.event.CloudEventReader;
 import dev.lifeguard.support.kafka.TopicProvisioner;
@@ -111,6 +112,10 @@ public class AnalysisTopology {
                         .mapValues(Outbound::value).to(config.analysesTopic(), Produced.with(text, text))))
                 .branch((target, out) -> out.kind() == Outbound.Kind.PROGRESS, Branched.withConsumer(progress -> progress
                         .mapValues(Outbound::value).to(config.progressTopic(), Produced.with(text, text))))
+                // keyed by the actor, as every service's audit entries are
+                .branch((target, out) -> out.kind() == Outbound.Kind.AUDIT, Branched.withConsumer(audit -> audit
+                        .selectKey((target, out) -> AnalysisEvents.AUDIT_ACTOR, Named.as("audit-by-actor"))
+                        .mapValues(Outbound::value).to(config.auditTopic(), Produced.with(text, text))))
                 .defaultBranch(Branched.withConsumer(dead -> dead
                         .mapValues(Outbound::value).to(config.metricsTopic() + TopicProvisioner.DEAD_LETTER_SUFFIX,
                                 Produced.with(text, text))));

@@ -10,6 +10,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.PrometheusResource;
 import dev.lifeguard.testsupport.PrometheusServer;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -36,7 +37,7 @@ import static dev.lifeguard.monitor.Fixtures.putSpec;
 import static dev.lifeguard.monitor.Fixtures.secondsAgo;
 import static dev.lifeguard.monitor.Fixtures.uniqueService;
 import static dev.lifeguard.monitor.Fixtures.upgraded;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -51,6 +52,7 @@ import static org.hamcrest.Matchers.hasSize;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 @QuarkusTestResource(PrometheusResource.class)
 class AnalysisFlowTest {
 

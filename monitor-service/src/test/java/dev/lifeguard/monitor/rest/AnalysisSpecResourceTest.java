@@ -3,6 +3,7 @@ package dev.lifeguard.monitor.rest;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.PrometheusResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.lifeguard.monitor.Fixtures.ENVIRONMENT;
 import static dev.lifeguard.monitor.Fixtures.uniqueService;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.hasItem;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 @QuarkusTestResource(PrometheusResource.class)
 class AnalysisSpecResourceTest {
 

@@ -8,6 +8,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.PrometheusResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +33,7 @@ import static dev.lifeguard.monitor.Fixtures.uniqueService;
 import static dev.lifeguard.monitor.Fixtures.upgraded;
 import static dev.lifeguard.monitor.rest.AnalysisFlowTest.ANALYSES_TOPIC;
 import static dev.lifeguard.monitor.rest.AnalysisFlowTest.post;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -48,6 +49,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 @QuarkusTestResource(PrometheusResource.class)
 class StepAnalysisFlowTest {
 

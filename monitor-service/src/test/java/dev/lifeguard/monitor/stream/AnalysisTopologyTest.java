@@ -47,6 +47,18 @@ class AnalysisTopologyTest {
         JsonNode verdict = verdicts.get(0);
         assertThat(EventContract.violations(verdict.toString())).isEmpty();
         assertThat(verdict.path("id").asText()).isEqualTo(AnalysisEvents.verdictEventId("d-1"));
+
+        // the automatic action's audit entry, written with the verdict (same Kafka transaction), keyed by its actor
+        var audit = engine.auditRecords();
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).key()).isEqualTo("service:monitor-service");
+        JsonNode entry = EngineDriver.json(audit.get(0).value());
+        assertThat(EventContract.violations(entry.toString())).isEmpty();
+        assertThat(entry.at("/data/subject/content/action").asText()).isEqualTo("analysis.ended");
+        assertThat(entry.at("/data/subject/content/target").asText()).isEqualTo("checkout/production");
+        assertThat(entry.at("/data/subject/content/outcome").asText()).isEqualTo("failed");
+        assertThat(entry.at("/data/context/links/0/target/contextId").asText()).as("it links to the verdict")
+                .isEqualTo(verdict.path("id").asText());
         JsonNode content = verdict.at("/data/subject/content");
         assertThat(content.path("outcome").asText()).isEqualTo("failed");
         assertThat(content.path("endedBy").asText()).isEqualTo("failure");
@@ -73,6 +85,8 @@ class AnalysisTopologyTest {
         assertThat(verdicts).hasSize(1);
         JsonNode content = verdicts.get(0).at("/data/subject/content");
         assertThat(content.path("outcome").asText()).isEqualTo("passed");
+        assertThat(engine.auditRecords()).singleElement().satisfies(entry -> assertThat(EngineDriver.json(entry.value())
+                .at("/data/subject/content/outcome").asText()).isEqualTo("passed"));
         assertThat(content.path("endedBy").asText()).isEqualTo("window");
         assertThat(content.path("samples").asLong()).isEqualTo(5);
         assertThat(engine.anomalyEvents()).isEmpty();

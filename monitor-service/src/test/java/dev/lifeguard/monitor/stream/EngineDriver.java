@@ -49,6 +49,7 @@ final class EngineDriver implements AutoCloseable {
     final TestOutputTopic<String, String> anomalies;
     final TestOutputTopic<String, String> analyses;
     final TestOutputTopic<String, String> progress;
+    final TestOutputTopic<String, String> audit;
     final TestOutputTopic<String, String> metricsDlq;
     final TestOutputTopic<String, String> deploymentsDlq;
     final EngineMetrics engineMetrics;
@@ -77,6 +78,7 @@ final class EngineDriver implements AutoCloseable {
         anomalies = driver.createOutputTopic("lifeguard.anomalies", in, in);
         analyses = driver.createOutputTopic("lifeguard.analyses", in, in);
         progress = driver.createOutputTopic("lifeguard.monitor.analysis-progress", in, in);
+        audit = driver.createOutputTopic("lifeguard.audit", in, in);
         metricsDlq = driver.createOutputTopic(METRICS + ".dlq", in, in);
         deploymentsDlq = driver.createOutputTopic(DEPLOYMENTS + ".dlq", in, in);
     }
@@ -218,6 +220,11 @@ final class EngineDriver implements AutoCloseable {
         return progress.readValuesToList().stream().map(EngineDriver::json).toList();
     }
 
+    /** The audit entries the engine wrote, with their keys. */
+    List<org.apache.kafka.streams.test.TestRecord<String, String>> auditRecords() {
+        return audit.readRecordsToList();
+    }
+
     List<JsonNode> anomalyEvents() {
         return anomalies.readValuesToList().stream().map(EngineDriver::json).toList();
     }
@@ -256,6 +263,7 @@ final class EngineDriver implements AutoCloseable {
         @Override public String eventSource() { return "/lifeguard/monitor-service"; }
         @Override public String anomaliesTopic() { return "lifeguard.anomalies"; }
         @Override public String analysesTopic() { return "lifeguard.analyses"; }
+        @Override public String auditTopic() { return "lifeguard.audit"; }
         @Override public String metricsTopic() { return METRICS; }
         @Override public String deploymentsTopic() { return DEPLOYMENTS; }
         @Override public String specsTopic() { return SPECS; }

@@ -8,6 +8,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.PrometheusResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +43,7 @@ import static dev.lifeguard.monitor.Fixtures.rolledBack;
 import static dev.lifeguard.monitor.Fixtures.secondsAgo;
 import static dev.lifeguard.monitor.Fixtures.uniqueService;
 import static dev.lifeguard.monitor.Fixtures.upgraded;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -57,6 +58,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 @QuarkusTestResource(PrometheusResource.class)
 class EngineFailureModesTest {
 
@@ -95,6 +97,11 @@ class EngineFailureModesTest {
 
         awaitAnalysis(service, "status", equalTo("FAILED")).body("samples", equalTo(3));
         assertThat(verdictsOf(service, 1)).hasSize(1);
+        // and one audit entry of its end: written with the verdict, so never twice
+        java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> ended =
+                record -> record.value().contains("\"analysis.ended\"") && record.value().contains(key(service));
+        kafka.awaitRecords("lifeguard.audit", ended, 1);
+        assertThat(kafka.readAll("lifeguard.audit").stream().filter(ended)).hasSize(1);
     }
 
     @Test

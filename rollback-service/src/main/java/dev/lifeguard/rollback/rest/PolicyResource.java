@@ -10,6 +10,9 @@ import dev.lifeguard.rollback.service.InvalidPolicyException;
 import dev.lifeguard.rollback.service.PolicyBodies;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Caller;
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,25 +31,32 @@ import java.util.List;
 /**
  * Decision policies: environment-wide ({@code /environments/{environment}}) and a service's override in one
  * environment ({@code /services/{service}/environments/{environment}}). PUT replaces the whole policy of the scope.
+ * A policy with a {@code team} is seen and changed only by that team's members (operators to change) and admins: to
+ * anyone else it does not exist (404, absent from lists). A policy without one is the platform's: every viewer sees
+ * it, only admins change it. The effective policy of a target stays readable by every viewer: it is what decides
+ * the target's rollbacks, and each decision's explanation shows it anyway.
  */
 @Path("/api/v1/policies")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
 
     static final String USER_HEADER = "X-Lifeguard-User";
-    static final String ANONYMOUS = "anonymous";
-    static final int MAX_BY_LENGTH = 200;
 
     private final DecisionPolicies policies;
+    private final Caller caller;
 
-    public PolicyResource(DecisionPolicies policies) {
+    public PolicyResource(DecisionPolicies policies, Caller caller) {
         this.policies = policies;
+        this.caller = caller;
     }
 
     /** Every stored policy, or those of one environment; each environment's own first, then its services'. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<PolicyView> list(@QueryParam("environment") String environment) {
-        return policies.list(Fields.optionalName("environment", environment)).stream().map(PolicyView::of).toList();
+        return policies.list(Fields.optionalName("environment", environment)).stream()
+                .filter(policy -> caller.canSee(policy.row().team))
+                .map(PolicyView::of).toList();
     }
 
     /**
@@ -54,6 +64,7 @@ public class PolicyResource {
      * came from: the {@code explanation.policy} of the decision events.
      */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Path("/effective")
     public ObjectNode effective(@QueryParam("service") String service, @QueryParam("environment") String environment) {
         return PolicyJson.effective(policies.effective(Fields.requireName("service", service),
@@ -61,6 +72,7 @@ public class PolicyResource {
     }
 
     @PUT
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/environments/{environment}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response putEnvironment(@PathParam("environment") String environment,
@@ -69,12 +81,14 @@ public class PolicyResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Path("/environments/{environment}")
     public PolicyView getEnvironment(@PathParam("environment") String environment) {
         return get(Fields.requireName("environment", environment), null);
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/environments/{environment}")
     public Response deleteEnvironment(@PathParam("environment") String environment,
                                       @HeaderParam(USER_HEADER) String user) {
@@ -82,6 +96,7 @@ public class PolicyResource {
     }
 
     @PUT
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/services/{service}/environments/{environment}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response putService(@PathParam("service") String service, @PathParam("environment") String environment,
@@ -90,12 +105,14 @@ public class PolicyResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Path("/services/{service}/environments/{environment}")
     public PolicyView getService(@PathParam("service") String service, @PathParam("environment") String environment) {
         return get(Fields.requireName("environment", environment), Fields.requireName("service", service));
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/services/{service}/environments/{environment}")
     public Response deleteService(@PathParam("service") String service, @PathParam("environment") String environment,
                                   @HeaderParam(USER_HEADER) String user) {
@@ -109,10 +126,19 @@ public class PolicyResource {
         } catch (InvalidPolicyException e) {
             throw ProblemException.invalidField(e.field(), e.getMessage());
         }
+        String team;
+        try {
+            team = PolicyBodies.owningTeam(body);
+        } catch (InvalidPolicyException e) {
+            throw ProblemException.invalidField(e.field(), e.getMessage());
+        }
         String by = by(body.get("by"), user);
         DecisionPolicies.Saved saved;
         try {
-            saved = policies.put(environment, service, settings, by);
+            // who may replace the policy there, then who may give it this team: checked under the scope's lock
+            saved = policies.put(environment, service, settings, team, by,
+                    owner -> caller.requireCanManage(owner, () -> ProblemException.notFound(noPolicy(environment, service))),
+                    () -> caller.requireCanAssign(team, "team"));
         } catch (InvalidPolicyException e) {
             throw ProblemException.invalidField(e.field(), e.getMessage());
         }
@@ -123,35 +149,33 @@ public class PolicyResource {
     }
 
     private PolicyView get(String environment, String service) {
-        return policies.find(environment, service).map(PolicyView::of)
+        return policies.find(environment, service)
+                .filter(policy -> caller.canSee(policy.row().team))
+                .map(PolicyView::of)
                 .orElseThrow(() -> ProblemException.notFound(noPolicy(environment, service)));
     }
 
     private Response delete(String environment, String service, String user) {
-        if (!policies.delete(environment, service, by(null, user))) {
+        if (!policies.delete(environment, service, by(null, user),
+                owner -> caller.requireCanManage(owner, () -> ProblemException.notFound(noPolicy(environment, service))))) {
             throw ProblemException.notFound(noPolicy(environment, service));
         }
         return Response.noContent().build();
     }
 
-    /** Who changes the policy: the body's {@code by}, else the {@code X-Lifeguard-User} header, else anonymous. */
-    private static String by(JsonNode byField, String header) {
+    /**
+     * Who changes the policy: the token's subject. The body's {@code by} and the {@code X-Lifeguard-User} header may
+     * repeat it, nothing else.
+     */
+    private String by(JsonNode byField, String header) {
+        String declared = null;
         if (byField != null && !byField.isNull()) {
             if (!byField.isTextual()) {
                 throw ProblemException.invalidField("by", "field 'by' must be a string naming who changes the policy");
             }
-            return person("by", byField.asText());
+            declared = byField.asText();
         }
-        return header == null || header.isBlank() ? ANONYMOUS : person(USER_HEADER, header);
-    }
-
-    private static String person(String field, String value) {
-        String name = value.trim();
-        if (name.isEmpty() || name.length() > MAX_BY_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            throw ProblemException.invalidField(field, "field '" + field + "' must be 1-" + MAX_BY_LENGTH
-                    + " characters without control characters");
-        }
-        return name;
+        return Actors.subject(caller, new String[]{"by", USER_HEADER}, declared, header);
     }
 
     private static String noPolicy(String environment, String service) {

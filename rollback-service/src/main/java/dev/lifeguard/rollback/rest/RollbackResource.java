@@ -14,6 +14,9 @@ import dev.lifeguard.rollback.service.ManualRollbacks;
 import dev.lifeguard.rollback.service.RollbackService;
 import dev.lifeguard.support.rest.Fields;
 import dev.lifeguard.support.rest.ProblemException;
+import dev.lifeguard.support.security.Caller;
+import dev.lifeguard.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -28,6 +31,10 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
+/**
+ * Rollback decisions: read by every viewer; a manual rollback, an approval or a rejection needs an operator, of any
+ * team (on-call crosses teams). Whoever acts is the token's subject.
+ */
 @Path("/api/v1/rollbacks")
 @Produces(MediaType.APPLICATION_JSON)
 public class RollbackResource {
@@ -39,15 +46,18 @@ public class RollbackResource {
     static final int MAX_REASON_LENGTH = 2000;
     static final int MAX_VERSION_LENGTH = 200;
     static final int MAX_REQUESTED_BY_LENGTH = 200;
+    static final List<String> APPROVAL_FIELDS = List.of("by", "reason");
 
     private final RollbackService rollbacks;
     private final ManualRollbacks manualRollbacks;
     private final Approvals approvals;
     private final ObjectMapper mapper;
+    private final Caller caller;
 
     public RollbackResource(RollbackService rollbacks, ManualRollbacks manualRollbacks, Approvals approvals,
-                            ObjectMapper mapper) {
+                            ObjectMapper mapper, Caller caller) {
         this.mapper = mapper;
+        this.caller = caller;
         this.rollbacks = rollbacks;
         this.manualRollbacks = manualRollbacks;
         this.approvals = approvals;
@@ -55,6 +65,7 @@ public class RollbackResource {
 
     /** Decisions, newest first, optionally for one service and/or environment. */
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<RollbackDecisionView> decisions(@QueryParam("service") String service,
                                                 @QueryParam("environment") String environment,
                                                 @QueryParam("limit") String limit) {
@@ -66,6 +77,7 @@ public class RollbackResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Path("/{id}")
     public RollbackDecisionView decision(@PathParam("id") String id) {
         return rollbacks.find(id).map(RollbackDecisionView::of)
@@ -78,8 +90,10 @@ public class RollbackResource {
      * request with that key gets the decision the first one made (201 again).
      */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response requestRollback(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, ManualRollbackBody body) {
+    public Response requestRollback(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                                    @HeaderParam(USER) String user, ManualRollbackBody body) {
         if (body == null) {
             throw ProblemException.invalidField("body", "a JSON body with service, environment and reason is required");
         }
@@ -88,7 +102,8 @@ public class RollbackResource {
                 Fields.requireName("environment", body.environment()),
                 limited("reason", Fields.requireText("reason", body.reason()), MAX_REASON_LENGTH),
                 optionalText("toVersion", body.toVersion(), MAX_VERSION_LENGTH),
-                optionalText("requestedBy", body.requestedBy(), MAX_REQUESTED_BY_LENGTH),
+                Actors.subject(caller, new String[]{"requestedBy", USER},
+                        optionalText("requestedBy", body.requestedBy(), MAX_REQUESTED_BY_LENGTH), user),
                 idempotencyKey(idempotencyKey));
         ManualRollbacks.Outcome outcome;
         try {
@@ -103,6 +118,7 @@ public class RollbackResource {
 
     /** Approves a decision waiting for a person (AWAITING_APPROVAL or HELD): its rollback is requested. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/approve")
     @Consumes(MediaType.WILDCARD)
     public RollbackDecisionView approve(@PathParam("id") String id, @HeaderParam(USER) String user, String text) {
@@ -118,6 +134,7 @@ public class RollbackResource {
 
     /** Rejects a decision waiting for a person (AWAITING_APPROVAL or HELD), for a reason: nothing is executed. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/reject")
     @Consumes(MediaType.WILDCARD)
     public RollbackDecisionView reject(@PathParam("id") String id, @HeaderParam(USER) String user, String text) {
@@ -149,7 +166,13 @@ public class RollbackResource {
         if (!json.isObject()) {
             throw ProblemException.invalidField("body", "the body must be a JSON object with by and reason");
         }
-        for (String field : List.of("by", "reason")) {
+        for (java.util.Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!APPROVAL_FIELDS.contains(name)) {
+                throw ProblemException.invalidField(name, "unknown field '" + name + "' (known: by, reason)");
+            }
+        }
+        for (String field : APPROVAL_FIELDS) {
             if (json.has(field) && !json.get(field).isTextual() && !json.get(field).isNull()) {
                 throw ProblemException.invalidField(field, "field '" + field + "' must be text");
             }
@@ -157,12 +180,10 @@ public class RollbackResource {
         return new ApprovalBody(json.path("by").textValue(), json.path("reason").textValue());
     }
 
-    private static String by(ApprovalBody body, String user) {
-        String by = optionalText("by", body != null ? body.by() : null, MAX_REQUESTED_BY_LENGTH);
-        if (by == null) {
-            by = optionalText(USER, user, MAX_REQUESTED_BY_LENGTH);
-        }
-        return by != null ? by : "anonymous";
+    /** Who settles: the token's subject; the body's {@code by} and the header may only repeat it. */
+    private String by(ApprovalBody body, String user) {
+        return Actors.subject(caller, new String[]{"by", USER},
+                optionalText("by", body != null ? body.by() : null, MAX_REQUESTED_BY_LENGTH), user);
     }
 
     private static ProblemException problem(ApprovalRefusedException refused) {

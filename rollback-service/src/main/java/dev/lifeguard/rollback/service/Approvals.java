@@ -10,6 +10,7 @@ import dev.lifeguard.rollback.repository.RollbackDecisionRepository;
 import dev.lifeguard.rollback.repository.TargetLock;
 import dev.lifeguard.rollback.service.ApprovalRefusedException.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.lifeguard.support.audit.AuditTrail;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -33,8 +34,11 @@ public class Approvals {
     private final TargetLock locks;
     private final DecisionEvents events;
     private final ObjectMapper mapper;
+    private final AuditTrail audit;
 
-    public Approvals(RollbackDecisionRepository decisions, TargetLock locks, DecisionEvents events, ObjectMapper mapper) {
+    public Approvals(RollbackDecisionRepository decisions, TargetLock locks, DecisionEvents events, ObjectMapper mapper,
+                     AuditTrail audit) {
+        this.audit = audit;
         this.decisions = decisions;
         this.locks = locks;
         this.events = events;
@@ -137,6 +141,7 @@ public class Approvals {
         if (rollBack) {
             events.requested(decision, decision.lastEventId);
         }
+        audit.recordAutomatic("rollback.escalated", decision.key(), decision.decision.name(), line);
         LOG.infof("Decision %s for %s: approval timed out, escalated to %s, now %s", decision.id, decision.key(),
                 decision.escalationTeam, decision.decision);
         return true;

@@ -46,17 +46,34 @@ public class DecisionPolicies {
     }
 
     /**
-     * Stores {@code settings} as the policy of the scope ({@code service} null: environment-wide), replacing the one
-     * there: its version is the scope's previous one plus one, counting on after a delete.
+     * Who may change a policy: called, under the scope's lock, with the team of the policy the change replaces or
+     * deletes (only when the scope has a live one); throws to refuse.
+     */
+    @FunctionalInterface
+    public interface ManageCheck {
+        void requireCanManage(String owningTeam);
+    }
+
+    /**
+     * Stores {@code settings} as the policy of the scope ({@code service} null: environment-wide), owned by
+     * {@code team} (null: the platform's), replacing the one there: its version is the scope's previous one plus one,
+     * counting on after a delete. {@code check} sees the replaced policy's team first, under the scope's lock, so
+     * a policy cannot change hands between the check and the write; then {@code assignCheck} runs (may the caller
+     * give it {@code team}).
      */
     @Transactional
-    public Saved put(String environment, String service, PolicySettings settings, String by) {
+    public Saved put(String environment, String service, PolicySettings settings, String team, String by,
+                     ManageCheck check, Runnable assignCheck) {
         if (service != null && settings.maxRollbacksPerHour() != null) {
             throw new InvalidPolicyException("maxRollbacksPerHour", "a service's policy cannot set maxRollbacksPerHour");
         }
         policies.lockScope(environment, service);
         Optional<DecisionPolicy> existing = policies.findScope(environment, service);
         boolean created = existing.isEmpty() || existing.get().deleted();
+        if (!created) {
+            check.requireCanManage(existing.get().team);
+        }
+        assignCheck.run();
         DecisionPolicy row = existing.orElseGet(() -> {
             DecisionPolicy policy = new DecisionPolicy();
             policy.environment = environment;
@@ -67,12 +84,13 @@ public class DecisionPolicies {
         row.version = row.version + 1;
         row.updatedAt = now();
         row.updatedBy = by;
+        row.team = team;
         row.deletedAt = null;
         if (existing.isEmpty()) {
             policies.persist(row);
         }
-        LOG.infof("Policy %s v%d %s by %s: %s", new DecisionPolicy.Scope(environment, service), row.version,
-                created ? "created" : "replaced", by, row.body);
+        LOG.infof("Policy %s v%d (team %s) %s by %s: %s", new DecisionPolicy.Scope(environment, service), row.version,
+                team, created ? "created" : "replaced", by, row.body);
         return new Saved(new StoredPolicy(row, settings), created);
     }
 
@@ -91,13 +109,14 @@ public class DecisionPolicies {
      * Deletes the policy of the scope: what it set is inherited again. The row stays as a tombstone, so the next
      * PUT goes on counting versions and an explanation's "v2" never names two bodies.
      *
-     * @return false when the scope has no policy
+     * @return false when the scope has no policy (a refused {@code check} throws)
      */
     @Transactional
-    public boolean delete(String environment, String service, String by) {
+    public boolean delete(String environment, String service, String by, ManageCheck check) {
         policies.lockScope(environment, service);
         Optional<DecisionPolicy> live = policies.findLive(environment, service);
         live.ifPresent(row -> {
+            check.requireCanManage(row.team);
             row.deletedAt = now();
             row.updatedAt = row.deletedAt;
             row.updatedBy = by;

@@ -28,9 +28,13 @@ import java.util.regex.Pattern;
  */
 public final class PolicyBodies {
 
-    /** {@code by} names who changes the policy; the caller reads it, it is no setting. */
+    /**
+     * {@code by} names who changes the policy and {@code team} who owns it; the caller reads them, they are no
+     * settings.
+     */
     static final Set<String> FIELDS = Set.of("mode", "onInconclusive", "cooldown", "maxRollbacksPerHour",
-            "freezeWindows", "dryRun", "approvalTimeout", "onApprovalTimeout", "escalationTeam", "maxDepth", "by");
+            "freezeWindows", "dryRun", "approvalTimeout", "onApprovalTimeout", "escalationTeam", "maxDepth", "by",
+            "team");
     private static final Set<String> WINDOW_FIELDS = Set.of("from", "to", "cron", "duration", "zone", "reason");
 
     static final int MAX_ROLLBACKS_PER_HOUR = 1000;
@@ -71,6 +75,15 @@ public final class PolicyBodies {
                 choice(body, "onApprovalTimeout", ApprovalTimeoutAction::fromWire),
                 team(body, "escalationTeam"),
                 integer(body, "maxDepth", 1, MAX_DEPTH));
+    }
+
+    /**
+     * The body's {@code team}: the team that owns the policy, or null (absent or null) for the platform's.
+     *
+     * @throws InvalidPolicyException when it is no team name
+     */
+    public static String owningTeam(JsonNode body) {
+        return body == null || !body.isObject() ? null : team(body, "team");
     }
 
     /**

@@ -31,6 +31,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import dev.lifeguard.support.audit.AuditTrail;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -64,12 +65,14 @@ public class RollbackService {
     private final RollbackPolicy policy;
     private final DecisionPolicies policies;
     private final DecisionEvents decisionEvents;
+    private final AuditTrail audit;
 
     public RollbackService(TrackedDeploymentRepository deployments, PendingAnomalyRepository pendingAnomalies,
                            EarlyRollbackRepository earlyRollbacks, RollbackDecisionRepository decisions,
                            TargetLock targetLock, RollbackConfig config,
                            ObjectMapper mapper, @Any Instance<RollbackPolicy> rollbackPolicies,
-                           DecisionPolicies policies, DecisionEvents decisionEvents) {
+                           DecisionPolicies policies, DecisionEvents decisionEvents, AuditTrail audit) {
+        this.audit = audit;
         this.policies = policies;
         this.decisionEvents = decisionEvents;
         this.deployments = deployments;
@@ -464,6 +467,17 @@ public class RollbackService {
         }
         if (outcome.escalate()) {
             decisionEvents.escalated(decision, "depth-guard", "hold", link);
+        }
+        // the audit trail of what the service did on its own, in the same transaction as the decision
+        audit.recordAutomatic("rollback.decided", decision.key(), decision.decision.name(), outcome.reason());
+        if (outcome.guardTripped()) {
+            audit.recordAutomatic("rollback.guard-tripped", decision.key(), decision.decision.name(),
+                    "storm guard of " + decision.environment + ": " + storm.count() + " automatic rollbacks since "
+                            + storm.since() + ", limit " + storm.limit());
+        }
+        if (outcome.escalate()) {
+            audit.recordAutomatic("rollback.escalated", decision.key(), decision.decision.name(),
+                    "depth guard: escalated to " + decision.escalationTeam + ", held");
         }
         LOG.infof("Decision %s for %s deployment %s: %s (%s) %s -> %s: %s", decision.id, decision.key(),
                 decision.deploymentId, decision.decision, decision.rule, decision.fromVersion, decision.toVersion,

@@ -1,5 +1,6 @@
 package dev.lifeguard.rollback.messaging;
 
+import dev.lifeguard.rollback.People;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.rollback.Decision;
 import dev.lifeguard.rollback.DeploymentStatus;
@@ -14,6 +15,7 @@ import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import dev.lifeguard.testsupport.TopicReset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.lifeguard.testsupport.ServiceHealth.stuckChannel;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class ConsumerFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -425,7 +428,7 @@ class ConsumerFailureModesTest {
         Scenario scenario = new Scenario();
         String held = heldDecision(scenario);
         try (PostgresResource.Outage outage = PostgresResource.outage()) {
-            given().contentType("application/json").body(Map.of("by", "alice"))
+            People.as("alice").contentType("application/json").body(Map.of("by", "alice"))
                     .post("/api/v1/rollbacks/{id}/approve", held).then()
                     .statusCode(503).contentType("application/problem+json").header("Retry-After", "5");
         }
@@ -597,7 +600,7 @@ class ConsumerFailureModesTest {
         Scenario scenario = new Scenario();
         String held = heldDecision(scenario);
         java.util.Queue<Integer> statuses = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        Runnable approve = () -> statuses.add(given().contentType("application/json").body(Map.of("by", "alice"))
+        Runnable approve = () -> statuses.add(People.as("alice").contentType("application/json").body(Map.of("by", "alice"))
                 .post("/api/v1/rollbacks/{id}/approve", held).then().extract().statusCode());
 
         Concurrently.atOnce(BOUND, approve, approve);

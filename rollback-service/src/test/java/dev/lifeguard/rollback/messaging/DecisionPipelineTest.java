@@ -1,5 +1,6 @@
 package dev.lifeguard.rollback.messaging;
 
+import dev.lifeguard.rollback.People;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.rollback.DeploymentStatus;
@@ -9,6 +10,7 @@ import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.KafkaTestClient;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -38,6 +40,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class DecisionPipelineTest {
 
     static final Duration BOUND = Duration.ofSeconds(60);
@@ -247,14 +250,14 @@ class DecisionPipelineTest {
 
         reject(held, Map.of("by", "bob")).statusCode(400).contentType("application/problem+json")
                 .body("field", equalTo("reason"));
-        given().header("X-Lifeguard-User", "bob").contentType(ContentType.JSON)
+        People.as("bob").header("X-Lifeguard-User", "bob").contentType(ContentType.JSON)
                 .body(Map.of("reason", "the database is the culprit, not 1.0.0"))
                 .post("/api/v1/rollbacks/{id}/reject", held).then().statusCode(200)
                 .body("decision", equalTo("REJECTED"))
                 .body("approval.settledBy", equalTo("bob"))
                 .body("reason", equalTo("rejected by bob (\"the database is the culprit, not 1.0.0\"): "
                         + scenario.service + " 1.0.0 is not rolled back"));
-        reject(held, Map.of("reason", "again")).statusCode(200).body("approval.settledBy", equalTo("bob"));
+        reject(held, Map.of("by", "bob", "reason", "again")).statusCode(200).body("approval.settledBy", equalTo("bob"));
         approve(held, Map.of()).statusCode(409).body("field", equalTo("decision"));
         JsonNode rejected = await().atMost(BOUND).until(() -> scenario.publishedAbout(Scenario.DECIDED, held),
                 found -> found.size() == 2).get(1);
@@ -279,7 +282,7 @@ class DecisionPipelineTest {
                         + " decisions can be approved"));
         approve("no-such-decision", Map.of()).statusCode(404).contentType("application/problem+json");
         // as curl -d sends it: a form content type, a JSON body; and no body at all
-        given().contentType(ContentType.URLENC).body("{\"by\":\"you\"}")
+        People.as("you").contentType(ContentType.URLENC).body("{\"by\":\"you\"}")
                 .post("/api/v1/rollbacks/{id}/approve", rolledBack).then().statusCode(409);
         given().post("/api/v1/rollbacks/{id}/approve", rolledBack).then().statusCode(409);
         given().contentType(ContentType.JSON).body("[1]").post("/api/v1/rollbacks/{id}/approve", rolledBack).then()
@@ -315,11 +318,13 @@ class DecisionPipelineTest {
     // --- helpers -------------------------------------------------------------------------------------------------
 
     static ValidatableResponse approve(String id, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/rollbacks/{id}/approve", id).then();
+        return People.asBy(body).contentType(ContentType.JSON).body(body).post("/api/v1/rollbacks/{id}/approve", id)
+                .then();
     }
 
     static ValidatableResponse reject(String id, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/rollbacks/{id}/reject", id).then();
+        return People.asBy(body).contentType(ContentType.JSON).body(body).post("/api/v1/rollbacks/{id}/reject", id)
+                .then();
     }
 
     static JsonNode awaitOne(Scenario scenario, String type, String decisionId) {

@@ -1,5 +1,6 @@
 package dev.lifeguard.rollback.messaging;
 
+import dev.lifeguard.rollback.People;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.rollback.DeploymentStatus;
@@ -10,6 +11,7 @@ import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +34,7 @@ import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.awaitDecisio
 import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.awaitOne;
 import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.approve;
 import static dev.lifeguard.rollback.messaging.DecisionPipelineTest.requestsFor;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -46,6 +48,7 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class PolicyDecisionTest {
 
     private static final String ANALYSES = DecisionPipelineTest.ANALYSES;
@@ -84,7 +87,7 @@ class PolicyDecisionTest {
         assertThat(approval.path("approveUrl").asText()).isEqualTo("/api/v1/rollbacks/" + id + "/approve");
         assertThat(requestsFor(scenario, v2)).isEmpty();
 
-        given().header("X-Lifeguard-User", "carol").contentType(ContentType.JSON).body("{}")
+        People.as("carol").header("X-Lifeguard-User", "carol").contentType(ContentType.JSON).body("{}")
                 .post("/api/v1/rollbacks/{id}/approve", id).then().statusCode(200)
                 .body("decision", equalTo("APPROVED")).body("approval.settledBy", equalTo("carol"));
         JsonNode request = await().atMost(BOUND).until(() -> requestsFor(scenario, v2), found -> !found.isEmpty()).get(0);
@@ -177,6 +180,10 @@ class PolicyDecisionTest {
         assertThat(guard.at("/data/subject/content/count").asInt()).isEqualTo(2);
         assertThat(guard.at("/data/subject/content/limit").asInt()).isEqualTo(2);
         assertThat(guard.at("/data/subject/content/window").asText()).isEqualTo("PT1H");
+        JsonNode guardAudit = awaitAudit(third, "rollback.guard-tripped", 1).get(0);
+        assertThat(EventContract.violations(guardAudit.toString())).isEmpty();
+        assertThat(guardAudit.at("/data/subject/content/actor").asText()).isEqualTo("service:rollback-service");
+        assertThat(guardAudit.at("/data/subject/content/outcome").asText()).isEqualTo("AWAITING_APPROVAL");
 
         String stillTripped = runningV2(fourth);
         fourth.send(Scenario.ANOMALIES, fourth.anomaly(stillTripped, "2.0.0"));
@@ -279,6 +286,20 @@ class PolicyDecisionTest {
         Scenario.awaitAllEarlierEventsHandled();
         assertThat(scenario.publishedAbout(Scenario.ESCALATED, id)).hasSize(1);
         assertThat(requestsFor(scenario, v2)).hasSize(1);
+        // the escalation is in the audit trail once, with what followed it
+        List<JsonNode> escalations = awaitAudit(scenario, "rollback.escalated", 1);
+        assertThat(escalations).hasSize(1);
+        assertThat(EventContract.violations(escalations.get(0).toString())).isEmpty();
+        assertThat(escalations.get(0).at("/data/subject/content/outcome").asText()).isEqualTo("ROLL_BACK");
+    }
+
+    /** The audit entries of {@code action} about the scenario's target, once at least {@code atLeast} are there. */
+    private static List<JsonNode> awaitAudit(Scenario scenario, String action, int atLeast) {
+        java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> matching =
+                record -> record.value().contains("\"" + action + "\"") && record.value().contains(scenario.key());
+        scenario.kafka.awaitRecords("lifeguard.audit", matching, atLeast);
+        return scenario.kafka.readAll("lifeguard.audit").stream().filter(matching)
+                .map(record -> EventContract.parse(record.value())).toList();
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
 import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
+import dev.lifeguard.testsupport.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -37,6 +39,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class ManualRollbackFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -140,7 +143,7 @@ class ManualRollbackFailureModesTest {
         List<RollbackDecision> decided = await().atMost(BOUND).ignoreExceptions()
                 .until(() -> decisionsOf(scenario), found -> !found.isEmpty());
         assertThat(decided).as("nothing was decided during the outage").extracting(decision -> decision.reason)
-                .containsExactly("manual: after the outage");
+                .containsExactly("manual (requested by " + TestTokens.ADMIN_SUBJECT + "): after the outage");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------

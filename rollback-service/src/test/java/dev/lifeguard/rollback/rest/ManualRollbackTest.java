@@ -1,5 +1,6 @@
 package dev.lifeguard.rollback.rest;
 
+import dev.lifeguard.rollback.People;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.rollback.DeploymentStatus;
 import dev.lifeguard.rollback.Scenario;
@@ -7,6 +8,8 @@ import dev.lifeguard.rollback.repository.TrackedDeploymentRepository;
 import dev.lifeguard.testsupport.EventContract;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
+import dev.lifeguard.testsupport.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -39,6 +42,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class ManualRollbackTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -120,14 +124,14 @@ class ManualRollbackTest {
         post(request(scenario, "2.x has the same bug").with("toVersion", "1.0.0")).statusCode(201)
                 .body("fromVersion", equalTo("3.0.0"))
                 .body("toVersion", equalTo("1.0.0"))
-                .body("reason", equalTo("manual: 2.x has the same bug"))
-                .body("requestedBy", nullValue());
+                .body("reason", equalTo("manual (requested by " + TestTokens.ADMIN_SUBJECT + "): 2.x has the same bug"))
+                .body("requestedBy", equalTo(TestTokens.ADMIN_SUBJECT));
 
         JsonNode content = EventContract.parse(scenario.awaitRollbackRequest().value()).at("/data/subject/content");
         assertThat(content.path("deploymentId").asText()).isEqualTo(v3);
         assertThat(content.path("toVersion").asText()).isEqualTo("1.0.0");
-        assertThat(content.has("requestedBy")).as("requestedBy: null, since nobody said").isTrue();
-        assertThat(content.path("requestedBy").isNull()).isTrue();
+        assertThat(content.path("requestedBy").asText()).as("who asks is the token's subject, said or not")
+                .isEqualTo(TestTokens.ADMIN_SUBJECT);
     }
 
     @Test
@@ -339,7 +343,10 @@ class ManualRollbackTest {
     }
 
     static ValidatableResponse post(Body body) {
-        return given().contentType(ContentType.JSON).body(body.map()).post("/api/v1/rollbacks").then();
+        // whoever asks is the token's subject: a body naming someone is sent as them
+        Object by = body.map().get("requestedBy");
+        var caller = by instanceof String name && name.length() <= 200 ? People.as(name) : given();
+        return caller.contentType(ContentType.JSON).body(body.map()).post("/api/v1/rollbacks").then();
     }
 
     private static void expectInvalid(Body body, String field, String detail) {

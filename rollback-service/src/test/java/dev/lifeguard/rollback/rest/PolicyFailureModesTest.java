@@ -3,6 +3,7 @@ package dev.lifeguard.rollback.rest;
 import dev.lifeguard.testsupport.Concurrently;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -14,7 +15,7 @@ import java.util.stream.IntStream;
 
 import static dev.lifeguard.rollback.rest.PolicyResourceTest.newEnvironment;
 import static dev.lifeguard.rollback.rest.PolicyResourceTest.put;
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -26,6 +27,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class PolicyFailureModesTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);

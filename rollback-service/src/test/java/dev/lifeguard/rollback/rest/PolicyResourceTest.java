@@ -1,11 +1,14 @@
 package dev.lifeguard.rollback.rest;
 
+import dev.lifeguard.rollback.People;
 import dev.lifeguard.rollback.EffectivePolicy;
 import dev.lifeguard.rollback.FreezeWindow;
 import dev.lifeguard.rollback.PolicyMode;
 import dev.lifeguard.rollback.service.DecisionPolicies;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
 import dev.lifeguard.testsupport.PostgresResource;
+import dev.lifeguard.testsupport.SecurityTestResource;
+import dev.lifeguard.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -22,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.lifeguard.testsupport.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -40,6 +43,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SecurityTestResource.class)
 class PolicyResourceTest {
 
     private static final String HOLIDAYS = """
@@ -79,7 +83,7 @@ class PolicyResourceTest {
                 .body("version", equalTo(1));
 
         // a PUT replaces the whole policy: what it leaves out is inherited again
-        given().contentType(ContentType.JSON).header("X-Lifeguard-User", "bob").body("""
+        People.as("bob").contentType(ContentType.JSON).header("X-Lifeguard-User", "bob").body("""
                         {"mode": "off"}""").put(path).then()
                 .statusCode(200)
                 .body("mode", equalTo("off"))
@@ -102,7 +106,7 @@ class PolicyResourceTest {
                 {"mode": "auto"}""").then()
                 .statusCode(201)
                 .body("version", equalTo(3))
-                .body("updatedBy", equalTo("anonymous"));
+                .body("updatedBy", equalTo(TestTokens.ADMIN_SUBJECT));
     }
 
     @Test
@@ -238,8 +242,11 @@ class PolicyResourceTest {
         return "env-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** As the body's {@code by} when it names one (whoever acts is the token's subject), else as test-admin. */
     static Response put(String path, String body) {
-        return json().body(body).put(path);
+        java.util.regex.Matcher by = java.util.regex.Pattern.compile("\"by\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+        RequestSpecification caller = by.find() ? People.as(by.group(1)) : given();
+        return caller.contentType(ContentType.JSON).body(body).put(path);
     }
 
     static RequestSpecification json() {

@@ -50,6 +50,11 @@ public class CanaryDetector implements Detector {
     }
 
     @Override
+    public java.util.Set<String> parameterNames() {
+        return java.util.Set.of("confidence", "direction", "minIntervals", "tolerance");
+    }
+
+    @Override
     public ObjectNode parameters(ObjectNode metric, String path) {
         ParameterReader reader = new ParameterReader(metric, path);
         double confidence = reader.number("confidence", DEFAULT_CONFIDENCE, 0.5, 0.9999);

@@ -55,6 +55,11 @@ public class CusumDetector implements Detector {
     }
 
     @Override
+    public java.util.Set<String> parameterNames() {
+        return java.util.Set.of("clip", "direction", "h", "k", "minBaseline");
+    }
+
+    @Override
     public ObjectNode parameters(ObjectNode metric, String path) {
         ParameterReader reader = new ParameterReader(metric, path);
         double k = reader.number("k", DEFAULT_K, 0, Double.POSITIVE_INFINITY);

@@ -34,6 +34,11 @@ public class ThresholdDetector implements Detector {
     }
 
     @Override
+    public java.util.Set<String> parameterNames() {
+        return java.util.Set.of("failureLimit", "max", "min");
+    }
+
+    @Override
     public ObjectNode parameters(ObjectNode metric, String path) {
         ParameterReader reader = new ParameterReader(metric, path);
         OptionalDouble min = reader.optionalNumber("min");

@@ -1,8 +1,8 @@
 package dev.lifeguard.rollback.rest.dto;
 
 /**
- * {@code POST /api/v1/rollbacks/{id}/approve} and {@code /reject}: {@code by} (optional, else the
- * {@code X-Lifeguard-User} header, else "anonymous") and {@code reason} (required to reject).
+ * {@code POST /api/v1/rollbacks/{id}/approve} and {@code /reject}: {@code by} (optional: if given, the token subject;
+ * the token subject settles it) and {@code reason} (required to reject).
  */
 public record ApprovalBody(String by, String reason) {
 }

@@ -11,14 +11,16 @@ import java.util.List;
 /**
  * A stored policy as the REST API shows it: its scope ({@code environment}, or {@code service} in
  * {@code environment}), the fields it sets (those it does not set are absent: inherited), durations in ISO-8601,
- * and {@code version} (1, 2, … per PUT of the scope), {@code updatedAt}, {@code updatedBy}.
+ * and {@code version} (1, 2, … per PUT of the scope), {@code updatedAt}, {@code updatedBy} (the token subject who
+ * changed it), {@code team} (who owns it; null: the platform's).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyView(String scope, String environment, @JsonInclude(JsonInclude.Include.ALWAYS) String service,
                          String mode, String onInconclusive, String cooldown, Integer maxRollbacksPerHour,
                          List<FreezeWindowView> freezeWindows, Boolean dryRun, String approvalTimeout,
                          String onApprovalTimeout, String escalationTeam, Integer maxDepth, int version,
-                         OffsetDateTime updatedAt, String updatedBy) {
+                         OffsetDateTime updatedAt, String updatedBy,
+                         @JsonInclude(JsonInclude.Include.ALWAYS) String team) {
 
     public static PolicyView of(StoredPolicy policy) {
         DecisionPolicy row = policy.row();
@@ -35,6 +37,6 @@ public record PolicyView(String scope, String environment, @JsonInclude(JsonIncl
                 settings.onApprovalTimeout() != null ? settings.onApprovalTimeout().wire() : null,
                 settings.escalationTeam(),
                 settings.maxDepth(),
-                row.version, row.updatedAt, row.updatedBy);
+                row.version, row.updatedAt, row.updatedBy, row.team);
     }
 }
