@@ -52,6 +52,27 @@ public final class SecurityMatrix {
         softly.assertAll();
     }
 
+    /** Health, metrics and OpenAPI answer without a token (they are not under {@code /api/v1}). */
+    public static void assertOperationsEndpointsOpen() {
+        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi")) {
+            io.restassured.RestAssured.given().get(path).then().statusCode(200);
+        }
+    }
+
+    /**
+     * A body over the 1M limit gets 413 problem+json on each of {@code endpoints} ("POST /api/v1/…"), even with a token
+     * that may call them: the size is refused before anything reads it.
+     */
+    public static void assertBodyLimit(String... endpoints) {
+        String oversized = "{\"padding\":\"" + "x".repeat(1_100_000) + "\"}";
+        for (String endpoint : endpoints) {
+            String[] methodAndPath = endpoint.split(" ", 2);
+            TestTokens.as(TestTokens.admin()).contentType("application/json").body(oversized)
+                    .request(methodAndPath[0], methodAndPath[1]).then()
+                    .statusCode(413).contentType("application/problem+json");
+        }
+    }
+
     /** The role one step short of {@code role}: what a "wrong role" token carries. */
     static String wrongRoleFor(String role) {
         return switch (role) {
