@@ -69,8 +69,8 @@ public class TargetResource {
 
     /**
      * Configures a target. Changing one needs operator of its team (or admin; a platform target: admin); another
-     * team's target answers 404. The {@code team} given (absent: the target keeps its team; a new target has none)
-     * must be one of the caller's teams unless the caller is an admin.
+     * team's target answers 404. The {@code team} given (absent or null: the platform's) must be one of the caller's
+     * teams unless the caller is an admin.
      */
     @PUT
     @Path("/{service}/{environment}")
@@ -193,12 +193,14 @@ public class TargetResource {
     /**
      * Whether the caller may put {@code body} on the target as it is ({@code existing}, empty: not configured): manage
      * the existing one (another team's: 404), and give it the team it will have, when that is a change. Returns that
-     * team: the body's, else (left out) the one the target has; a new target without one has none.
+     * team: the body's. A PUT replaces the whole target, team included, as for policies and analysis specs: a body
+     * without {@code team} makes the target the platform's, which only an admin may (an operator gets 403 naming
+     * {@code team} instead of silently handing the target over).
      */
     private String authorize(java.util.Optional<TargetService.ExecutorChoice> existing, JsonNode body) {
         existing.ifPresent(choice -> caller.requireCanManage(choice.team(),
                 () -> notFound(choice.service(), choice.environment())));
-        String team = body.has(TEAM) ? team(body.get(TEAM)) : existing.map(TargetService.ExecutorChoice::team).orElse(null);
+        String team = body.has(TEAM) ? team(body.get(TEAM)) : null;
         if (existing.isEmpty() || !java.util.Objects.equals(team, existing.get().team())) {
             caller.requireCanAssign(team, TEAM);
         }

@@ -164,8 +164,13 @@ class TargetResourceTest {
                 .put("/api/v1/targets/{s}/production", service).then().statusCode(404);
         TestTokens.as(otherOperator).delete("/api/v1/targets/{s}/production", service).then().statusCode(404);
 
-        // its operator changes it; leaving "team" out keeps the team, giving it away needs the other team
+        // its operator changes it; a PUT replaces the whole target, so leaving "team" out would hand it to the
+        // platform, which an operator may not do; giving it to another team needs that team
         TestTokens.as(paymentsOperator).contentType("application/json").body(Map.of("executor", "record"))
+                .put("/api/v1/targets/{s}/production", service).then().statusCode(403)
+                .contentType("application/problem+json").body("field", equalTo("team"));
+        TestTokens.as(paymentsOperator).contentType("application/json")
+                .body(Map.of("executor", "record", "team", "payments"))
                 .put("/api/v1/targets/{s}/production", service).then().statusCode(200)
                 .body("executor", equalTo("record")).body("team", equalTo("payments"));
         TestTokens.as(paymentsOperator).contentType("application/json")
