@@ -21,6 +21,8 @@ public final class Topology {
     public static final String ANALYSES = "lifeguard.analyses";
     public static final String ROLLBACKS = "lifeguard.rollbacks";
     public static final String NOTIFICATIONS = "lifeguard.notifications";
+    /** Every service's audit trail (issue 10), kept by postmortem-service. */
+    public static final String AUDIT = "lifeguard.audit";
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
     private static final String DEPLOY = "lifeguard-deploy-service";
@@ -46,6 +48,7 @@ public final class Topology {
         readers.put(ANALYSES, List.of(DEPLOY, ROLLBACK, NOTIFY, POSTMORTEM));
         readers.put(ROLLBACKS, List.of(DEPLOY, NOTIFY, POSTMORTEM));
         readers.put(NOTIFICATIONS, List.of(POSTMORTEM));
+        readers.put(AUDIT, List.of(POSTMORTEM));
         return Collections.unmodifiableMap(readers);
     }
 
