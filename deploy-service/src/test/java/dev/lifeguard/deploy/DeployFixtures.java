@@ -181,6 +181,23 @@ public final class DeployFixtures {
         return new ScriptedTarget(v1, deploy(service, "2.0.0"));
     }
 
+    /**
+     * 1.0.0 passed its analysis, 2.0.0 followed, and a rollback of 2.0.0 was requested; returns the rollback's id once
+     * deploy-service's outcome for it is {@code outcome}.
+     */
+    public static String requestRollbackOfSecondVersion(String service, String outcome, Duration bound) {
+        String v1 = deploy(service, "1.0.0");
+        publishVerdict(service, v1, "passed");
+        await().atMost(bound).until(() -> "STABLE".equals(statusOf(service, v1)));
+        String v2 = deploy(service, "2.0.0");
+        String rollbackId = "rb-" + UUID.randomUUID();
+        kafka().send(ROLLBACKS_TOPIC, service + "/production",
+                rollbackRequest(UUID.randomUUID().toString(), rollbackId, service, v2, "chain-" + service));
+        await().atMost(bound).untilAsserted(() -> given().get("/api/v1/rollbacks/{id}", rollbackId).then()
+                .body("outcome", equalTo(outcome)));
+        return rollbackId;
+    }
+
     public static void awaitEnvironment(String service, String environment, String version) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/api/v1/services/{s}/environments/{e}", service, environment).then()

@@ -14,20 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.lifeguard.deploy.DeployFixtures.ROLLBACKS_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.requestRollbackOfSecondVersion;
 import static dev.lifeguard.deploy.DeployFixtures.ciDeployment;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
-import static dev.lifeguard.deploy.DeployFixtures.kafka;
-import static dev.lifeguard.deploy.DeployFixtures.publishVerdict;
-import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
-import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static dev.lifeguard.deploy.service.RolloutFixtures.canary;
 import static dev.lifeguard.deploy.service.RolloutFixtures.post;
 import static dev.lifeguard.deploy.service.RolloutFixtures.rollingOut;
 import static dev.lifeguard.testsupport.AdminApi.given;
 import static dev.lifeguard.testsupport.SecurityMatrix.endpoint;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -89,15 +84,7 @@ class DeploySecurityTest {
         String service = unique("sec-rollback");
         given().contentType(ContentType.JSON).body(Map.of("executor", "manual"))
                 .put("/api/v1/targets/{s}/production", service).then().statusCode(200);
-        String v1 = deploy(service, "1.0.0");
-        publishVerdict(service, v1, "passed");
-        await().atMost(BOUND).until(() -> "STABLE".equals(statusOf(service, v1)));
-        String v2 = deploy(service, "2.0.0");
-        String rollbackId = "rb-" + UUID.randomUUID();
-        kafka().send(ROLLBACKS_TOPIC, service + "/production",
-                rollbackRequest(UUID.randomUUID().toString(), rollbackId, service, v2, "chain-" + service));
-        await().atMost(BOUND).untilAsserted(() -> given().get("/api/v1/rollbacks/{id}", rollbackId).then()
-                .body("outcome", equalTo("ACCEPTED")));
+        String rollbackId = requestRollbackOfSecondVersion(service, "ACCEPTED", BOUND);
 
         dev.lifeguard.testsupport.SecurityMatrix.check(
                 endpoint("GET", "/api/v1/rollbacks").needs("viewer").answers(200),

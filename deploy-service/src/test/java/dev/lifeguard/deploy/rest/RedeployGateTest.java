@@ -19,21 +19,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.lifeguard.deploy.DeployFixtures.CI_TOPIC;
-import static dev.lifeguard.deploy.DeployFixtures.ROLLBACKS_TOPIC;
+import static dev.lifeguard.deploy.DeployFixtures.requestRollbackOfSecondVersion;
 import static dev.lifeguard.deploy.DeployFixtures.awaitEnvironment;
 import static dev.lifeguard.deploy.DeployFixtures.ciDeployment;
 import static dev.lifeguard.deploy.DeployFixtures.deploy;
 import static dev.lifeguard.deploy.DeployFixtures.kafka;
-import static dev.lifeguard.deploy.DeployFixtures.publishVerdict;
-import static dev.lifeguard.deploy.DeployFixtures.rollbackRequest;
-import static dev.lifeguard.deploy.DeployFixtures.statusOf;
 import static dev.lifeguard.deploy.DeployFixtures.testSuiteRun;
 import static dev.lifeguard.deploy.DeployFixtures.unique;
 import static dev.lifeguard.deploy.service.RolloutFixtures.BOUND;
@@ -73,15 +69,7 @@ class RedeployGateTest {
 
     /** 1.0.0 passed its analysis, 2.0.0 was rolled back to it: the rollback's id. */
     private static String rolledBack(String service) {
-        String v1 = deploy(service, "1.0.0");
-        publishVerdict(service, v1, "passed");
-        await().atMost(BOUND).until(() -> "STABLE".equals(statusOf(service, v1)));
-        String v2 = deploy(service, "2.0.0");
-        String rollbackId = "rb-" + UUID.randomUUID();
-        kafka().send(ROLLBACKS_TOPIC, service + "/production",
-                rollbackRequest(UUID.randomUUID().toString(), rollbackId, service, v2, "chain-" + service));
-        await().atMost(BOUND).untilAsserted(() -> given().get("/api/v1/rollbacks/{id}", rollbackId).then()
-                .body("outcome", equalTo("EXECUTED")));
+        String rollbackId = requestRollbackOfSecondVersion(service, "EXECUTED", BOUND);
         awaitEnvironment(service, "production", "1.0.0");
         return rollbackId;
     }
