@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The launcher's {@code infra} mode: one background JVM that runs the Kafka broker and PostgreSQL until it gets
- * SIGTERM, then stops the broker first and PostgreSQL second. It writes a ready file once both accept work, so
- * that the parent knows when to start the services. While it runs, a restart request file makes it restart the
+ * SIGTERM, then stops the broker first and PostgreSQL second. Both start at once; it writes a PostgreSQL ready
+ * file once the databases exist (the parent then starts the services) and a ready file once both accept work. While it runs, a restart request file makes it restart the
  * broker with its data kept; it deletes the ready file meanwhile and the request file once the broker serves again.
  */
 public final class Infrastructure {
@@ -57,20 +59,40 @@ public final class Infrastructure {
      */
     public void run() {
         deleteReadyFile();
+        deleteQuietly(postgresReadyFile(readyFile));
         deleteQuietly(kafkaRestartRequest);
-        say("starting PostgreSQL on port " + postgresPort + " (data kept in " + postgresDirectory + ")");
-        PostgresServer postgres = PostgresServer.start(postgresDirectory, postgresPort);
+        // a new broker has none of the old changelogs: state restored from them would be taken for the new ones
+        KafkaBroker.deleteRecursively(kafkaStreamsDirectory);
+        // the broker starts while PostgreSQL does: the services need only PostgreSQL to start (they wait for Kafka
+        // in the background), so the parent starts them on the PostgreSQL ready file
+        say("starting Kafka (KRaft, single node) on localhost:" + kafkaPort + " (log directory wiped: "
+                + kafkaDirectory + "; Kafka Streams state wiped with it: " + kafkaStreamsDirectory + ")");
+        CompletableFuture<KafkaBroker> starting = new CompletableFuture<>();
+        Thread kafkaStarter = new Thread(() -> {
+            try {
+                starting.complete(KafkaBroker.start(kafkaDirectory, kafkaPort, out));
+            } catch (Throwable e) {
+                starting.completeExceptionally(e);
+            }
+        }, "kafka-start");
+        kafkaStarter.start();
+        PostgresServer postgres;
+        try {
+            say("starting PostgreSQL on port " + postgresPort + " (data kept in " + postgresDirectory + ")");
+            postgres = PostgresServer.start(postgresDirectory, postgresPort);
+        } catch (RuntimeException e) {
+            closeWhenStarted(starting);
+            throw e;
+        }
         KafkaBroker broker;
         try {
             postgres.ensureDatabases(PlatformSettings.DATABASE_USER, PlatformSettings.DATABASE_PASSWORD,
                     Arrays.stream(LifeguardService.values()).map(LifeguardService::database).toList());
             say("PostgreSQL ready on port " + postgresPort);
-            say("starting Kafka (KRaft, single node) on localhost:" + kafkaPort + " (log directory wiped: "
-                    + kafkaDirectory + "; Kafka Streams state wiped with it: " + kafkaStreamsDirectory + ")");
-            // a new broker has none of the old changelogs: state restored from them would be taken for the new ones
-            KafkaBroker.deleteRecursively(kafkaStreamsDirectory);
-            broker = KafkaBroker.start(kafkaDirectory, kafkaPort, out);
+            write(postgresReadyFile(readyFile), "postgres=" + postgresPort + "\n");
+            broker = started(starting);
         } catch (RuntimeException e) {
+            closeWhenStarted(starting);
             postgres.close();
             throw e;
         }
@@ -81,6 +103,35 @@ public final class Infrastructure {
             if (Files.exists(kafkaRestartRequest)) {
                 restart(broker);
             }
+        }
+    }
+
+    /**
+     * Written once PostgreSQL accepts connections and every service database exists, beside the ready file (which
+     * says Kafka serves too); deleted with it when the infra stops.
+     */
+    public static Path postgresReadyFile(Path readyFile) {
+        return readyFile.resolveSibling("postgres.ready");
+    }
+
+    private static KafkaBroker started(CompletableFuture<KafkaBroker> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new PlatformException("Kafka did not start: " + cause, cause);
+        }
+    }
+
+    /** PostgreSQL failed: the broker, once its start is over, must not outlive this process's failure. */
+    private void closeWhenStarted(CompletableFuture<KafkaBroker> starting) {
+        try {
+            starting.join().close();
+        } catch (RuntimeException e) {
+            say("Kafka did not stop cleanly: " + e);
         }
     }
 
@@ -109,17 +160,21 @@ public final class Infrastructure {
             say("Kafka did not stop cleanly: " + e);
         }
         say("stopping PostgreSQL");
+        deleteQuietly(postgresReadyFile(readyFile));
         postgres.close();
         say("stopped");
     }
 
     private void writeReadyFile() {
+        write(readyFile, "kafka=localhost:" + kafkaPort + "\npostgres=" + postgresPort + "\n");
+    }
+
+    private static void write(Path file, String content) {
         try {
-            Files.createDirectories(readyFile.getParent());
-            Files.writeString(readyFile, "kafka=localhost:" + kafkaPort + "\npostgres=" + postgresPort + "\n",
-                    StandardCharsets.UTF_8);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not write " + readyFile, e);
+            throw new UncheckedIOException("Could not write " + file, e);
         }
     }
 

@@ -125,6 +125,12 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("share.coordinator.state.topic.replication.factor", "1");
         properties.put("share.coordinator.state.topic.min.isr", "1");
         properties.put("group.initial.rebalance.delay.ms", "0");
+        // sized for one machine, not a cluster node: the log cleaner's default 128 MB dedupe buffer alone would be
+        // a third of the infra JVM's heap, and 8 I/O plus 10 background threads only wait on two cores
+        properties.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        properties.put("num.io.threads", "4");
+        properties.put("num.network.threads", "2");
+        properties.put("background.threads", "4");
         return properties;
     }
 

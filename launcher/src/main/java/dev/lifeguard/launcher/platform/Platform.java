@@ -2,6 +2,7 @@ package dev.lifeguard.launcher.platform;
 
 import dev.lifeguard.launcher.auth.Credentials;
 import dev.lifeguard.launcher.auth.LocalKeys;
+import dev.lifeguard.launcher.infra.Infrastructure;
 
 import java.io.File;
 import java.io.IOException;
@@ -361,6 +362,10 @@ public final class Platform implements AutoCloseable {
         return settings.runDirectory().resolve(INFRA + ".ready");
     }
 
+    static Path postgresReadyFile(PlatformSettings settings) {
+        return Infrastructure.postgresReadyFile(readyFile(settings));
+    }
+
     /** Written to ask the infra process for a Kafka restart; the infra deletes it once the broker serves again. */
     static Path kafkaRestartRequest(PlatformSettings settings) {
         return settings.runDirectory().resolve(KAFKA + ".restart");
@@ -470,23 +475,27 @@ public final class Platform implements AutoCloseable {
             Thread abortOnInterrupt = new Thread(this::abort, "lifeguard-start-abort");
             Runtime.getRuntime().addShutdownHook(abortOnInterrupt);
             try {
+                ProcessHandle infraProcess;
                 if (infra.isPresent()) {
                     progress.accept("  = kafka + postgres already running (infra pid " + infra.get().pid() + ")");
-                    awaitInfra(infra.get());
+                    infraProcess = infra.get();
                 } else {
-                    startInfra();
+                    infraProcess = startInfra();
                 }
+                // the services need only PostgreSQL to start; they connect to Kafka once it serves
+                await(List.of(postgresAwaited(infraProcess)));
                 running.forEach((instance, process) -> progress.accept("  = " + instance.componentName()
                         + " already running (pid " + process.pid() + ")"));
                 for (LifeguardService service : skipped) {
                     progress.accept("  ✗ " + service.moduleName() + " skipped: not built ("
                             + settings.repositoryRoot().relativize(settings.serviceApp(service)) + " is missing)");
                 }
-                List<Awaited> instances = new ArrayList<>();
+                List<Awaited> awaited = new ArrayList<>();
+                awaited.add(kafkaAwaited(infraProcess));
                 for (ServiceInstance instance : toStart) {
-                    instances.add(startInstance(instance));
+                    awaited.add(startInstance(instance));
                 }
-                await(instances);
+                await(awaited);
                 finished = true;
                 return new Platform(settings, List.copyOf(skipped), progress);
             } catch (RuntimeException e) {
@@ -533,7 +542,7 @@ public final class Platform implements AutoCloseable {
             }
         }
 
-        private void startInfra() {
+        private ProcessHandle startInfra() {
             Optional<ProcessHandle> leftover = livePostgres(settings);
             if (leftover.isPresent()) {
                 progress.accept("  ! a PostgreSQL server of an earlier run still holds " + settings.postgresDataDirectory()
@@ -541,34 +550,48 @@ public final class Platform implements AutoCloseable {
                 Processes.terminate(Map.of(POSTGRES, leftover.get()), POSTGRES_STOP_BOUND);
             }
             Processes.deleteQuietly(readyFile(settings));
-            List<String> command = List.of(javaExecutable(), homeMarker(settings), MAIN_CLASS, INFRA,
+            Processes.deleteQuietly(postgresReadyFile(settings));
+            String classPath = launcherClasspath(settings);
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), homeMarker(settings)));
+            command.addAll(JvmOptions.infra());
+            // only the packaged launcher has a class path worth an archive (a test JVM's changes with every build)
+            Path launcherJar = Path.of(classPath);
+            ClassDataArchives.Plan classData = classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
+                    ? ClassDataArchives.plan(ClassDataArchives.App.launcher(launcherJar), JvmOptions.infra(), true)
+                    : new ClassDataArchives.Plan.None();
+            command.addAll(classData.options());
+            command.addAll(List.of(MAIN_CLASS, INFRA,
                     "--kafka-dir", settings.kafkaDataDirectory().toString(),
                     "--kafka-streams-dir", settings.kafkaStreamsDirectory().toString(),
                     "--kafka-port", Integer.toString(settings.kafkaPort()),
                     "--postgres-dir", settings.postgresDataDirectory().toString(),
                     "--postgres-port", Integer.toString(settings.postgresPort()),
                     "--ready-file", readyFile(settings).toString(),
-                    "--kafka-restart-request", kafkaRestartRequest(settings).toString());
+                    "--kafka-restart-request", kafkaRestartRequest(settings).toString()));
             // the class path in the environment: a test JVM's is long, and Linux shows no process its arguments
             // beyond 4 kB, which would hide the home marker
-            Process process = Processes.spawn(command, Map.of("CLASSPATH", launcherClasspath(settings)), settings.home(),
-                    settings.logFile(INFRA));
+            Map<String, String> environment = new LinkedHashMap<>(JvmOptions.ENVIRONMENT);
+            environment.put("CLASSPATH", classPath);
+            Process process = Processes.spawn(command, environment, settings.home(), settings.logFile(INFRA));
             started.put(INFRA, process);
             Processes.writePid(settings.pidFile(INFRA), process.pid());
             progress.accept("  → starting kafka + postgres (infra pid " + process.pid() + "); Kafka's data (and monitor-service's"
                     + " Kafka Streams state with it) is wiped at each start (kept across restarts), PostgreSQL's is"
                     + " kept in " + settings.postgresDataDirectory());
-            awaitInfra(process.toHandle());
+            return process.toHandle();
         }
 
-        /** PostgreSQL accepts connections, then the ready file says the databases exist and Kafka serves too. */
-        private void awaitInfra(ProcessHandle infra) {
-            Path log = settings.logFile(INFRA);
-            await(List.of(
-                    new Awaited(POSTGRES, "localhost:" + settings.postgresPort(), log, infra,
-                            () -> Probes.accepts(settings.postgresPort())),
-                    new Awaited(KAFKA, settings.kafkaBootstrapServers(), log, infra,
-                            () -> Files.exists(readyFile(settings)) && Probes.accepts(settings.kafkaPort()))));
+        /** PostgreSQL accepts connections and the infra says the databases exist. */
+        private Awaited postgresAwaited(ProcessHandle infra) {
+            return new Awaited(POSTGRES, "localhost:" + settings.postgresPort(), settings.logFile(INFRA), infra,
+                    () -> (Files.exists(postgresReadyFile(settings)) || Files.exists(readyFile(settings)))
+                            && Probes.accepts(settings.postgresPort()));
+        }
+
+        /** The infra's ready file says Kafka serves too. */
+        private Awaited kafkaAwaited(ProcessHandle infra) {
+            return new Awaited(KAFKA, settings.kafkaBootstrapServers(), settings.logFile(INFRA), infra,
+                    () -> Files.exists(readyFile(settings)) && Probes.accepts(settings.kafkaPort()));
         }
 
         /**
@@ -578,20 +601,31 @@ public final class Platform implements AutoCloseable {
         private Awaited startInstance(ServiceInstance instance) {
             String component = instance.componentName();
             boolean restart = Files.exists(settings.pidFile(component));
+            Path app = settings.serviceApp(instance.service());
+            List<String> jvmOptions = new ArrayList<>(JvmOptions.service());
+            jvmOptions.addAll(settings.javaOptions());
+            // one instance records the build's archive; the others would only race it
+            ClassDataArchives.Plan classData = ClassDataArchives.plan(ClassDataArchives.App.service(app), jvmOptions,
+                    instance.number() == 1);
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());
             command.add(homeMarker(settings));
-            command.addAll(settings.javaOptions());
+            command.addAll(jvmOptions);
+            command.addAll(classData.options());
             command.add("-jar");
-            command.add(settings.serviceApp(instance.service()).toString());
-            Process process = Processes.spawn(command, settings.serviceEnvironment(instance), settings.home(),
-                    settings.logFile(component));
+            command.add(app.toString());
+            Map<String, String> environment = new LinkedHashMap<>(JvmOptions.ENVIRONMENT);
+            environment.putAll(settings.serviceEnvironment(instance));
+            Process process = Processes.spawn(command, environment, settings.home(), settings.logFile(component));
             started.put(component, process);
             Processes.writePid(settings.pidFile(component), process.pid(), instance.port());
+            String recording = classData instanceof ClassDataArchives.Plan.Record
+                    ? "; first start of this build: recording its class-data archive for faster starts" : "";
             progress.accept(restart
                     ? "  → restarting " + component + " (was not running; pid " + process.pid() + ", port "
-                            + instance.port() + ")"
-                    : "  → starting " + component + " (pid " + process.pid() + ", port " + instance.port() + ")");
+                            + instance.port() + recording + ")"
+                    : "  → starting " + component + " (pid " + process.pid() + ", port " + instance.port()
+                            + recording + ")");
             return new Awaited(component, instance.url(), settings.logFile(component), process.toHandle(),
                     () -> Probes.ready(instance.url()));
         }
@@ -673,6 +707,7 @@ public final class Platform implements AutoCloseable {
                         Processes.terminate(Map.of(POSTGRES, postgres), POSTGRES_STOP_BOUND));
                 Processes.deleteQuietly(settings.pidFile(INFRA));
                 Processes.deleteQuietly(readyFile(settings));
+                Processes.deleteQuietly(postgresReadyFile(settings));
             }
             progress.accept("  stopped what this start had started: " + String.join(", ", toStop.keySet()));
         }
@@ -713,12 +748,17 @@ public final class Platform implements AutoCloseable {
             continuePostgres(settings);
             if (!services.isEmpty()) {
                 progress.accept("  → stopping " + describe(services));
-                report(services, Processes.terminate(services, settings.stopTimeout()), settings.stopTimeout());
+                // a JVM recording its class-data archive writes it as it exits: killing it would waste the recording
+                Duration grace = services.values().stream().anyMatch(ClassDataArchives::recording)
+                        ? settings.stopTimeout().plus(ClassDataArchives.WRITING_GRACE) : settings.stopTimeout();
+                report(services, Processes.terminate(services, grace), grace);
             }
             if (infra.isPresent()) {
                 Map<String, ProcessHandle> infraOnly = Map.of("kafka + postgres (infra)", infra.get());
                 progress.accept("  → stopping kafka + postgres (infra pid " + infra.get().pid() + ")");
-                report(infraOnly, Processes.terminate(infraOnly, INFRA_STOP_BOUND), INFRA_STOP_BOUND);
+                Duration grace = ClassDataArchives.recording(infra.get())
+                        ? INFRA_STOP_BOUND.plus(ClassDataArchives.WRITING_GRACE) : INFRA_STOP_BOUND;
+                report(infraOnly, Processes.terminate(infraOnly, grace), grace);
             }
             livePostgres(settings).ifPresent(postgres -> {
                 Map<String, ProcessHandle> postmaster = Map.of(POSTGRES + " (postmaster)", postgres);
@@ -754,6 +794,7 @@ public final class Platform implements AutoCloseable {
         private void cleanRunFiles() {
             Processes.deleteQuietly(settings.pidFile(INFRA));
             Processes.deleteQuietly(readyFile(settings));
+            Processes.deleteQuietly(postgresReadyFile(settings));
             Processes.deleteQuietly(kafkaRestartRequest(settings));
             settings.instancesOfAllServices().forEach(instance ->
                     Processes.deleteQuietly(settings.pidFile(instance.componentName())));

@@ -95,6 +95,38 @@ class PlatformFaultsTest {
     }
 
     @Test
+    @Order(1)
+    void servicesGetTheLaunchersJvmOptionsThenTheUsersAndTheFirstInstanceRecordsTheArchive() throws IOException {
+        ServiceInstance first = platform.instances().get(0);
+        ServiceInstance second = platform.instances().get(1);
+        List<String> firstCommand = Processes.commandLine(ProcessHandle.of(platform.pid(first).orElseThrow()).orElseThrow());
+        List<String> secondCommand = Processes.commandLine(ProcessHandle.of(platform.pid(second).orElseThrow()).orElseThrow());
+        List<String> expected = new ArrayList<>(JvmOptions.service());
+        expected.addAll(List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+
+        assertThat(firstCommand).containsSubsequence(expected).anyMatch(argument -> argument.startsWith(
+                "-XX:ArchiveClassesAtExit=" + platform.settings().serviceApp(LifeguardService.ROLLBACK)
+                        .resolveSibling(ClassDataArchives.DIRECTORY)));
+        assertThat(secondCommand).containsSubsequence(expected)
+                .noneMatch(argument -> argument.contains("ArchiveClassesAtExit") || argument.contains("SharedArchiveFile"));
+        assertThat(progress).filteredOn(line -> line.contains("recording its class-data archive")).hasSize(1)
+                .allMatch(line -> line.contains("→ starting rollback-service ("));
+        String environment = Files.readString(Path.of("/proc", Long.toString(platform.pid(first).orElseThrow()), "environ"));
+        assertThat(environment.split("\0")).contains("MALLOC_ARENA_MAX=2");
+        List<String> infraCommand = Processes.commandLine(Platform.liveInfra(platform.settings()).orElseThrow());
+        assertThat(infraCommand).containsSubsequence(JvmOptions.infra());
+    }
+
+    @Test
+    @Order(1)
+    void postgresIsReportedReadyBeforeKafkaIsWaitedFor() {
+        assertThat(progress).containsSubsequence(
+                progress.stream().filter(line -> line.contains("✓ postgres")).findFirst().orElseThrow(),
+                progress.stream().filter(line -> line.contains("→ starting rollback-service")).findFirst().orElseThrow());
+        assertThat(Platform.postgresReadyFile(platform.settings())).exists();
+    }
+
+    @Test
     @Order(2)
     void aKilledInstanceIsRestartedAloneUnderTheSameIdentity() throws Exception {
         ServiceInstance first = platform.instances().get(0);
@@ -191,6 +223,11 @@ class PlatformFaultsTest {
                 assertThat(row.state()).as(row.component()).isEqualTo(ComponentStatus.State.STOPPED));
         assertThat(Processes.matching(Platform.launchedFrom(settings).or(Platform.postgresOf(settings)))).isEmpty();
         assertThat(settings.runDirectory()).isEmptyDirectory();
+        List<String> options = new ArrayList<>(JvmOptions.service());
+        options.addAll(settings.javaOptions());
+        assertThat(ClassDataArchives.plan(ClassDataArchives.App.service(settings.serviceApp(LifeguardService.ROLLBACK)),
+                options, true)).as("the first instance wrote its recording as it stopped: the next start maps it")
+                .isInstanceOf(ClassDataArchives.Plan.Use.class);
     }
 
     private static String get(String url) throws IOException, InterruptedException {

@@ -1,0 +1,238 @@
+package dev.lifeguard.launcher.platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Application class-data archives (AppCDS): the classes a service loads to start, parsed, verified and laid out once
+ * and then mapped by every later start of the same build instead of read from the jars again (about a second of a
+ * service's start on a 2-core machine).
+ *
+ * <p>The archive of a build is recorded by the first start of that build, as the JVM leaves
+ * ({@code -XX:ArchiveClassesAtExit}): it holds every class loaded until the service stopped, start-up included, which
+ * an archive made at package time (Quarkus' {@code appcds}, static init only) cannot. It lives next to the packaged
+ * app ({@code <module>/target/quarkus-app/lifeguard-cds/}), so a rebuild or {@code mvn clean} leaves no stale archive
+ * behind, and every platform of the checkout (the one {@code up} runs, the benchmark's, the tests') shares it. Its
+ * name is a fingerprint of the app's files, the JDK and the JVM options: anything else is never used.
+ *
+ * <p>A recording is written to its own {@code .part} file by the JVM on exit; a JVM killed mid-write leaves a file
+ * that would crash the next JVM mapping it (SIGBUS), so a recording becomes the archive only after a throwaway JVM
+ * mapped it ({@code -Xshare:on -version}), and only once the JVM that wrote it is gone.
+ */
+final class ClassDataArchives {
+
+    static final String DIRECTORY = "lifeguard-cds";
+    private static final String RECORDING_SUFFIX = ".part";
+    private static final String ARCHIVE_SUFFIX = ".jsa";
+    private static final String RECORD_OPTION = "-XX:ArchiveClassesAtExit=";
+    private static final long VALIDATION_SECONDS = 30;
+    /** How much longer a stopping JVM that records an archive is given to write it (~90 MB). */
+    static final Duration WRITING_GRACE = Duration.ofSeconds(40);
+
+    private ClassDataArchives() {
+    }
+
+    /** What a start of {@code app} with these JVM options should do about its archive. */
+    sealed interface Plan {
+        /** Options to add to the command line, before {@code -jar}. */
+        List<String> options();
+
+        /** The build's archive exists: map it. */
+        record Use(Path archive) implements Plan {
+            @Override
+            public List<String> options() {
+                return List.of("-XX:SharedArchiveFile=" + archive);
+            }
+        }
+
+        /** No archive yet: this start records one, written when the process exits. */
+        record Record(Path recording) implements Plan {
+            @Override
+            public List<String> options() {
+                // the JVM warns about every class it cannot archive (hundreds of lines): not the service log's business
+                return List.of(RECORD_OPTION + recording, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            }
+        }
+
+        /** Another process is recording the archive, or this start may not: start without one. */
+        record None() implements Plan {
+            @Override
+            public List<String> options() {
+                return List.of();
+            }
+        }
+    }
+
+    /**
+     * What a JVM's archive depends on.
+     *
+     * @param classPath what the JVM runs ({@code -jar} or the class path): the archive records it
+     * @param directory where its archives live
+     * @param contents  the files and directories whose change makes a new archive necessary
+     */
+    record App(Path classPath, Path directory, List<Path> contents) {
+
+        /** A packaged service: {@code <module>/target/quarkus-app/quarkus-run.jar} and everything beside it. */
+        static App service(Path quarkusRunJar) {
+            return new App(quarkusRunJar, quarkusRunJar.resolveSibling(DIRECTORY), List.of(quarkusRunJar.getParent()));
+        }
+
+        /** The packaged launcher ({@code launcher/target/launcher.jar} and its {@code lib/}), which runs the infra. */
+        static App launcher(Path launcherJar) {
+            return new App(launcherJar, launcherJar.resolveSibling(DIRECTORY),
+                    List.of(launcherJar, launcherJar.resolveSibling("lib")));
+        }
+    }
+
+    /**
+     * Uses the build's archive when there is one (promoting a finished recording first), else records one when
+     * {@code mayRecord} and no other live process is recording it.
+     */
+    static Plan plan(App app, List<String> jvmOptions, boolean mayRecord) {
+        Path directory = app.directory();
+        String fingerprint = fingerprint(app, jvmOptions);
+        Path archive = directory.resolve(fingerprint + ARCHIVE_SUFFIX);
+        if (Files.isRegularFile(archive)) {
+            return new Plan.Use(archive);
+        }
+        boolean recordingNow = false;
+        for (Path recording : files(directory, fingerprint + ".", RECORDING_SUFFIX)) {
+            if (recorderAlive(recording)) {
+                recordingNow = true;
+            } else if (maps(recording, app.classPath(), jvmOptions)) {
+                move(recording, archive);
+                return new Plan.Use(archive);
+            } else {
+                deleteQuietly(recording);
+            }
+        }
+        if (recordingNow || !mayRecord) {
+            return new Plan.None();
+        }
+        // an older build's archives can never be used again
+        for (Path stale : files(directory, "", "")) {
+            if (!stale.getFileName().toString().startsWith(fingerprint) && !recorderAlive(stale)) {
+                deleteQuietly(stale);
+            }
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            return new Plan.None();
+        }
+        return new Plan.Record(directory.resolve(fingerprint + "." + UUID.randomUUID() + RECORDING_SUFFIX));
+    }
+
+    /**
+     * Of the app's files (paths, sizes and modification times), the JDK and the options: an archive records the
+     * class path it was made with and the JVM refuses it when the jars changed, but a rebuilt jar of the same size
+     * and time would pass that check, so the fingerprint is the archive's name.
+     */
+    static String fingerprint(App app, List<String> jvmOptions) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            update(digest, System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n"
+                    + String.join(" ", jvmOptions) + "\n" + app.classPath().toAbsolutePath().normalize() + "\n");
+            for (Path root : app.contents()) {
+                if (!Files.exists(root)) {
+                    continue;
+                }
+                List<Path> files;
+                try (Stream<Path> walk = Files.walk(root)) {
+                    files = walk.filter(Files::isRegularFile).filter(file -> !file.startsWith(app.directory()))
+                            .sorted().toList();
+                }
+                for (Path file : files) {
+                    update(digest, file.toAbsolutePath().normalize() + " " + Files.size(file) + " "
+                            + Files.getLastModifiedTime(file).toMillis() + "\n");
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 20);
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("Cannot read " + app.contents(), e instanceof IOException io ? io
+                    : ((UncheckedIOException) e).getCause());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the process is recording an archive (it writes it as it exits). */
+    static boolean recording(ProcessHandle process) {
+        return Processes.commandLine(process).stream().anyMatch(argument -> argument.startsWith(RECORD_OPTION));
+    }
+
+    private static boolean recorderAlive(Path recording) {
+        String option = RECORD_OPTION + recording;
+        return !Processes.matching(commandLine -> commandLine.contains(option)).isEmpty();
+    }
+
+    /** A throwaway JVM maps the recording as a service start would: exit 0, or it is not usable. */
+    static boolean maps(Path recording, Path classPath, List<String> jvmOptions) {
+        Path errorFile = recording.resolveSibling(recording.getFileName() + ".hs_err.log");
+        List<String> command = new ArrayList<>();
+        command.add(Platform.javaExecutable());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + recording, "-XX:ErrorFile=" + errorFile,
+                "-cp", classPath.toString(), "-version"));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(VALIDATION_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            deleteQuietly(errorFile);
+        }
+    }
+
+    private static List<Path> files(Path directory, String prefix, String suffix) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.startsWith(prefix) && name.endsWith(suffix);
+            }).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void move(Path recording, Path archive) {
+        try {
+            Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // another launcher promoted its twin first: theirs is as good
+            deleteQuietly(recording);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        Processes.deleteQuietly(file);
+    }
+}
