@@ -99,9 +99,13 @@ final class ClassDataArchives {
 
     /**
      * Uses the build's archive when there is one (promoting a finished recording first), else records one when
-     * {@code mayRecord} and no other live process is recording it.
+     * {@code mayRecord} and no other live process is recording it; nothing with {@code -Xshare:off}.
      */
     static Plan plan(App app, List<String> jvmOptions, boolean mayRecord) {
+        if (jvmOptions.contains("-Xshare:off")) {
+            // the user's way to turn archives off; the JVM would refuse to record with it
+            return new Plan.None();
+        }
         Path directory = app.directory();
         String fingerprint = fingerprint(app, jvmOptions);
         Path archive = directory.resolve(fingerprint + ARCHIVE_SUFFIX);

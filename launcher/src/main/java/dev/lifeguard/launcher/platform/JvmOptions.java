@@ -41,7 +41,7 @@ public final class JvmOptions {
     public static List<String> service() {
         List<String> options = new ArrayList<>(List.of(
                 // a small heap that grows only as far as the live data needs: serial GC shrinks it after collections
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
         options.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m"));
         options.addAll(COMMON);
         return options;

@@ -90,9 +90,14 @@ class ClassDataArchivesTest {
     }
 
     @Test
-    void aStartThatMayNotRecordRunsWithoutAnArchive() {
+    void aStartThatMayNotRecordOrHasSharingOffRunsWithoutAnArchive() throws Exception {
         assertThat(ClassDataArchives.plan(app, OPTIONS, false)).isEqualTo(new ClassDataArchives.Plan.None());
         assertThat(app.directory()).doesNotExist();
+
+        record();
+        List<String> sharingOff = new ArrayList<>(OPTIONS);
+        sharingOff.add("-Xshare:off");
+        assertThat(ClassDataArchives.plan(app, sharingOff, true)).isEqualTo(new ClassDataArchives.Plan.None());
     }
 
     @Test
