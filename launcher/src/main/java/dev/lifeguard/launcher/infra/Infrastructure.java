@@ -128,8 +128,14 @@ public final class Infrastructure {
 
     /** PostgreSQL failed: the broker, once its start is over, must not outlive this process's failure. */
     private void closeWhenStarted(CompletableFuture<KafkaBroker> starting) {
+        KafkaBroker broker;
         try {
-            starting.join().close();
+            broker = starting.join();
+        } catch (CompletionException e) {
+            return; // it did not start either: nothing to stop
+        }
+        try {
+            broker.close();
         } catch (RuntimeException e) {
             say("Kafka did not stop cleanly: " + e);
         }
