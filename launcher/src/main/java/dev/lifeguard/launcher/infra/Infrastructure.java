@@ -92,6 +92,7 @@ public final class Infrastructure {
             write(postgresReadyFile(readyFile), "postgres=" + postgresPort + "\n");
             broker = started(starting);
         } catch (RuntimeException e) {
+            deleteQuietly(postgresReadyFile(readyFile));
             closeWhenStarted(starting);
             postgres.close();
             throw e;
