@@ -115,13 +115,15 @@ public final class FootprintBenchmark {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         int code = 0;
         try {
-            prepare();
-            together();
-            afterTheDemo();
-            alone();
-        } catch (RuntimeException e) {
-            out.println("\n✗ the footprint run could not be completed: " + e.getMessage());
-            code = 1;
+            // a failed phase is reported and the next one still runs: start-up times do not need the demo; the demo
+            // needs the platform of the last together round
+            boolean started = phase("together", () -> {
+                prepare();
+                together();
+            });
+            boolean measured = started && phase("after the demo", this::afterTheDemo);
+            measured &= phase("alone", this::alone);
+            code = measured ? 0 : 1;
         } finally {
             stopQuietly();
             try {
@@ -139,7 +141,21 @@ public final class FootprintBenchmark {
         return code;
     }
 
-    private void prepare() {
+    /** Runs one phase; false (and the reason printed and noted) when it could not be completed. */
+    private boolean phase(String name, Runnable phase) {
+        try {
+            phase.run();
+            return true;
+        } catch (RuntimeException e) {
+            String reason = "the " + name + " phase could not be completed: " + e.getMessage();
+            out.println("\n✗ " + reason);
+            results.notes.add(reason);
+            stopQuietly();
+            return false;
+        }
+    }
+
+    void prepare() {
         if (Platform.status(settings).stream().anyMatch(row -> row.state() != ComponentStatus.State.STOPPED)) {
             out.println("A footprint platform of an earlier run still runs in " + settings.home() + ": stopping it");
             Platform.stop(settings, indented());
@@ -152,7 +168,7 @@ public final class FootprintBenchmark {
     // --- together ------------------------------------------------------------------------------------------------
 
     /** A first start on the fresh data directory, then the rounds; the platform of the last round stays up. */
-    private void together() {
+    void together() {
         out.printf(Locale.ROOT, "%n1/3 together: all five and the infra from nothing running (%d round(s) after a"
                 + " first start on a fresh data directory)%n", rounds);
         for (int round = 0; round <= rounds; round++) {
@@ -212,6 +228,12 @@ public final class FootprintBenchmark {
         out.println("  ✓ demo " + results.demoSummary);
         out.println("  waiting " + SETTLE_AFTER_DEMO.toSeconds() + " s for the services to settle, then reading /proc");
         pause(SETTLE_AFTER_DEMO);
+        measureMemory();
+        stopAll();
+    }
+
+    /** RSS and PSS of every process of the running platform: the services, the infra JVM, PostgreSQL's processes. */
+    void measureMemory() {
         Platform platform = Platform.attach(settings, indented());
         Map<String, ProcFiles.Memory> services = new LinkedHashMap<>();
         for (ServiceInstance instance : settings.instances()) {
@@ -252,7 +274,6 @@ public final class FootprintBenchmark {
         ProcFiles.Memory stack = results.memory.stack();
         out.printf(Locale.ROOT, "  %-20s PSS %s over %d processes (summed RSS %s)%n", "whole stack",
                 FootprintReport.mb(stack.pssBytes()), results.memory.processes(), FootprintReport.mb(stack.rssBytes()));
-        stopAll();
     }
 
     private Demo.Result runDemo(Path demoLog) {
@@ -285,9 +306,11 @@ public final class FootprintBenchmark {
     // --- alone ---------------------------------------------------------------------------------------------------
 
     /** The infra started by itself first, so that no service start overlaps it; then round after round of each. */
-    private void alone() {
+    void alone() {
         out.printf(Locale.ROOT, "%n3/3 alone: each service started by itself with the infra running, stopped with"
                 + " SIGTERM after each start (%d round(s))%n", rounds);
+        // nothing of an earlier phase may run: a running instance would be taken as started, and share the CPU
+        stopAll();
         Platform.start(settings.withServices(EnumSet.noneOf(LifeguardService.class)), indented());
         Platform platform = Platform.attach(settings, indented());
         for (ServiceInstance instance : settings.instances()) {
@@ -312,6 +335,10 @@ public final class FootprintBenchmark {
     }
 
     private StartTiming startAlone(ServiceInstance instance) {
+        if (Platform.attach(settings, line -> { }).pid(instance).isPresent()) {
+            throw new IllegalStateException(instance.componentName() + " still runs from an earlier start: its start"
+                    + " cannot be measured");
+        }
         Instant call = Instant.now();
         StartWatcher watcher = StartWatcher.watch(instance, settings, call, settings.startTimeout().plus(AFTER_START_BOUND));
         try {

@@ -41,7 +41,7 @@ final class FootprintReport {
     record Row(String figure, String measured, String target, String verdict) {
     }
 
-    private static final String ROW = "%-60s %-26s %-9s %s%n";
+    private static final String ROW = "%-64s %-26s %-9s %s%n";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private FootprintReport() {
