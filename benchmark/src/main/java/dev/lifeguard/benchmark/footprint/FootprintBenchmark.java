@@ -93,16 +93,17 @@ public final class FootprintBenchmark {
     }
 
     /**
-     * All five services, one instance each, free ports, this home; JVM options and timeouts from the environment
-     * as for {@code up}, never its home, ports, services or instance counts.
+     * As {@code ./lifeguard up} reads its settings from the environment (JVM options, timeouts and whatever else it
+     * takes from there), but always all five services, one instance each, this home and free ports: never the
+     * platform {@code up} started.
      */
     static PlatformSettings settings(Path root, Path home, Map<String, String> environment) {
-        PlatformSettings fromEnvironment = PlatformSettings.fromEnvironment(environment, root);
-        return PlatformSettings.defaults(root).withHome(home)
-                .withJavaOptions(fromEnvironment.javaOptions())
-                .withStartTimeout(fromEnvironment.startTimeout())
-                .withStopTimeout(fromEnvironment.stopTimeout())
-                .withEphemeralPorts();
+        PlatformSettings settings = PlatformSettings.fromEnvironment(environment, root).withHome(home)
+                .withServices(EnumSet.allOf(LifeguardService.class)).withAllowMissingServices(false);
+        for (LifeguardService service : LifeguardService.values()) {
+            settings = settings.withInstances(service, 1);
+        }
+        return settings.withEphemeralPorts();
     }
 
     int run() {
@@ -212,6 +213,9 @@ public final class FootprintBenchmark {
                 seconds(round.allReady()), seconds(round.launcherReturned())));
         round.services().forEach(service -> line.append(' ').append(shortName(service.component())).append(' ')
                 .append(seconds(service.toReady())));
+        line.append("; to \"started in\":");
+        round.services().forEach(service -> line.append(' ').append(shortName(service.component())).append(' ')
+                .append(seconds(service.toStarted())));
         out.println(line);
     }
 

@@ -56,6 +56,8 @@ final class FootprintReport {
             rows.add(timing("  infra ready (PostgreSQL + Kafka)", values(counted,
                     FootprintResults.TogetherRound::infraReady), null));
             for (String component : components(counted)) {
+                rows.add(timing("  " + component + ": process start → \"started in\" (together)",
+                        serviceValues(counted, component, StartTiming::toStarted), null));
                 rows.add(timing("  " + component + ": process start → ready (together)",
                         serviceValues(counted, component, StartTiming::toReady), null));
             }

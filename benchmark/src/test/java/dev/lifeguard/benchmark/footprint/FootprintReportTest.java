@@ -32,6 +32,7 @@ class FootprintReportTest {
                         FootprintReport.Row::target, FootprintReport.Row::verdict)
                 .contains(tuple("all five healthy, from the start call (together)", "25.00 s / 35.00 s", "≤ 30 s", "PASS"),
                         tuple("  infra ready (PostgreSQL + Kafka)", "5.00 s / 5.00 s", "-", ""),
+                        tuple("  deploy-service: process start → \"started in\" (together)", "18.00 s / 28.00 s", "-", ""),
                         tuple("  deploy-service: process start → ready (together)", "19.00 s / 29.00 s", "-", ""),
                         tuple("first start, fresh PostgreSQL data directory: all five healthy", "60.00 s", "-", ""));
     }
