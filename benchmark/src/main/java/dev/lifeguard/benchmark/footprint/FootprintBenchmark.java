@@ -87,7 +87,9 @@ public final class FootprintBenchmark {
                 : root.resolve(".lifeguard").resolve("footprint");
         PlatformSettings settings = settings(root, home, environment);
         Duration demoTimeout = Env.seconds(environment, DEMO_TIMEOUT_VARIABLE, DEFAULT_DEMO_TIMEOUT);
-        FootprintResults.Machine machine = machine(rounds, environment.getOrDefault(PlatformSettings.JAVA_OPTS_VARIABLE, "").trim());
+        String javaOptions = environment.getOrDefault(PlatformSettings.JAVA_OPTS_VARIABLE, "").trim();
+        FootprintResults.Machine machine = machine(rounds, javaOptions.isEmpty() ? ""
+                : ProcFiles.printable(List.of(javaOptions.split("\\s+"))));
         return new FootprintBenchmark(settings, rounds, demoTimeout, out, root.resolve("benchmark").resolve("target"),
                 machine).run();
     }
