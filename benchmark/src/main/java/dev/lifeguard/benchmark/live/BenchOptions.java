@@ -9,6 +9,7 @@ import java.util.Set;
 /**
  * {@code [--quick] [--only P1,P2,P3,P6]}: which figures to measure, and how much work each is (full: the counts
  * the targets are stated for; quick: a smoke run of a couple of minutes whose figures are not comparable).
+ * {@code --footprint [--quick]} selects the footprint run instead (start-up times and memory; quick: one round).
  *
  * @param reactionFailures    P1: failures timed, one per target
  * @param loadTargets         P3: targets the load is spread over (each with a running analysis)
@@ -19,15 +20,21 @@ import java.util.Set;
  * @param probes              P3: bad-sample triplets timed under that load
  * @param scaleDeployments    P6: deployments under analysis at once
  * @param scaleFailures       P6: failures timed among them
+ * @param footprint           the footprint run instead of P1..P6
  */
 record BenchOptions(boolean quick, Set<String> only, int reactionFailures, int loadTargets, int samplesPerRecord,
                     Duration saturation, Duration warmUp, Duration steadyLoad, int probes, int scaleDeployments,
-                    int scaleFailures) {
+                    int scaleFailures, boolean footprint) {
 
     static final List<String> FIGURES = List.of("P1", "P2", "P3", "P6");
 
+    /** Rounds of each footprint measurement: 3 (the median of three starts), 1 with {@code --quick}. */
+    static final int FOOTPRINT_ROUNDS = 3;
+
     static BenchOptions parse(String[] args) {
         boolean quick = false;
+        boolean footprint = false;
+        boolean onlyGiven = false;
         Set<String> only = new LinkedHashSet<>(FIGURES);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -36,6 +43,8 @@ record BenchOptions(boolean quick, Set<String> only, int reactionFailures, int l
             }
             if (arg.equals("--quick")) {
                 quick = true;
+            } else if (arg.equals("--footprint")) {
+                footprint = true;
             } else if (arg.equals("--only") || arg.startsWith("--only=")) {
                 String value;
                 if (arg.equals("--only")) {
@@ -46,6 +55,7 @@ record BenchOptions(boolean quick, Set<String> only, int reactionFailures, int l
                 } else {
                     value = arg.substring("--only=".length());
                 }
+                onlyGiven = true;
                 only = new LinkedHashSet<>();
                 for (String part : value.split("[,\\s]+")) {
                     String figure = part.trim().toUpperCase(Locale.ROOT);
@@ -65,11 +75,20 @@ record BenchOptions(boolean quick, Set<String> only, int reactionFailures, int l
                 throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
         }
+        if (footprint && onlyGiven) {
+            throw new IllegalArgumentException("--footprint measures start-up times and memory, not P1..P6: it cannot"
+                    + " be combined with --only");
+        }
         return quick
                 ? new BenchOptions(true, only, 40, 100, 100, Duration.ofSeconds(10), Duration.ofSeconds(3),
-                Duration.ofSeconds(8), 15, 1_000, 20)
+                Duration.ofSeconds(8), 15, 1_000, 20, footprint)
                 : new BenchOptions(false, only, 250, 1_000, 100, Duration.ofSeconds(45), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 100, 10_000, 200);
+                Duration.ofSeconds(30), 100, 10_000, 200, footprint);
+    }
+
+    /** How often the footprint run repeats each start: {@value #FOOTPRINT_ROUNDS}, once with {@code --quick}. */
+    int footprintRounds() {
+        return quick ? 1 : FOOTPRINT_ROUNDS;
     }
 
     boolean runs(String figure) {

@@ -1,5 +1,6 @@
 package dev.lifeguard.benchmark.live;
 
+import dev.lifeguard.benchmark.footprint.FootprintBenchmark;
 import dev.lifeguard.benchmark.quality.DetectionQualityBenchmark;
 import dev.lifeguard.benchmark.quality.QualityReport;
 import dev.lifeguard.launcher.platform.ComponentStatus;
@@ -25,7 +26,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code ./lifeguard bench [--quick] [--only P1,P2,P3,P6]}: P2 (detection quality, no platform needed), then
+ * {@code ./lifeguard bench [--quick] [--only P1,P2,P3,P6]} ({@code --footprint [--quick]}: {@link FootprintBenchmark}
+ * instead): P2 (detection quality, no platform needed), then
  * P1, P3 and P6 against the packaged services started as {@code ./lifeguard up} starts them, on a platform of the
  * benchmark's own (free ports, home {@code .lifeguard/bench} or {@code LIFEGUARD_BENCH_HOME}), so a developer's
  * running platform is never touched. Prints each figure as it is measured, writes {@code benchmark/target/results.json}
@@ -43,14 +45,21 @@ public final class Main {
     static final int WARM_UP_FAILURES = 20;
     static final String USAGE_TEXT = """
             usage: ./lifeguard bench [--quick] [--only P1,P2,P3,P6]
+                   ./lifeguard bench --footprint [--quick]
 
               P1 reaction (conclusive bad sample -> rollback.requested), P2 detection quality, P3 ingest throughput
               of one and of two monitor-service instances and detection lag under load, P6 10,000 deployments under
               analysis in one instance. Runs the packaged services on a platform of its own (free ports, state in
               .lifeguard/bench or $LIFEGUARD_BENCH_HOME; Kafka topics with 6 partitions), never the one `up` started.
-              --quick   small counts and short phases: a smoke run of a few minutes, figures not comparable
-              --only    just these figures
-              Writes benchmark/target/results.json and results.md.""";
+              --quick      small counts and short phases: a smoke run of a few minutes, figures not comparable
+              --only       just these figures
+              Writes benchmark/target/results.json and results.md.
+              --footprint  start-up times and memory instead: all five started together from nothing (time to all
+                           healthy, target 30 s), each started alone with the infra up (process start to "started in"
+                           and to ready, target 3 s each), RSS and PSS of every process after the demo (target 200 MB
+                           per service, 1.5 GB the stack; MB = MiB); 3 rounds per start figure, 1 with --quick. State
+                           in .lifeguard/footprint or $LIFEGUARD_FOOTPRINT_HOME, free ports; JVM options from
+                           LIFEGUARD_JAVA_OPTS as for up. Writes benchmark/target/footprint.json and footprint.md.""";
 
     private Main() {
     }
@@ -80,6 +89,9 @@ public final class Main {
         BenchOptions options = BenchOptions.parse(args);
         Path root = Path.of(System.getProperty("lifeguard.root", "")).toAbsolutePath().normalize();
         Map<String, String> environment = System.getenv();
+        if (options.footprint()) {
+            return FootprintBenchmark.run(root, environment, options.footprintRounds(), System.out);
+        }
         Path home = environment.containsKey(HOME_VARIABLE) && !environment.get(HOME_VARIABLE).isBlank()
                 ? root.resolve(environment.get(HOME_VARIABLE).trim()) : root.resolve(".lifeguard").resolve("bench");
         Results.Machine machine = machine(options);

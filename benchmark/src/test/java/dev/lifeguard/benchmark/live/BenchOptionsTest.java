@@ -37,4 +37,25 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--only"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--only needs a value");
     }
+
+    @Test
+    void footprintSelectsTheFootprintRunWithThreeRoundsOrOneWhenQuick() {
+        assertThat(BenchOptions.parse(new String[] {"bench"}).footprint()).isFalse();
+        BenchOptions full = BenchOptions.parse(new String[] {"bench", "--footprint"});
+        BenchOptions quick = BenchOptions.parse(new String[] {"--quick", "--footprint"});
+
+        assertThat(full.footprint()).isTrue();
+        assertThat(full.footprintRounds()).isEqualTo(3);
+        assertThat(quick.footprint()).isTrue();
+        assertThat(quick.footprintRounds()).isEqualTo(1);
+    }
+
+    @Test
+    void footprintWithOnlyIsAUsageError() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--footprint", "--only", "P1"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--footprint")
+                .hasMessageContaining("--only");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--only=P2", "--footprint"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be combined with --only");
+    }
 }

@@ -302,6 +302,45 @@ public final class Platform implements AutoCloseable {
         stop();
     }
 
+    // --- measuring: one instance's graceful stop, the processes behind the infra ---------------------------------
+
+    /**
+     * Stops one instance as {@code ./lifeguard down} stops every instance: SIGTERM, up to
+     * {@link PlatformSettings#stopTimeout()} for it to exit, SIGKILL after that; then its pid file is removed, so that
+     * a later start is a start, not a restart. Graceful on purpose: a consumer that leaves its group on SIGTERM frees
+     * its partitions at once, a killed one holds them until the session timeout and slows the next start.
+     *
+     * @return true when it exited on SIGTERM, false when it had to be killed
+     * @throws PlatformException when the instance is not running
+     */
+    public boolean stopInstance(ServiceInstance instance) {
+        String component = instance.componentName();
+        ProcessHandle process = liveInstance(settings, component)
+                .orElseThrow(() -> new PlatformException(component + " is not running: nothing to stop"));
+        List<String> killed = Processes.terminate(Map.of(component, process), settings.stopTimeout());
+        Processes.deleteQuietly(settings.pidFile(component));
+        progress.accept(killed.isEmpty()
+                ? "  ✓ stopped " + component + " (SIGTERM, pid " + process.pid() + ")"
+                : "  ✗ " + component + " did not stop within " + settings.stopTimeout().toSeconds()
+                        + " s: killed (SIGKILL, pid " + process.pid() + ")");
+        return killed.isEmpty();
+    }
+
+    /** The pid of the infra JVM (the Kafka broker, and what started PostgreSQL), if it runs. */
+    public OptionalLong infraPid() {
+        return pidOf(liveInfra(settings));
+    }
+
+    /** The pid of PostgreSQL's postmaster, if it runs; its backends and helpers are the processes below it. */
+    public OptionalLong postgresPid() {
+        return pidOf(livePostgres(settings));
+    }
+
+    /** Written by the infra process once PostgreSQL's databases exist and Kafka serves: the infra is ready. */
+    public static Path infraReadyFile(PlatformSettings settings) {
+        return readyFile(settings);
+    }
+
     // --- recognising our processes ---------------------------------------------------------------------------
 
     static String homeMarker(PlatformSettings settings) {

@@ -159,6 +159,42 @@ class PlatformFaultsTest {
 
     @Test
     @Order(1)
+    void theProcessesBehindTheInfraAreNamed() {
+        List<ComponentStatus> status = Platform.status(platform.settings());
+
+        assertThat(platform.infraPid()).hasValue(status.get(0).pid().orElseThrow());
+        assertThat(platform.postgresPid()).hasValue(status.get(1).pid().orElseThrow());
+        assertThat(platform.postgresPid()).isNotEqualTo(platform.infraPid());
+        assertThat(Platform.infraReadyFile(platform.settings())).exists();
+    }
+
+    @Test
+    @Order(2)
+    void aStoppedInstanceExitsOnSigtermAndItsNextStartIsAStart() throws Exception {
+        ServiceInstance first = platform.instances().get(0);
+        ServiceInstance second = platform.instances().get(1);
+        long firstPid = platform.pid(first).orElseThrow();
+        ProcessHandle stopped = ProcessHandle.of(platform.pid(second).orElseThrow()).orElseThrow();
+
+        assertThat(platform.stopInstance(second)).as("exited on SIGTERM, not killed").isTrue();
+
+        assertThat(stopped.isAlive()).isFalse();
+        assertThat(platform.settings().pidFile(second.componentName())).doesNotExist();
+        assertThat(platform.pid(first)).hasValue(firstPid);
+        assertThatThrownBy(() -> platform.stopInstance(second)).isInstanceOf(PlatformException.class)
+                .hasMessageContaining("rollback-service-2 is not running");
+
+        progress.clear();
+        platform.startMissing();
+
+        long restartedPid = platform.pid(second).orElseThrow();
+        assertThat(progress).contains("  → starting rollback-service-2 (pid " + restartedPid + ", port "
+                + second.port() + ")");
+        assertThat(get(second.url() + "/instance")).isEqualTo("rollback-service-2");
+    }
+
+    @Test
+    @Order(1)
     void kafkaStreamsStateIsWipedWithKafkasData() {
         assertThat(staleStreamsState).doesNotExist();
         assertThat(platform.settings().kafkaStreamsDirectory()).doesNotExist();
