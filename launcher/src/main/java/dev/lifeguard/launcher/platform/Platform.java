@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -317,11 +318,12 @@ public final class Platform implements AutoCloseable {
         String component = instance.componentName();
         ProcessHandle process = liveInstance(settings, component)
                 .orElseThrow(() -> new PlatformException(component + " is not running: nothing to stop"));
-        List<String> killed = Processes.terminate(Map.of(component, process), settings.stopTimeout());
+        Duration grace = stopGrace(settings, List.of(process));
+        List<String> killed = Processes.terminate(Map.of(component, process), grace);
         Processes.deleteQuietly(settings.pidFile(component));
         progress.accept(killed.isEmpty()
                 ? "  ✓ stopped " + component + " (SIGTERM, pid " + process.pid() + ")"
-                : "  ✗ " + component + " did not stop within " + settings.stopTimeout().toSeconds()
+                : "  ✗ " + component + " did not stop within " + grace.toSeconds()
                         + " s: killed (SIGKILL, pid " + process.pid() + ")");
         return killed.isEmpty();
     }
@@ -342,6 +344,12 @@ public final class Platform implements AutoCloseable {
     }
 
     // --- recognising our processes ---------------------------------------------------------------------------
+
+    /** A JVM recording its class-data archive writes it as it exits: killing it would waste the recording. */
+    static Duration stopGrace(PlatformSettings settings, Collection<ProcessHandle> services) {
+        return services.stream().anyMatch(ClassDataArchives::recording)
+                ? settings.stopTimeout().plus(ClassDataArchives.WRITING_GRACE) : settings.stopTimeout();
+    }
 
     static String homeMarker(PlatformSettings settings) {
         return "-D" + HOME_PROPERTY + "=" + settings.home();
@@ -787,9 +795,7 @@ public final class Platform implements AutoCloseable {
             continuePostgres(settings);
             if (!services.isEmpty()) {
                 progress.accept("  → stopping " + describe(services));
-                // a JVM recording its class-data archive writes it as it exits: killing it would waste the recording
-                Duration grace = services.values().stream().anyMatch(ClassDataArchives::recording)
-                        ? settings.stopTimeout().plus(ClassDataArchives.WRITING_GRACE) : settings.stopTimeout();
+                Duration grace = stopGrace(settings, services.values());
                 report(services, Processes.terminate(services, grace), grace);
             }
             if (infra.isPresent()) {
