@@ -1,5 +1,6 @@
 package dev.lifeguard.benchmark.footprint;
 
+import dev.lifeguard.benchmark.live.Main;
 import dev.lifeguard.launcher.demo.Demo;
 import dev.lifeguard.launcher.platform.ComponentStatus;
 import dev.lifeguard.launcher.platform.Env;
@@ -22,7 +23,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +32,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * {@code ./lifeguard bench --footprint [--quick]}: how fast the five services start and how much memory the
@@ -135,7 +135,7 @@ public final class FootprintBenchmark {
                 // the hook runs anyway and finds nothing left to stop
             }
         }
-        results.loadAtEnd = loadAverage();
+        results.loadAtEnd = Main.loadAverage();
         List<FootprintReport.Row> rows = FootprintReport.rows(results);
         out.println("\nFootprint" + (code == 0 ? "" : " (incomplete)"));
         out.print(FootprintReport.table(rows));
@@ -164,8 +164,8 @@ public final class FootprintBenchmark {
             Platform.stop(settings, indented());
         }
         // a fresh start: an earlier run's logs would hold other starts' lines, its databases other data
-        deleteRecursively(settings.postgresDataDirectory());
-        deleteRecursively(settings.logsDirectory());
+        Main.deleteRecursively(settings.postgresDataDirectory());
+        Main.deleteRecursively(settings.logsDirectory());
     }
 
     // --- together ------------------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ public final class FootprintBenchmark {
                 demo.incidentId());
         out.println("  ✓ demo " + results.demoSummary);
         out.println("  waiting " + SETTLE_AFTER_DEMO.toSeconds() + " s for the services to settle, then reading /proc");
-        pause(SETTLE_AFTER_DEMO);
+        LockSupport.parkNanos(SETTLE_AFTER_DEMO.toNanos());
         measureMemory();
         stopAll();
     }
@@ -428,18 +428,8 @@ public final class FootprintBenchmark {
         return new FootprintResults.Machine(Runtime.getRuntime().availableProcessors(), memory,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), loadAverage(), rounds,
+                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), Main.loadAverage(), rounds,
                 javaOptions);
-    }
-
-    /** The 1, 5 and 15 minute load averages: start-up times measured on a busy machine are not comparable. */
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     /** {@code deploy} for {@code deploy-service}. */
@@ -449,27 +439,5 @@ public final class FootprintBenchmark {
 
     private static String seconds(Optional<Double> seconds) {
         return seconds.map(value -> String.format(Locale.ROOT, "%.2f s", value)).orElse("n/a");
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + directory, e);
-        }
     }
 }

@@ -1,15 +1,10 @@
 package dev.lifeguard.benchmark.footprint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.launcher.platform.PlatformSettings;
+import dev.lifeguard.launcher.platform.Probes;
 import dev.lifeguard.launcher.platform.ServiceInstance;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +25,10 @@ import java.util.concurrent.locks.LockSupport;
 final class StartWatcher {
 
     static final long POLL_MILLIS = 25;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String component;
     private final Path pidFile;
-    private final URI readiness;
+    private final String baseUrl;
     private final Instant call;
     private final long deadlineNanos;
     private final LogFollower log;
@@ -54,7 +46,7 @@ final class StartWatcher {
     private StartWatcher(ServiceInstance instance, PlatformSettings settings, Instant call, Duration bound) {
         this.component = instance.componentName();
         this.pidFile = settings.pidFile(component);
-        this.readiness = URI.create(instance.url() + "/q/health/ready");
+        this.baseUrl = instance.url();
         this.call = call;
         this.deadlineNanos = System.nanoTime() + bound.toNanos();
         this.log = LogFollower.fromEnd(settings.logFile(component));
@@ -145,20 +137,10 @@ final class StartWatcher {
     }
 
     private boolean ready() {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(1)).GET().build();
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return false;
-            }
-            JsonNode body = JSON.readTree(response.body());
-            return "UP".equals(body.path("status").asText());
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        boolean ready = Probes.ready(baseUrl);
+        if (Thread.currentThread().isInterrupted()) {
             stopped = true;
-            return false;
         }
+        return ready;
     }
 }

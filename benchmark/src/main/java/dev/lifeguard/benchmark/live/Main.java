@@ -307,7 +307,7 @@ public final class Main {
     }
 
     /** The 1, 5 and 15 minute load averages: figures measured on a busy machine are not comparable. */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return fields[0] + " " + fields[1] + " " + fields[2];
@@ -316,7 +316,7 @@ public final class Main {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
+    public static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }

@@ -14,7 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Is it up? TCP connects for the broker and the database, the readiness endpoint for services. */
-final class Probes {
+public final class Probes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -46,7 +46,7 @@ final class Probes {
     }
 
     /** {@code GET /q/health/ready} answers 200 with {@code "status": "UP"}. */
-    static boolean ready(String baseUrl) {
+    public static boolean ready(String baseUrl) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).GET().build();
