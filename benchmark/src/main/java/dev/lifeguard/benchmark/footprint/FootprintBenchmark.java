@@ -414,18 +414,7 @@ public final class FootprintBenchmark {
     }
 
     static FootprintResults.Machine machine(int rounds, String javaOptions) {
-        String memory = "unknown";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    memory = String.format(Locale.ROOT, "%.1f GiB",
-                            Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // unknown
-        }
-        return new FootprintResults.Machine(Runtime.getRuntime().availableProcessors(), memory,
+        return new FootprintResults.Machine(Runtime.getRuntime().availableProcessors(), Main.memoryTotal(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), Main.loadAverage(), rounds,

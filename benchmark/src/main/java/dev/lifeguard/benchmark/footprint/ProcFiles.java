@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Reading {@code /proc}: a process's memory ({@code VmRSS} from {@code status}, PSS from {@code smaps_rollup}), its
  * start time and its command line. The parsing is separate from the reading, so that it can be tested on text.
  */
-final class ProcFiles {
+public final class ProcFiles {
 
     /**
      * USER_HZ, the unit of {@code starttime} in {@code /proc/<pid>/stat}: 100 on every Linux architecture the JDK
@@ -110,18 +110,27 @@ final class ProcFiles {
         }
     }
 
+    /** VmRSS of a running process in bytes; empty when it is gone or its status cannot be read. */
+    public static OptionalLong rssBytesOf(long pid) {
+        try {
+            OptionalLong kib = statusKib(Files.readString(proc(pid, "status"), StandardCharsets.UTF_8), "VmRSS");
+            return kib.isPresent() ? OptionalLong.of(kib.getAsLong() * 1024) : OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     /** RSS and PSS of a running process; empty when it is gone or its files cannot be read. */
     static Optional<Memory> memoryOf(long pid) {
         try {
-            String status = Files.readString(proc(pid, "status"), StandardCharsets.UTF_8);
             Path rollup = proc(pid, "smaps_rollup");
             String smaps = Files.readString(Files.exists(rollup) ? rollup : proc(pid, "smaps"), StandardCharsets.UTF_8);
-            OptionalLong rss = statusKib(status, "VmRSS");
+            OptionalLong rss = rssBytesOf(pid);
             OptionalLong pss = pssKib(smaps);
             if (rss.isEmpty() || pss.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Memory(rss.getAsLong() * 1024, pss.getAsLong() * 1024));
+            return Optional.of(new Memory(rss.getAsLong(), pss.getAsLong() * 1024));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

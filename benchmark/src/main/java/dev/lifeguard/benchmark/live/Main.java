@@ -289,21 +289,25 @@ public final class Main {
     }
 
     static Results.Machine machine(BenchOptions options) {
-        String memory = "unknown";
+        return new Results.Machine(Runtime.getRuntime().availableProcessors(), memoryTotal(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                options.quick() ? "quick" : "full", loadAverage());
+    }
+
+    /** The machine's memory ({@code MemTotal} of {@code /proc/meminfo}), e.g. {@code 23.5 GiB}. */
+    public static String memoryTotal() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {
-                    memory = String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+                    return String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // unknown
         }
-        return new Results.Machine(Runtime.getRuntime().availableProcessors(), memory,
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-                options.quick() ? "quick" : "full", loadAverage());
+        return "unknown";
     }
 
     /** The 1, 5 and 15 minute load averages: figures measured on a busy machine are not comparable. */

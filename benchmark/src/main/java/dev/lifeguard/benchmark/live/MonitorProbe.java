@@ -1,5 +1,7 @@
 package dev.lifeguard.benchmark.live;
 
+import dev.lifeguard.benchmark.footprint.ProcFiles;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,16 +45,7 @@ final class MonitorProbe {
         if (pid.isEmpty()) {
             return -1;
         }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid.getAsLong()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return ProcFiles.rssBytesOf(pid.getAsLong()).orElse(-1);
     }
 
     OptionalLong pid() {

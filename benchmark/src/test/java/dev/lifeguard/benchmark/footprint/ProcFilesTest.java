@@ -103,4 +103,14 @@ class ProcFilesTest {
     void memoryAddsUp() {
         assertThat(new ProcFiles.Memory(10, 4).plus(new ProcFiles.Memory(5, 3))).isEqualTo(new ProcFiles.Memory(15, 7));
     }
+
+    @Test
+    void theResidentSizeOfALiveProcessIsReadAndAGoneOneIsEmpty() {
+        long self = ProcessHandle.current().pid();
+
+        assertThat(ProcFiles.rssBytesOf(self).orElseThrow()).isGreaterThan(1024 * 1024);
+        assertThat(ProcFiles.memoryOf(self)).hasValueSatisfying(memory ->
+                assertThat(memory.rssBytes()).isGreaterThanOrEqualTo(memory.pssBytes()));
+        assertThat(ProcFiles.rssBytesOf(Long.MAX_VALUE)).isEmpty();
+    }
 }
