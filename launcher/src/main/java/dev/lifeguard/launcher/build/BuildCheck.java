@@ -16,8 +16,10 @@ import java.util.stream.Stream;
  * Decides whether {@code ./lifeguard up} (or {@code chaos}) must build first: a packaged app is stale when it is
  * missing or when any source it is built from (its module's {@code src/main} and {@code pom.xml}, the shared
  * {@code service-support} module, the root {@code pom.xml}; Dockerfiles aside) is newer than it. The fault-injection
- * suite's jar ({@code reliability}) is built from its module and the launcher's. Modules that do not exist in the
- * checkout are not built.
+ * suite's jar ({@code reliability}) is built from its module, and runs the launcher from a copy in its {@code lib/}:
+ * it is stale when that copy is not the launcher's current jar (the build leaves {@code reliability.jar} untouched
+ * when only the launcher changed, so comparing times with the launcher's sources would ask for a build at every
+ * start). Modules that do not exist in the checkout are not built.
  */
 public final class BuildCheck {
 
@@ -63,8 +65,7 @@ public final class BuildCheck {
         Path reliability = root.resolve(RELIABILITY_MODULE);
         if (Files.isRegularFile(reliability.resolve("pom.xml"))) {
             targets.add(new Target(RELIABILITY_MODULE, root.resolve(RELIABILITY_JAR),
-                    List.of(reliability.resolve("src/main"), reliability.resolve("pom.xml"), launcher.resolve("src/main"),
-                            launcher.resolve("pom.xml"), rootPom)));
+                    List.of(reliability.resolve("src/main"), reliability.resolve("pom.xml"), rootPom)));
         }
         return targets;
     }
@@ -83,6 +84,9 @@ public final class BuildCheck {
         if (!Files.isRegularFile(target.artifact())) {
             return Optional.of(root.relativize(target.artifact()) + " is missing");
         }
+        if (target.module().equals(RELIABILITY_MODULE) && !launcherCopyIsCurrent(root)) {
+            return Optional.of(RELIABILITY_MODULE + "/target/lib holds another build of " + LAUNCHER_JAR);
+        }
         FileTime built = modified(target.artifact());
         for (Path input : target.inputs()) {
             Optional<Path> newer = newerThan(input, built);
@@ -92,6 +96,29 @@ public final class BuildCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** The reliability suite's copy of the launcher jar has the same bytes as the launcher's jar (none: nothing to copy). */
+    private static boolean launcherCopyIsCurrent(Path root) {
+        Path launcherJar = root.resolve(LAUNCHER_JAR);
+        Path lib = root.resolve(RELIABILITY_MODULE).resolve("target/lib");
+        if (!Files.isRegularFile(launcherJar)) {
+            return true;
+        }
+        if (!Files.isDirectory(lib)) {
+            return false;
+        }
+        try (Stream<Path> copies = Files.list(lib)) {
+            for (Path copy : copies.filter(file -> file.getFileName().toString().startsWith(LAUNCHER_MODULE + "-")
+                    && file.getFileName().toString().endsWith(".jar")).toList()) {
+                if (Files.mismatch(copy, launcherJar) == -1) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + lib, e);
+        }
     }
 
     /** The first regular file at or below {@code input} modified after {@code time}. */

@@ -97,11 +97,22 @@ class BuildCheckTest {
                 .containsExactly("reliability: reliability/target/reliability.jar is missing");
 
         write("reliability/target/reliability.jar", BUILT);
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::toString)
+                .containsExactly("reliability: reliability/target/lib holds another build of launcher/target/launcher.jar");
+
+        Files.createDirectories(root.resolve("reliability/target/lib"));
+        Files.copy(root.resolve("launcher/target/launcher.jar"), root.resolve("reliability/target/lib/launcher-0.1.0.jar"));
         assertThat(BuildCheck.staleTargets(root)).isEmpty();
 
         write("launcher/src/main/java/Main.java", BUILT.plusSeconds(5));
-        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::module)
-                .containsExactly("launcher", "reliability");
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::module).containsExactly("launcher");
+
+        // the launcher was rebuilt, and the build left reliability.jar as it was (only its lib/ copy changes)
+        Files.writeString(root.resolve("launcher/target/launcher.jar"), "rebuilt");
+        assertThat(BuildCheck.staleTargets(root)).extracting(BuildCheck.Reason::module).containsExactly("reliability");
+        Files.copy(root.resolve("launcher/target/launcher.jar"), root.resolve("reliability/target/lib/launcher-0.1.0.jar"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(BuildCheck.staleTargets(root)).isEmpty();
     }
 
     private void builtEverything() throws IOException {
