@@ -5,8 +5,8 @@ import io.smallrye.config.ConfigMapping;
 import java.util.Optional;
 
 /**
- * Defaults of the {@code kubernetes} executor. The cluster connection itself is {@code quarkus.kubernetes-client.*}:
- * the pod's service account in a cluster, else the kubeconfig.
+ * Defaults of the {@code kubernetes} executor. The cluster connection itself is {@link KubernetesConnection}'s:
+ * {@code KUBERNETES_MASTER}, else the kubeconfig, else the pod's service account.
  */
 @ConfigMapping(prefix = "lifeguard.deploy.executors.kubernetes")
 public interface KubernetesConfig {
