@@ -21,7 +21,8 @@ public class BakeTimer {
         this.config = config;
     }
 
-    @Scheduled(every = "${lifeguard.deploy.bake-check-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${lifeguard.deploy.bake-check-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         try {
             OffsetDateTime cutoff = DeploymentService.now().minus(config.bakeTime());

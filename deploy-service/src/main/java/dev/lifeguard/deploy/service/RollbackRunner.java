@@ -60,7 +60,8 @@ public class RollbackRunner {
         }
     }
 
-    @Scheduled(every = "${lifeguard.deploy.execution-poll:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${lifeguard.deploy.execution-poll:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         wake();
     }

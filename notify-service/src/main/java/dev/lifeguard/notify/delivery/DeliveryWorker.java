@@ -69,7 +69,7 @@ public class DeliveryWorker {
     }
 
     @Scheduled(every = "${lifeguard.notify.delivery.poll-interval}", delay = 1, delayUnit = TimeUnit.SECONDS,
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void deliverOnSchedule() {
         deliverDue();
     }

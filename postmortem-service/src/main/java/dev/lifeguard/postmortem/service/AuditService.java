@@ -69,7 +69,7 @@ public class AuditService {
     }
 
     @Scheduled(every = "${lifeguard.postmortem.audit.purge-every}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void purgeOnSchedule() {
         purgeExpired();
     }

@@ -30,7 +30,7 @@ public class ApprovalTimeouts {
     }
 
     @Scheduled(every = "${lifeguard.rollback.approval-check-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         try {
             timeOutPast(OffsetDateTime.now(ZoneOffset.UTC));

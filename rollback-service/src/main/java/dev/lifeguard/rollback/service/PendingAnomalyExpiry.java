@@ -28,7 +28,7 @@ public class PendingAnomalyExpiry {
     }
 
     @Scheduled(every = "${lifeguard.rollback.pending-anomaly-check-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void expireOnSchedule() {
         expireReceivedBefore(OffsetDateTime.now(ZoneOffset.UTC).minus(config.pendingAnomalyTimeout()));
     }
