@@ -82,10 +82,7 @@ public final class FootprintBenchmark {
      * is a result), 1 when the run could not be completed.
      */
     public static int run(Path root, Map<String, String> environment, int rounds, PrintStream out) {
-        String homeSetting = environment.get(HOME_VARIABLE);
-        Path home = homeSetting != null && !homeSetting.isBlank() ? root.resolve(homeSetting.trim())
-                : root.resolve(".lifeguard").resolve("footprint");
-        PlatformSettings settings = settings(root, home, environment);
+        PlatformSettings settings = settings(root, Main.home(root, environment, HOME_VARIABLE, "footprint"), environment);
         Duration demoTimeout = Env.seconds(environment, DEMO_TIMEOUT_VARIABLE, DEFAULT_DEMO_TIMEOUT);
         String javaOptions = environment.getOrDefault(PlatformSettings.JAVA_OPTS_VARIABLE, "").trim();
         FootprintResults.Machine machine = machine(rounds, javaOptions.isEmpty() ? ""

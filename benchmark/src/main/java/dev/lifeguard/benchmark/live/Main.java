@@ -93,8 +93,7 @@ public final class Main {
         if (options.footprint()) {
             return FootprintBenchmark.run(root, environment, options.footprintRounds(), System.out);
         }
-        Path home = environment.containsKey(HOME_VARIABLE) && !environment.get(HOME_VARIABLE).isBlank()
-                ? root.resolve(environment.get(HOME_VARIABLE).trim()) : root.resolve(".lifeguard").resolve("bench");
+        Path home = home(root, environment, HOME_VARIABLE, "bench");
         Results.Machine machine = machine(options);
         Results results = new Results(System.out, machine);
         System.out.printf(Locale.ROOT, "Lifeguard benchmark (%s): %s on %d cores, %s memory, %s; load average %s%n",
@@ -308,6 +307,13 @@ public final class Main {
             // unknown
         }
         return "unknown";
+    }
+
+    /** A run's state directory: {@code variable} (relative to the checkout) when set, else {@code .lifeguard/<name>}. */
+    public static Path home(Path root, Map<String, String> environment, String variable, String name) {
+        String setting = environment.get(variable);
+        return setting != null && !setting.isBlank() ? root.resolve(setting.trim())
+                : root.resolve(".lifeguard").resolve(name);
     }
 
     /** The 1, 5 and 15 minute load averages: figures measured on a busy machine are not comparable. */

@@ -24,4 +24,13 @@ class BenchSettingsTest {
                 "-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2", "-XX:ReservedCodeCacheSize=240m", "-Xmx3g");
         assertThat(settings.services()).containsExactlyInAnyOrder(LifeguardService.MONITOR, LifeguardService.ROLLBACK);
     }
+
+    @Test
+    void aRunsStateDirectoryIsItsVariableRelativeToTheCheckoutElseUnderLifeguard() {
+        assertThat(Main.home(root, Map.of("LIFEGUARD_FOOTPRINT_HOME", " runs/fp "), "LIFEGUARD_FOOTPRINT_HOME", "footprint"))
+                .isEqualTo(root.resolve("runs/fp"));
+        assertThat(Main.home(root, Map.of("LIFEGUARD_FOOTPRINT_HOME", "  "), "LIFEGUARD_FOOTPRINT_HOME", "footprint"))
+                .isEqualTo(root.resolve(".lifeguard/footprint"));
+        assertThat(Main.home(root, Map.of(), Main.HOME_VARIABLE, "bench")).isEqualTo(root.resolve(".lifeguard/bench"));
+    }
 }

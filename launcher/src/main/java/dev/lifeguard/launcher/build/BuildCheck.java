@@ -29,8 +29,15 @@ public final class BuildCheck {
     public static final String RELIABILITY_MODULE = "reliability";
     public static final String RELIABILITY_JAR = "reliability/target/reliability.jar";
 
-    /** One packaged output and the files and directories it is built from. */
-    public record Target(String module, Path artifact, List<Path> inputs) {
+    /**
+     * One packaged output, the files and directories it is built from, and the jars of other modules it runs from
+     * copies of in its {@code lib/} (named {@code <jar name>-<version>.jar}).
+     */
+    public record Target(String module, Path artifact, List<Path> inputs, List<Path> bundledJars) {
+
+        Target(String module, Path artifact, List<Path> inputs) {
+            this(module, artifact, inputs, List.of());
+        }
     }
 
     /** Why a target needs building. */
@@ -65,7 +72,8 @@ public final class BuildCheck {
         Path reliability = root.resolve(RELIABILITY_MODULE);
         if (Files.isRegularFile(reliability.resolve("pom.xml"))) {
             targets.add(new Target(RELIABILITY_MODULE, root.resolve(RELIABILITY_JAR),
-                    List.of(reliability.resolve("src/main"), reliability.resolve("pom.xml"), rootPom)));
+                    List.of(reliability.resolve("src/main"), reliability.resolve("pom.xml"), rootPom),
+                    List.of(root.resolve(LAUNCHER_JAR))));
         }
         return targets;
     }
@@ -84,8 +92,11 @@ public final class BuildCheck {
         if (!Files.isRegularFile(target.artifact())) {
             return Optional.of(root.relativize(target.artifact()) + " is missing");
         }
-        if (target.module().equals(RELIABILITY_MODULE) && !launcherCopyIsCurrent(root)) {
-            return Optional.of(RELIABILITY_MODULE + "/target/lib holds another build of " + LAUNCHER_JAR);
+        Path lib = target.artifact().resolveSibling("lib");
+        for (Path bundled : target.bundledJars()) {
+            if (!copyIsCurrent(bundled, lib)) {
+                return Optional.of(root.relativize(lib) + " holds another build of " + root.relativize(bundled));
+            }
         }
         FileTime built = modified(target.artifact());
         for (Path input : target.inputs()) {
@@ -98,20 +109,21 @@ public final class BuildCheck {
         return Optional.empty();
     }
 
-    /** The reliability suite's copy of the launcher jar has the same bytes as the launcher's jar (none: nothing to copy). */
-    private static boolean launcherCopyIsCurrent(Path root) {
-        Path launcherJar = root.resolve(LAUNCHER_JAR);
-        Path lib = root.resolve(RELIABILITY_MODULE).resolve("target/lib");
-        if (!Files.isRegularFile(launcherJar)) {
+    /**
+     * {@code lib} holds a copy of {@code jar} with the same bytes (a jar not built yet has nothing to copy). Bytes,
+     * not times: the copy's time is the original's cut to microseconds.
+     */
+    private static boolean copyIsCurrent(Path jar, Path lib) {
+        if (!Files.isRegularFile(jar)) {
             return true;
         }
         if (!Files.isDirectory(lib)) {
             return false;
         }
-        try (Stream<Path> copies = Files.list(lib)) {
-            for (Path copy : copies.filter(file -> file.getFileName().toString().startsWith(LAUNCHER_MODULE + "-")
-                    && file.getFileName().toString().endsWith(".jar")).toList()) {
-                if (Files.mismatch(copy, launcherJar) == -1) {
+        String prefix = jar.getFileName().toString().replaceFirst("\\.jar$", "-");
+        try (Stream<Path> files = Files.list(lib)) {
+            for (Path copy : files.filter(file -> file.getFileName().toString().startsWith(prefix)).toList()) {
+                if (Files.mismatch(copy, jar) == -1) {
                     return true;
                 }
             }

@@ -122,7 +122,7 @@ public final class Platform implements AutoCloseable {
     public static List<ComponentStatus> status(PlatformSettings settings) {
         List<ComponentStatus> rows = new ArrayList<>();
         Optional<ProcessHandle> infra = liveInfra(settings);
-        boolean infraReady = infra.isPresent() && Files.exists(readyFile(settings));
+        boolean infraReady = infra.isPresent() && Files.exists(infraReadyFile(settings));
         rows.add(new ComponentStatus(KAFKA, pidOf(infra), settings.kafkaPort(),
                 state(infra.isPresent(), infraReady && Probes.accepts(settings.kafkaPort()))));
         Optional<ProcessHandle> postgres = livePostgres(settings);
@@ -228,7 +228,7 @@ public final class Platform implements AutoCloseable {
      *                           {@link PlatformSettings#startTimeout()}
      */
     public void restartKafka() {
-        ProcessHandle infra = liveInfra(settings).filter(process -> Files.exists(readyFile(settings)))
+        ProcessHandle infra = liveInfra(settings).filter(process -> Files.exists(infraReadyFile(settings)))
                 .orElseThrow(() -> new PlatformException("Kafka is not running (home " + settings.home() + ")"));
         long startNanos = System.nanoTime();
         Path request = kafkaRestartRequest(settings);
@@ -240,7 +240,7 @@ public final class Platform implements AutoCloseable {
         }
         progress.accept("  ↻ restarting kafka (infra pid " + infra.pid() + "; its data is kept)");
         long deadline = startNanos + settings.startTimeout().toNanos();
-        while (Files.exists(request) || !Files.exists(readyFile(settings)) || !Probes.accepts(settings.kafkaPort())) {
+        while (Files.exists(request) || !Files.exists(infraReadyFile(settings)) || !Probes.accepts(settings.kafkaPort())) {
             Path log = settings.logFile(INFRA);
             if (!infra.isAlive()) {
                 throw new PlatformException("The infra process exited while restarting Kafka; see " + log
@@ -338,11 +338,6 @@ public final class Platform implements AutoCloseable {
         return pidOf(livePostgres(settings));
     }
 
-    /** Written by the infra process once PostgreSQL's databases exist and Kafka serves: the infra is ready. */
-    public static Path infraReadyFile(PlatformSettings settings) {
-        return readyFile(settings);
-    }
-
     // --- recognising our processes ---------------------------------------------------------------------------
 
     /** A JVM recording its class-data archive writes it as it exits: killing it would waste the recording. */
@@ -405,12 +400,13 @@ public final class Platform implements AutoCloseable {
         return Processes.live(settings.postgresDataDirectory().resolve("postmaster.pid"), postgresOf(settings));
     }
 
-    static Path readyFile(PlatformSettings settings) {
+    /** Written by the infra process once PostgreSQL's databases exist and Kafka serves: the infra is ready. */
+    public static Path infraReadyFile(PlatformSettings settings) {
         return settings.runDirectory().resolve(INFRA + ".ready");
     }
 
     static Path postgresReadyFile(PlatformSettings settings) {
-        return Infrastructure.postgresReadyFile(readyFile(settings));
+        return Infrastructure.postgresReadyFile(infraReadyFile(settings));
     }
 
     /** Written to ask the infra process for a Kafka restart; the infra deletes it once the broker serves again. */
@@ -596,7 +592,7 @@ public final class Platform implements AutoCloseable {
                         + " (pid " + leftover.get().pid() + "): stopping it");
                 Processes.terminate(Map.of(POSTGRES, leftover.get()), POSTGRES_STOP_BOUND);
             }
-            Processes.deleteQuietly(readyFile(settings));
+            Processes.deleteQuietly(infraReadyFile(settings));
             Processes.deleteQuietly(postgresReadyFile(settings));
             String classPath = launcherClasspath(settings);
             List<String> command = new ArrayList<>(List.of(javaExecutable(), homeMarker(settings)));
@@ -613,7 +609,7 @@ public final class Platform implements AutoCloseable {
                     "--kafka-port", Integer.toString(settings.kafkaPort()),
                     "--postgres-dir", settings.postgresDataDirectory().toString(),
                     "--postgres-port", Integer.toString(settings.postgresPort()),
-                    "--ready-file", readyFile(settings).toString(),
+                    "--ready-file", infraReadyFile(settings).toString(),
                     "--kafka-restart-request", kafkaRestartRequest(settings).toString()));
             // the class path in the environment: a test JVM's is long, and Linux shows no process its arguments
             // beyond 4 kB, which would hide the home marker
@@ -631,14 +627,14 @@ public final class Platform implements AutoCloseable {
         /** PostgreSQL accepts connections and the infra says the databases exist. */
         private Awaited postgresAwaited(ProcessHandle infra) {
             return new Awaited(POSTGRES, "localhost:" + settings.postgresPort(), settings.logFile(INFRA), infra,
-                    () -> (Files.exists(postgresReadyFile(settings)) || Files.exists(readyFile(settings)))
+                    () -> (Files.exists(postgresReadyFile(settings)) || Files.exists(infraReadyFile(settings)))
                             && Probes.accepts(settings.postgresPort()));
         }
 
         /** The infra's ready file says Kafka serves too. */
         private Awaited kafkaAwaited(ProcessHandle infra) {
             return new Awaited(KAFKA, settings.kafkaBootstrapServers(), settings.logFile(INFRA), infra,
-                    () -> Files.exists(readyFile(settings)) && Probes.accepts(settings.kafkaPort()));
+                    () -> Files.exists(infraReadyFile(settings)) && Probes.accepts(settings.kafkaPort()));
         }
 
         /**
@@ -753,7 +749,7 @@ public final class Platform implements AutoCloseable {
                 livePostgres(settings).ifPresent(postgres ->
                         Processes.terminate(Map.of(POSTGRES, postgres), POSTGRES_STOP_BOUND));
                 Processes.deleteQuietly(settings.pidFile(INFRA));
-                Processes.deleteQuietly(readyFile(settings));
+                Processes.deleteQuietly(infraReadyFile(settings));
                 Processes.deleteQuietly(postgresReadyFile(settings));
             }
             progress.accept("  stopped what this start had started: " + String.join(", ", toStop.keySet()));
@@ -838,7 +834,7 @@ public final class Platform implements AutoCloseable {
 
         private void cleanRunFiles() {
             Processes.deleteQuietly(settings.pidFile(INFRA));
-            Processes.deleteQuietly(readyFile(settings));
+            Processes.deleteQuietly(infraReadyFile(settings));
             Processes.deleteQuietly(postgresReadyFile(settings));
             Processes.deleteQuietly(kafkaRestartRequest(settings));
             settings.instancesOfAllServices().forEach(instance ->

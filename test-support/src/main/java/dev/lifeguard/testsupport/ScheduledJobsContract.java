@@ -1,5 +1,7 @@
 package dev.lifeguard.testsupport;
 
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
@@ -10,26 +12,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * The {@code @Scheduled} methods of a module's own classes, and which of them would run while the application is
- * not running. Quarkus stops the datasource, Hibernate and the Kafka clients while it shuts down; a job that fires
- * then fails with "EntityManagerFactory is closed" and logs it as an error, so every job skips its runs outside
- * {@code Scheduled.ApplicationNotRunning}. Read by name, so that this module needs no scheduler dependency.
+ * Every service's {@code ScheduledJobsTest} extends this: each {@code @Scheduled} method of the module's own classes
+ * ({@code target/classes}) skips its runs while the application is not running. Quarkus stops the datasource,
+ * Hibernate and the Kafka clients while it shuts down; a job that fires then fails with "EntityManagerFactory is
+ * closed" and logs it as an error, so every job skips its runs outside {@code Scheduled.ApplicationNotRunning}. The
+ * annotation is read by name, so that this module needs no scheduler dependency.
  */
-public final class ScheduledJobs {
+public abstract class ScheduledJobsContract {
 
     private static final String SCHEDULED = "io.quarkus.scheduler.Scheduled";
     private static final String APPLICATION_NOT_RUNNING = SCHEDULED + "$ApplicationNotRunning";
 
     /** What a scan found: every job ({@code Class#method}) and the ones that do not skip while not running. */
-    public record Scan(List<String> jobs, List<String> runningWhileNotRunning) {
+    private record Scan(List<String> jobs, List<String> runningWhileNotRunning) {
     }
 
-    private ScheduledJobs() {
+    @Test
+    public void everyScheduledJobSkipsWhileTheApplicationIsNotRunning() {
+        Scan scan = scan(Path.of("target/classes"));
+
+        assertThat(scan.jobs()).isNotEmpty();
+        assertThat(scan.runningWhileNotRunning()).isEmpty();
     }
 
-    /** Scans the classes compiled into {@code classes} (a module's {@code target/classes}). */
-    public static Scan scan(Path classes) {
+    /** Scans the classes compiled into {@code classes}. */
+    private static Scan scan(Path classes) {
         List<String> jobs = new ArrayList<>();
         List<String> unguarded = new ArrayList<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
