@@ -1,5 +1,6 @@
 package dev.lifeguard.launcher.build;
 
+import dev.lifeguard.launcher.platform.Jdk;
 import dev.lifeguard.launcher.platform.LifeguardService;
 
 import java.io.IOException;
@@ -10,6 +11,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +23,9 @@ import java.util.stream.Stream;
  * suite's jar ({@code reliability}) is built from its module, and runs the launcher from a copy in its {@code lib/}:
  * it is stale when that copy is not the launcher's current jar (the build leaves {@code reliability.jar} untouched
  * when only the launcher changed, so comparing times with the launcher's sources would ask for a build at every
- * start). Modules that do not exist in the checkout are not built.
+ * start). A service packaged by another JDK's build is stale too: a JDK 25 packages the services for its AOT cache
+ * ({@code aot-jar}, the root {@code pom.xml}'s profile), a JDK 17 as a fast-jar, and each JDK starts the other's
+ * packaging slower. Modules that do not exist in the checkout are not built.
  */
 public final class BuildCheck {
 
@@ -29,14 +35,21 @@ public final class BuildCheck {
     public static final String RELIABILITY_MODULE = "reliability";
     public static final String RELIABILITY_JAR = "reliability/target/reliability.jar";
 
+    /** The entry point of a service packaged as a fast-jar (a build on a JDK before 25). */
+    static final String FAST_JAR_ENTRY_POINT = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
+    /** The entry point of a service packaged as an aot-jar (a build on JDK 25 or later). */
+    static final String AOT_JAR_ENTRY_POINT = "io.quarkus.bootstrap.runner.AotQuarkusEntryPoint";
+
     /**
-     * One packaged output, the files and directories it is built from, and the jars of other modules it runs from
-     * copies of in its {@code lib/} (named {@code <jar name>-<version>.jar}).
+     * One packaged output, the files and directories it is built from, the jars of other modules it runs from
+     * copies of in its {@code lib/} (named {@code <jar name>-<version>.jar}), and the {@code Main-Class} a build on
+     * the running JDK gives it, where that depends on the JDK.
      */
-    public record Target(String module, Path artifact, List<Path> inputs, List<Path> bundledJars) {
+    public record Target(String module, Path artifact, List<Path> inputs, List<Path> bundledJars,
+            Optional<String> entryPoint) {
 
         Target(String module, Path artifact, List<Path> inputs) {
-            this(module, artifact, inputs, List.of());
+            this(module, artifact, inputs, List.of(), Optional.empty());
         }
     }
 
@@ -52,7 +65,8 @@ public final class BuildCheck {
     }
 
     /** Every service module present under {@code root}, the launcher, and the reliability suite if present. */
-    public static List<Target> targets(Path root) {
+    public static List<Target> targets(Path root, Jdk jdk) {
+        String entryPoint = jdk.hasAotCache() ? AOT_JAR_ENTRY_POINT : FAST_JAR_ENTRY_POINT;
         List<Target> targets = new ArrayList<>();
         Path rootPom = root.resolve("pom.xml");
         List<Path> support = List.of(root.resolve(SUPPORT_MODULE).resolve("src/main"),
@@ -64,7 +78,8 @@ public final class BuildCheck {
             }
             List<Path> inputs = new ArrayList<>(List.of(module.resolve("src/main"), module.resolve("pom.xml"), rootPom));
             inputs.addAll(support);
-            targets.add(new Target(service.moduleName(), module.resolve("target/quarkus-app/quarkus-run.jar"), inputs));
+            targets.add(new Target(service.moduleName(), module.resolve("target/quarkus-app/quarkus-run.jar"), inputs,
+                    List.of(), Optional.of(entryPoint)));
         }
         Path launcher = root.resolve(LAUNCHER_MODULE);
         targets.add(new Target(LAUNCHER_MODULE, root.resolve(LAUNCHER_JAR),
@@ -73,15 +88,20 @@ public final class BuildCheck {
         if (Files.isRegularFile(reliability.resolve("pom.xml"))) {
             targets.add(new Target(RELIABILITY_MODULE, root.resolve(RELIABILITY_JAR),
                     List.of(reliability.resolve("src/main"), reliability.resolve("pom.xml"), rootPom),
-                    List.of(root.resolve(LAUNCHER_JAR))));
+                    List.of(root.resolve(LAUNCHER_JAR)), Optional.empty()));
         }
         return targets;
     }
 
     /** Every target that needs a build, with the reason; empty when everything is up to date. */
     public static List<Reason> staleTargets(Path root) {
+        return staleTargets(root, Jdk.current());
+    }
+
+    /** {@link #staleTargets(Path)} for a build and a platform on that JDK. */
+    public static List<Reason> staleTargets(Path root, Jdk jdk) {
         List<Reason> reasons = new ArrayList<>();
-        for (Target target : targets(root)) {
+        for (Target target : targets(root, jdk)) {
             why(root, target).ifPresent(why -> reasons.add(new Reason(target.module(), why)));
         }
         return reasons;
@@ -91,6 +111,12 @@ public final class BuildCheck {
     public static Optional<String> why(Path root, Target target) {
         if (!Files.isRegularFile(target.artifact())) {
             return Optional.of(root.relativize(target.artifact()) + " is missing");
+        }
+        Optional<String> packagedFor = target.entryPoint().flatMap(expected -> mainClass(target.artifact())
+                .filter(actual -> !actual.equals(expected)));
+        if (packagedFor.isPresent()) {
+            return Optional.of(root.relativize(target.artifact()) + " was packaged by another JDK's build (Main-Class "
+                    + packagedFor.get() + ", this JDK's is " + target.entryPoint().get() + ")");
         }
         Path lib = target.artifact().resolveSibling("lib");
         for (Path bundled : target.bundledJars()) {
@@ -130,6 +156,17 @@ public final class BuildCheck {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + lib, e);
+        }
+    }
+
+    /** The jar's {@code Main-Class}; empty when it has none or is no jar (the layout check then has nothing to say). */
+    private static Optional<String> mainClass(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            return Optional.ofNullable(manifest == null ? null
+                    : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

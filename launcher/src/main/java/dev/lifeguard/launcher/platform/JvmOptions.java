@@ -30,6 +30,9 @@ public final class JvmOptions {
     static final List<String> COMMON = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
             "-XX:TrimNativeHeapInterval=30000");
 
+    /** From JDK 25 on: 8-byte object headers instead of 12, a smaller heap for the same objects (JEP 519). */
+    static final String COMPACT_OBJECT_HEADERS = "-XX:+UseCompactObjectHeaders";
+
     private JvmOptions() {
     }
 
@@ -39,11 +42,16 @@ public final class JvmOptions {
      * for monitor-service's engine under a benchmark's load.
      */
     public static List<String> service() {
+        return service(Jdk.current());
+    }
+
+    /** {@link #service()} for a JVM of that JDK. */
+    public static List<String> service(Jdk jdk) {
         List<String> options = new ArrayList<>(List.of(
                 // a small heap that grows only as far as the live data needs: serial GC shrinks it after collections
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
         options.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m"));
-        options.addAll(COMMON);
+        options.addAll(common(jdk));
         return options;
     }
 
@@ -52,10 +60,23 @@ public final class JvmOptions {
      * the CPU time, which the five services starting beside it need; a local broker is far from its limits either way.
      */
     public static List<String> infra() {
+        return infra(Jdk.current());
+    }
+
+    /** {@link #infra()} for a JVM of that JDK. */
+    public static List<String> infra(Jdk jdk) {
         List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m",
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1",
                 "-XX:CICompilerCount=1"));
-        options.addAll(COMMON);
+        options.addAll(common(jdk));
+        return options;
+    }
+
+    private static List<String> common(Jdk jdk) {
+        List<String> options = new ArrayList<>(COMMON);
+        if (jdk.hasAotCache()) {
+            options.add(COMPACT_OBJECT_HEADERS);
+        }
         return options;
     }
 }

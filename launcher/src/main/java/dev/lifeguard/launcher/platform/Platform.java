@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -342,8 +343,8 @@ public final class Platform implements AutoCloseable {
 
     /** A JVM recording its class-data archive writes it as it exits: killing it would waste the recording. */
     static Duration stopGrace(PlatformSettings settings, Collection<ProcessHandle> services) {
-        return services.stream().anyMatch(ClassDataArchives::recording)
-                ? settings.stopTimeout().plus(ClassDataArchives.WRITING_GRACE) : settings.stopTimeout();
+        return settings.stopTimeout().plus(services.stream().map(ClassDataArchives::writingGrace)
+                .max(Comparator.naturalOrder()).orElse(Duration.ZERO));
     }
 
     static String homeMarker(PlatformSettings settings) {
@@ -447,7 +448,7 @@ public final class Platform implements AutoCloseable {
     }
 
     static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Jdk.current().java();
     }
 
     /**
@@ -600,7 +601,8 @@ public final class Platform implements AutoCloseable {
             // only the packaged launcher has a class path worth an archive (a test JVM's changes with every build)
             Path launcherJar = Path.of(classPath);
             ClassDataArchives.Plan classData = classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
-                    ? ClassDataArchives.plan(ClassDataArchives.App.launcher(launcherJar), JvmOptions.infra(), true)
+                    ? ClassDataArchives.plan(Jdk.current(), ClassDataArchives.App.launcher(launcherJar),
+                            JvmOptions.infra(), true)
                     : new ClassDataArchives.Plan.None();
             command.addAll(classData.options());
             command.addAll(List.of(MAIN_CLASS, INFRA,
@@ -648,8 +650,8 @@ public final class Platform implements AutoCloseable {
             List<String> jvmOptions = new ArrayList<>(JvmOptions.service());
             jvmOptions.addAll(settings.javaOptions());
             // one instance records the build's archive; the others would only race it
-            ClassDataArchives.Plan classData = ClassDataArchives.plan(ClassDataArchives.App.service(app), jvmOptions,
-                    instance.number() == 1);
+            ClassDataArchives.Plan classData = ClassDataArchives.plan(Jdk.current(), ClassDataArchives.App.service(app),
+                    jvmOptions, instance.number() == 1);
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());
             command.add(homeMarker(settings));
@@ -792,13 +794,17 @@ public final class Platform implements AutoCloseable {
             if (!services.isEmpty()) {
                 progress.accept("  → stopping " + describe(services));
                 Duration grace = stopGrace(settings, services.values());
+                long recording = services.values().stream().filter(ClassDataArchives::recording).count();
+                if (recording > 0) {
+                    progress.accept("  … first stop of this build: " + recording + " of them write their class-data"
+                            + " archive as they exit (up to " + grace.toSeconds() + " s)");
+                }
                 report(services, Processes.terminate(services, grace), grace);
             }
             if (infra.isPresent()) {
                 Map<String, ProcessHandle> infraOnly = Map.of("kafka + postgres (infra)", infra.get());
                 progress.accept("  → stopping kafka + postgres (infra pid " + infra.get().pid() + ")");
-                Duration grace = ClassDataArchives.recording(infra.get())
-                        ? INFRA_STOP_BOUND.plus(ClassDataArchives.WRITING_GRACE) : INFRA_STOP_BOUND;
+                Duration grace = INFRA_STOP_BOUND.plus(ClassDataArchives.writingGrace(infra.get()));
                 report(infraOnly, Processes.terminate(infraOnly, grace), grace);
             }
             livePostgres(settings).ifPresent(postgres -> {

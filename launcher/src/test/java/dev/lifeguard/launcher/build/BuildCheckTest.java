@@ -1,5 +1,6 @@
 package dev.lifeguard.launcher.build;
 
+import dev.lifeguard.launcher.platform.Jdk;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +87,7 @@ class BuildCheckTest {
 
     @Test
     void servicesWithoutAModuleAreNotBuildTargets() {
-        assertThat(BuildCheck.targets(root)).extracting(BuildCheck.Target::module)
+        assertThat(BuildCheck.targets(root, Jdk.current())).extracting(BuildCheck.Target::module)
                 .containsExactly("deploy-service", "launcher");
     }
 
@@ -113,6 +117,36 @@ class BuildCheckTest {
         Files.copy(root.resolve("launcher/target/launcher.jar"), root.resolve("reliability/target/lib/launcher-0.1.0.jar"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(BuildCheck.staleTargets(root)).isEmpty();
+    }
+
+    @Test
+    void aServicePackagedByAnotherJdksBuildIsStale() throws IOException {
+        builtEverything();
+        Jdk jdk17 = new Jdk(Path.of("/jdk17"), 17, "17.0.15+6");
+        Jdk jdk25 = new Jdk(Path.of("/jdk25"), 25, "25.0.3+9-LTS");
+        packageWithEntryPoint(BuildCheck.FAST_JAR_ENTRY_POINT);
+
+        assertThat(BuildCheck.staleTargets(root, jdk17)).isEmpty();
+        assertThat(BuildCheck.staleTargets(root, jdk25)).extracting(BuildCheck.Reason::toString).containsExactly(
+                "deploy-service: deploy-service/target/quarkus-app/quarkus-run.jar was packaged by another JDK's build"
+                        + " (Main-Class io.quarkus.bootstrap.runner.QuarkusEntryPoint, this JDK's is"
+                        + " io.quarkus.bootstrap.runner.AotQuarkusEntryPoint)");
+
+        packageWithEntryPoint(BuildCheck.AOT_JAR_ENTRY_POINT);
+        assertThat(BuildCheck.staleTargets(root, jdk25)).isEmpty();
+        assertThat(BuildCheck.staleTargets(root, jdk17)).extracting(BuildCheck.Reason::module)
+                .containsExactly("deploy-service");
+    }
+
+    private void packageWithEntryPoint(String mainClass) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        Path jar = root.resolve("deploy-service/target/quarkus-app/quarkus-run.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        Files.setLastModifiedTime(jar, FileTime.from(BUILT));
     }
 
     private void builtEverything() throws IOException {

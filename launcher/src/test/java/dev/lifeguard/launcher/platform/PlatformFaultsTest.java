@@ -261,8 +261,8 @@ class PlatformFaultsTest {
         assertThat(settings.runDirectory()).isEmptyDirectory();
         List<String> options = new ArrayList<>(JvmOptions.service());
         options.addAll(settings.javaOptions());
-        assertThat(ClassDataArchives.plan(ClassDataArchives.App.service(settings.serviceApp(LifeguardService.ROLLBACK)),
-                options, true)).as("the first instance wrote its recording as it stopped: the next start maps it")
+        assertThat(ClassDataArchives.plan(Jdk.current(),
+                ClassDataArchives.App.service(settings.serviceApp(LifeguardService.ROLLBACK)), options, true)).as("the first instance wrote its recording as it stopped: the next start maps it")
                 .isInstanceOf(ClassDataArchives.Plan.Use.class);
     }
 
