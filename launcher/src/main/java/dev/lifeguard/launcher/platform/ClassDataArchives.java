@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,8 @@ final class ClassDataArchives {
 
     static final String DIRECTORY = "lifeguard-cds";
     private static final String RECORDING_SUFFIX = ".part";
+    /** What a JDK 25 recorder writes beside its recording before the cache is assembled from it. */
+    private static final String CONFIGURATION_SUFFIX = ".config";
     private static final long VALIDATION_SECONDS = 30;
 
     private ClassDataArchives() {
@@ -169,6 +172,14 @@ final class ClassDataArchives {
         Path archive = directory.resolve(fingerprint + format.suffix());
         if (Files.isRegularFile(archive)) {
             return new Plan.Use(archive, format);
+        }
+        // a JDK 25 recorder killed before its child JVM wrote the cache leaves only the recorded configuration
+        for (Path configuration : files(directory, fingerprint + ".", RECORDING_SUFFIX + CONFIGURATION_SUFFIX)) {
+            Path recording = configuration.resolveSibling(configuration.getFileName().toString()
+                    .replaceFirst(Pattern.quote(CONFIGURATION_SUFFIX) + "$", ""));
+            if (!Files.exists(recording) && !recorderAlive(format, recording)) {
+                deleteQuietly(configuration);
+            }
         }
         boolean recordingNow = false;
         for (Path recording : files(directory, fingerprint + ".", RECORDING_SUFFIX)) {
@@ -311,6 +322,6 @@ final class ClassDataArchives {
     private static void deleteQuietly(Path file) {
         Processes.deleteQuietly(file);
         // what a JDK 25 recorder killed before its cache was assembled leaves beside it
-        Processes.deleteQuietly(file.resolveSibling(file.getFileName() + ".config"));
+        Processes.deleteQuietly(file.resolveSibling(file.getFileName() + CONFIGURATION_SUFFIX));
     }
 }

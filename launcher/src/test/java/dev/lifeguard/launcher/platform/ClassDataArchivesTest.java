@@ -103,6 +103,28 @@ class ClassDataArchivesTest {
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("jdks")
+    void theConfigurationOfARecorderKilledBeforeItsCacheWasWrittenIsThrownAway(Jdk jdk) throws Exception {
+        List<String> options = JvmOptions.service(jdk);
+        Files.createDirectories(app.directory());
+        String fingerprint = ClassDataArchives.fingerprint(jdk, app, options);
+        Path orphan = Files.writeString(app.directory().resolve(fingerprint + ".killed.part.config"), "classes");
+        Path recording = app.directory().resolve(fingerprint + ".live.part");
+        Path live = Files.writeString(app.directory().resolve(fingerprint + ".live.part.config"), "classes");
+        String recordOption = new ClassDataArchives.Plan.Record(recording, ClassDataArchives.Format.of(jdk)).options()
+                .get(0);
+        Process recorder = new ProcessBuilder("bash", "-c", "sleep 60; exit 0", recordOption).start();
+        try {
+            ClassDataArchives.plan(jdk, app, options, true);
+
+            assertThat(orphan).doesNotExist();
+            assertThat(live).as("its recorder is still assembling the cache from it").exists();
+        } finally {
+            recorder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
     void whileAnotherProcessRecordsNoStartRecordsOrMapsIt(Jdk jdk) throws Exception {
         List<String> options = JvmOptions.service(jdk);
         Path recording = app.directory().resolve(ClassDataArchives.fingerprint(jdk, app, options) + ".other.part");
