@@ -97,12 +97,17 @@ class KafkaSaslIT {
     @Test
     void theServicesProvisionConsumeAndPublishOverSasl() throws Exception {
         try (Admin admin = Admin.create(settings(SERVICE_USER, SERVICE_PASSWORD))) {
-            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            assertThat(topics).as("provisioned over SASL by each service")
-                    .contains(Topology.CI, Topology.DEPLOYMENTS, Topology.METRICS, Topology.ANOMALIES,
-                            Topology.ANALYSES, "lifeguard.incidents", "lifeguard.audit", Topology.CI + ".dlq");
-            assertThat(topics).as("the engine's own changelog and repartition topics, made by Kafka Streams")
-                    .anyMatch(topic -> topic.startsWith("lifeguard-monitor-analysis-") && topic.endsWith("-changelog"));
+            // ready means the services serve; Kafka Streams creates its internal topics on its first rebalance, which
+            // may come a moment later
+            await().atMost(SETTLE).untilAsserted(() -> {
+                Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                assertThat(topics).as("provisioned over SASL by each service")
+                        .contains(Topology.CI, Topology.DEPLOYMENTS, Topology.METRICS, Topology.ANOMALIES,
+                                Topology.ANALYSES, "lifeguard.incidents", "lifeguard.audit", Topology.CI + ".dlq");
+                assertThat(topics).as("the engine's own changelog and repartition topics, made by Kafka Streams")
+                        .anyMatch(topic -> topic.startsWith("lifeguard-monitor-analysis-")
+                                && topic.endsWith("-changelog"));
+            });
         }
 
         String service = "sasl-" + UUID.randomUUID().toString().substring(0, 8);
