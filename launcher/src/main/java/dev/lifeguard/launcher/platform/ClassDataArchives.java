@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -175,21 +174,23 @@ final class ClassDataArchives {
         }
         // a JDK 25 recorder killed before its child JVM wrote the cache leaves only the recorded configuration
         for (Path configuration : files(directory, fingerprint + ".", RECORDING_SUFFIX + CONFIGURATION_SUFFIX)) {
-            Path recording = configuration.resolveSibling(configuration.getFileName().toString()
-                    .replaceFirst(Pattern.quote(CONFIGURATION_SUFFIX) + "$", ""));
-            if (!Files.exists(recording) && !recorderAlive(format, recording)) {
+            String name = configuration.getFileName().toString();
+            Path recording = configuration.resolveSibling(
+                    name.substring(0, name.length() - CONFIGURATION_SUFFIX.length()));
+            if (!Files.exists(recording) && !recorderAlive(recording)) {
                 deleteQuietly(configuration);
             }
         }
         boolean recordingNow = false;
         for (Path recording : files(directory, fingerprint + ".", RECORDING_SUFFIX)) {
-            if (recorderAlive(format, recording)) {
+            if (recorderAlive(recording)) {
                 recordingNow = true;
             } else if (maps(jdk, format, recording, app.classPath(), jvmOptions)) {
                 move(recording, archive);
                 return new Plan.Use(archive, format);
             } else {
                 deleteQuietly(recording);
+                deleteQuietly(recording.resolveSibling(recording.getFileName() + CONFIGURATION_SUFFIX));
             }
         }
         if (recordingNow || !mayRecord) {
@@ -197,7 +198,7 @@ final class ClassDataArchives {
         }
         // an older build's archives can never be used again
         for (Path stale : files(directory, "", "")) {
-            if (!stale.getFileName().toString().startsWith(fingerprint) && !recorderAlive(format, stale)) {
+            if (!stale.getFileName().toString().startsWith(fingerprint) && !recorderAlive(stale)) {
                 deleteQuietly(stale);
             }
         }
@@ -264,9 +265,10 @@ final class ClassDataArchives {
                 .orElse(Duration.ZERO);
     }
 
-    private static boolean recorderAlive(Format format, Path recording) {
-        String option = format.recordOption + recording;
-        return !Processes.matching(commandLine -> commandLine.contains(option)).isEmpty();
+    /** A live process records to that file, in either format (a platform on the other JDK may share the checkout). */
+    private static boolean recorderAlive(Path recording) {
+        List<String> options = Arrays.stream(Format.values()).map(format -> format.recordOption + recording).toList();
+        return !Processes.matching(commandLine -> commandLine.stream().anyMatch(options::contains)).isEmpty();
     }
 
     /** A throwaway JVM maps the recording as a service start would: exit 0, or it is not usable. */
@@ -321,7 +323,5 @@ final class ClassDataArchives {
 
     private static void deleteQuietly(Path file) {
         Processes.deleteQuietly(file);
-        // what a JDK 25 recorder killed before its cache was assembled leaves beside it
-        Processes.deleteQuietly(file.resolveSibling(file.getFileName() + CONFIGURATION_SUFFIX));
     }
 }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cache), when there is one.
  */
 class ClassDataArchivesTest {
+
+    private static final Pattern RUNTIME_VERSION = Pattern.compile("(?m)^JAVA_RUNTIME_VERSION=\"((\\d+)[^\"]*)\"");
 
     @TempDir
     Path root;
@@ -46,9 +50,22 @@ class ClassDataArchivesTest {
             return Stream.empty();
         }
         try (Stream<Path> homes = Files.list(installed)) {
-            return homes.sorted().map(Jdk::at).flatMap(Optional::stream).toList().stream();
+            return homes.sorted().map(ClassDataArchivesTest::installedAt).flatMap(Optional::stream).toList().stream();
         } catch (IOException e) {
             return Stream.empty();
+        }
+    }
+
+    /** The JDK installed at {@code home}, read from its {@code release} file; empty when there is none. */
+    static Optional<Jdk> installedAt(Path home) {
+        try {
+            Matcher version = RUNTIME_VERSION.matcher(Files.readString(home.resolve("release")));
+            if (!version.find() || !Files.isExecutable(home.resolve("bin/java"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Jdk(home, Integer.parseInt(version.group(2)), version.group(1)));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
@@ -110,9 +127,7 @@ class ClassDataArchivesTest {
         Path orphan = Files.writeString(app.directory().resolve(fingerprint + ".killed.part.config"), "classes");
         Path recording = app.directory().resolve(fingerprint + ".live.part");
         Path live = Files.writeString(app.directory().resolve(fingerprint + ".live.part.config"), "classes");
-        String recordOption = new ClassDataArchives.Plan.Record(recording, ClassDataArchives.Format.of(jdk)).options()
-                .get(0);
-        Process recorder = new ProcessBuilder("bash", "-c", "sleep 60; exit 0", recordOption).start();
+        Process recorder = recorderOf(jdk, recording);
         try {
             ClassDataArchives.plan(jdk, app, options, true);
 
@@ -130,9 +145,7 @@ class ClassDataArchivesTest {
         Path recording = app.directory().resolve(ClassDataArchives.fingerprint(jdk, app, options) + ".other.part");
         Files.createDirectories(app.directory());
         Files.createFile(recording);
-        String recordOption = new ClassDataArchives.Plan.Record(recording, ClassDataArchives.Format.of(jdk)).options()
-                .get(0);
-        Process recorder = new ProcessBuilder("bash", "-c", "sleep 60; exit 0", recordOption).start();
+        Process recorder = recorderOf(jdk, recording);
         try {
             assertThat(ClassDataArchives.plan(jdk, app, options, true)).isEqualTo(new ClassDataArchives.Plan.None());
             assertThat(recording).exists();
@@ -145,7 +158,8 @@ class ClassDataArchivesTest {
             recorder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
 
-        assertThat(ClassDataArchives.plan(jdk, app, options, true)).as("its recorder gone, the empty file is no archive")
+        assertThat(ClassDataArchives.plan(jdk, app, options, true))
+                .as("its recorder gone, the empty file is no archive")
                 .isInstanceOf(ClassDataArchives.Plan.Record.class);
         assertThat(recording).doesNotExist();
     }
@@ -204,6 +218,27 @@ class ClassDataArchivesTest {
     }
 
     @Test
+    void aRecordingInTheOtherJdksFormatIsLeftToItsRecorder() throws Exception {
+        Jdk jdk = Jdk.current();
+        ClassDataArchives.Format other = ClassDataArchives.Format.of(jdk) == ClassDataArchives.Format.AOT_CACHE
+                ? ClassDataArchives.Format.DYNAMIC_ARCHIVE : ClassDataArchives.Format.AOT_CACHE;
+        Files.createDirectories(app.directory());
+        // a platform on the other JDK, sharing the checkout, records its own archive (another fingerprint)
+        Path theirs = Files.createFile(app.directory().resolve("other-jdk.recorder.part"));
+        Process recorder = recorderOf(other, theirs);
+        try {
+            assertThat(ClassDataArchives.plan(jdk, app, JvmOptions.service(jdk), true))
+                    .isInstanceOf(ClassDataArchives.Plan.Record.class);
+            assertThat(theirs).as("an older build's file, but its recorder lives").exists();
+        } finally {
+            recorder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
+        ClassDataArchives.plan(jdk, app, JvmOptions.service(jdk), true);
+        assertThat(theirs).as("its recorder gone, it is an older build's file").doesNotExist();
+    }
+
+    @Test
     void aJdk25GetsAnAotCacheAndCompactHeadersAndOlderOnesADynamicArchive() {
         Jdk jdk17 = new Jdk(Path.of("/jdk17"), 17, "17.0.15+6");
         Jdk jdk25 = new Jdk(Path.of("/jdk25"), 25, "25.0.3+9-LTS");
@@ -223,7 +258,7 @@ class ClassDataArchivesTest {
     }
 
     @Test
-    void aJdkIsReadFromItsReleaseFile() throws Exception {
+    void anInstalledJdkIsReadFromItsReleaseFile() throws Exception {
         Path home = root.resolve("jdk");
         Files.createDirectories(home.resolve("bin"));
         Files.writeString(home.resolve("bin/java"), "#!/bin/sh\n");
@@ -231,10 +266,23 @@ class ClassDataArchivesTest {
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\n"
                 + "JAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\nJAVA_VERSION=\"25.0.3\"\n");
 
-        assertThat(Jdk.at(home)).contains(new Jdk(home, 25, "25.0.3+9-LTS"));
-        assertThat(Jdk.at(root.resolve("nothing"))).isEmpty();
+        assertThat(installedAt(home)).contains(new Jdk(home, 25, "25.0.3+9-LTS"));
+        assertThat(installedAt(root.resolve("nothing"))).isEmpty();
         Files.writeString(home.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
-        assertThat(Jdk.at(home)).as("no runtime version").isEmpty();
+        assertThat(installedAt(home)).as("no runtime version").isEmpty();
+    }
+
+    /**
+     * A stand-in for a JVM of that JDK recording to {@code recording}: a process whose command line holds the
+     * recording option, as long as the test needs.
+     */
+    private static Process recorderOf(Jdk jdk, Path recording) throws IOException {
+        return recorderOf(ClassDataArchives.Format.of(jdk), recording);
+    }
+
+    private static Process recorderOf(ClassDataArchives.Format format, Path recording) throws IOException {
+        String recordOption = new ClassDataArchives.Plan.Record(recording, format).options().get(0);
+        return new ProcessBuilder("bash", "-c", "sleep 60; exit 0", recordOption).start();
     }
 
     /** A JVM of that JDK that records (or maps) with these options and exits: its exit code. */
