@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Produces to and reads from the test broker as an outside party (CI, a chat bridge) would. One producer
- * serves all sends of a client; each read uses a fresh consumer group, so it sees the topic from the start.
+ * serves all sends of a client; each wait uses a fresh consumer group and each full read none, so both see the topic
+ * from the start.
  */
 public final class KafkaTestClient implements AutoCloseable {
 
@@ -78,18 +80,21 @@ public final class KafkaTestClient implements AutoCloseable {
         return found;
     }
 
-    /** Every record currently on the topic (reads until a poll returns nothing new). */
+    /**
+     * Every record currently on the topic: its partitions are assigned directly (no consumer group, so no
+     * coordinator to find and no join to wait for, also right after a broker restart) and read from the beginning up
+     * to the end offsets taken at the start (the last stable offsets: only committed transactions count).
+     */
     public List<ConsumerRecord<String, String>> readAll(String topic) {
         List<ConsumerRecord<String, String>> all = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = newConsumer()) {
-            consumer.subscribe(List.of(topic));
-            int emptyPolls = 0;
-            while (emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofMillis(300));
-                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
-                    emptyPolls++;
-                }
-                records.forEach(all::add);
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
             }
         }
         return all;

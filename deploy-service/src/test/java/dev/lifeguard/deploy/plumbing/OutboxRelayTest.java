@@ -1,6 +1,7 @@
 package dev.lifeguard.deploy.plumbing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.support.config.InstanceConfig;
 import dev.lifeguard.support.event.CloudEvent;
 import dev.lifeguard.support.outbox.Outbox;
 import dev.lifeguard.testsupport.KafkaBrokerResource;
@@ -11,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -48,6 +50,12 @@ class OutboxRelayTest {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    InstanceConfig instance;
 
     @Test
     void whileTheBrokerIsDownRowsWaitUncountedThenDrainInOrderPerKey() {
@@ -94,6 +102,23 @@ class OutboxRelayTest {
         await().atMost(BOUND).until(() ->
                 !recordsWith(DEPLOYMENTS_TOPIC, service + "/production", "customData").isEmpty());
         await().atMost(BOUND).untilAsserted(() -> assertThat(unsent(service)).isEmpty());
+    }
+
+    @Test
+    void aClaimLeftByAnEarlierRunOfThisInstanceIsTakenUpAtOnceWhileAnotherInstancesClaimWaitsForItsLease() {
+        // a run that sent, or tried to, and then lost its database leaves its rows claimed for the whole lease
+        String ours = unique("ours");
+        String theirs = unique("theirs");
+        long leftByUs = enqueueClaimed(DEPLOYMENTS_TOPIC, ours, instance.id());
+        long heldByAnother = enqueueClaimed(DEPLOYMENTS_TOPIC, theirs, "another-instance");
+
+        await().atMost(BOUND).until(() -> "sent".equals(row(leftByUs).get("status")));
+        assertThat(recordsWith(DEPLOYMENTS_TOPIC, ours, "claimed")).hasSize(1);
+        assertThat(row(heldByAnother)).as("another instance may still be sending it")
+                .containsEntry("status", "pending").containsEntry("attempts", 0);
+        assertThat(recordsWith(DEPLOYMENTS_TOPIC, theirs, "claimed")).isEmpty();
+        releaseClaim(heldByAnother);
+        await().atMost(BOUND).until(() -> "sent".equals(row(heldByAnother).get("status")));
     }
 
     @Test
@@ -161,6 +186,28 @@ class OutboxRelayTest {
         QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(topic, key, event));
         return outbox.list(java.util.Optional.empty(), 1000).stream()
                 .filter(row -> row.eventId.equals(event.id())).findFirst().orElseThrow().id;
+    }
+
+    /** A row claimed, for an hour, by that instance, as if a run of it had claimed it and then lost the database. */
+    private long enqueueClaimed(String topic, String key, String owner) {
+        CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/test", "dev.lifeguard.test", null, null, null,
+                mapper.createObjectNode().put("text", "claimed"));
+        // one transaction: the relay, woken by the commit, never sees the row unclaimed
+        QuarkusTransaction.requiringNew().run(() -> {
+            outbox.enqueue(topic, key, event);
+            entityManager.flush();
+            entityManager.createNativeQuery("UPDATE outbox_event SET claimed_by = :owner,"
+                            + " claimed_until = now() + interval '1 hour' WHERE event_id = :eventId")
+                    .setParameter("owner", owner).setParameter("eventId", event.id()).executeUpdate();
+        });
+        return outbox.list(java.util.Optional.empty(), 1000).stream()
+                .filter(row -> row.eventId.equals(event.id())).findFirst().orElseThrow().id;
+    }
+
+    private void releaseClaim(long id) {
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                "UPDATE outbox_event SET claimed_by = NULL, claimed_until = NULL WHERE id = :id")
+                .setParameter("id", id).executeUpdate());
     }
 
     private static Map<String, Object> row(long id) {

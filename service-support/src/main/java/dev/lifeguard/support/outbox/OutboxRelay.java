@@ -197,13 +197,18 @@ public class OutboxRelay {
                         JOIN (SELECT DISTINCT ON (topic, record_key) id FROM outbox_event
                               WHERE sent_at IS NULL ORDER BY topic, record_key, id) head ON head.id = o.id
                         WHERE o.status = 'PENDING' AND o.next_attempt_at <= now()
-                          AND (o.claimed_until IS NULL OR o.claimed_until < now())
+                          AND (o.claimed_until IS NULL OR o.claimed_until < now() OR o.claimed_by = ?)
                         ORDER BY o.id LIMIT ?
                         FOR UPDATE OF o SKIP LOCKED)
                     RETURNING id, event_id, event_type, topic, record_key, payload, attempts""")) {
                 claim.setString(1, owner);
                 claim.setLong(2, config.claimLease().toMillis());
-                claim.setInt(3, config.batchSize());
+                // Runs of one instance take turns (oneRunAtATime): a claim of its own is left by an earlier run that
+                // could not record its outcome (the database went away), not a send in progress, so it is free now
+                // rather than after the lease; at worst a row acknowledged then goes out again, which consumers
+                // de-duplicate by event id.
+                claim.setString(3, owner);
+                claim.setInt(4, config.batchSize());
                 List<Claim> claims = new ArrayList<>();
                 try (ResultSet rows = claim.executeQuery()) {
                     while (rows.next()) {
