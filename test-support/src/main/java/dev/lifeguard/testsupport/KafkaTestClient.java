@@ -83,7 +83,8 @@ public final class KafkaTestClient implements AutoCloseable {
     /**
      * Every record currently on the topic: its partitions are assigned directly (no consumer group, so no
      * coordinator to find and no join to wait for, also right after a broker restart) and read from the beginning up
-     * to the end offsets taken at the start (the last stable offsets: only committed transactions count).
+     * to the end offsets taken at the start (the last stable offsets: only committed transactions count), within
+     * the same bound as a wait.
      */
     public List<ConsumerRecord<String, String>> readAll(String topic) {
         List<ConsumerRecord<String, String>> all = new ArrayList<>();
@@ -93,9 +94,13 @@ public final class KafkaTestClient implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+            await().atMost(WAIT).until(() -> {
+                if (partitions.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition))) {
+                    return true;
+                }
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
+                return false;
+            });
         }
         return all;
     }

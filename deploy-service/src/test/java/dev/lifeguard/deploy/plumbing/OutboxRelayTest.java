@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static dev.lifeguard.deploy.DeployFixtures.DEPLOYMENTS_TOPIC;
@@ -181,26 +182,28 @@ class OutboxRelayTest {
     }
 
     private long enqueue(String topic, String key, String text) {
-        CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/test", "dev.lifeguard.test", null, null, null,
-                mapper.createObjectNode().put("text", text));
-        QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(topic, key, event));
-        return outbox.list(java.util.Optional.empty(), 1000).stream()
-                .filter(row -> row.eventId.equals(event.id())).findFirst().orElseThrow().id;
+        return enqueue(topic, key, text, null);
     }
 
     /** A row claimed, for an hour, by that instance, as if a run of it had claimed it and then lost the database. */
     private long enqueueClaimed(String topic, String key, String owner) {
+        return enqueue(topic, key, "claimed", owner);
+    }
+
+    private long enqueue(String topic, String key, String text, String claimedBy) {
         CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/test", "dev.lifeguard.test", null, null, null,
-                mapper.createObjectNode().put("text", "claimed"));
-        // one transaction: the relay, woken by the commit, never sees the row unclaimed
+                mapper.createObjectNode().put("text", text));
+        // one transaction: the relay, woken by the commit, never sees a claimed row unclaimed
         QuarkusTransaction.requiringNew().run(() -> {
             outbox.enqueue(topic, key, event);
-            entityManager.flush();
-            entityManager.createNativeQuery("UPDATE outbox_event SET claimed_by = :owner,"
-                            + " claimed_until = now() + interval '1 hour' WHERE event_id = :eventId")
-                    .setParameter("owner", owner).setParameter("eventId", event.id()).executeUpdate();
+            if (claimedBy != null) {
+                entityManager.flush();
+                entityManager.createNativeQuery("UPDATE outbox_event SET claimed_by = :owner,"
+                                + " claimed_until = now() + interval '1 hour' WHERE event_id = :eventId")
+                        .setParameter("owner", claimedBy).setParameter("eventId", event.id()).executeUpdate();
+            }
         });
-        return outbox.list(java.util.Optional.empty(), 1000).stream()
+        return outbox.list(Optional.empty(), 1000).stream()
                 .filter(row -> row.eventId.equals(event.id())).findFirst().orElseThrow().id;
     }
 
